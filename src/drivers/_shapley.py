@@ -1,0 +1,242 @@
+"""Exact Shapley (LMG) decomposition of R² from correlation matrices: the fast core.
+
+Private module: :mod:`drivers.importance` is the public face. Everything here works on
+correlation matrices whose last row/column is the outcome, never on raw data, and never
+refits a model per subset.
+
+The idea
+--------
+For a subset ``S`` of drivers, ``R²(S) = r_S' R_SS⁻¹ r_S = 1 - C_yy(S)`` where ``C(S)`` is
+the Schur complement of ``R_SS`` in the correlation matrix, i.e. the matrix left after
+*sweeping* the pivots in ``S`` (Goodnight 1979, "A tutorial on the SWEEP operator", The
+American Statistician 33(3)). Sweeping one more pivot ``j`` is a rank-one update::
+
+    C(S ∪ {j})_ab = C(S)_ab - C(S)_aj C(S)_jb / C(S)_jj
+
+We walk the subset tree in which every subset is derived from its parent by one sweep:
+the parent of ``S`` is ``S`` without its largest element, so a node whose largest element
+is ``t`` only needs the block of indices ``> t`` (plus the outcome). All nodes with the same
+largest element ``j`` are built in one vectorised numpy operation per parent level, and they
+come out in bitmask order. The work is ``Σ_j 2^j (p - j)² ≈ 6 · 2^p`` multiply-adds, and the
+number of numpy calls is about ``p²/2`` per batch, so many matrices (bootstrap resamples)
+are processed at once with the batch as the innermost, contiguous axis.
+
+For large ``p`` the first ``a`` drivers are swept first (a small tree that keeps the full
+trailing block), and the remaining ``b = p - a`` drivers are enumerated in chunks of those
+``2^a`` prefix nodes: peak memory stays near ``CHUNK_ELEMENTS`` floats regardless of ``p``.
+
+A pivot that is (numerically) zero means the driver is a linear combination of the drivers
+already swept; it is skipped, which is exactly what a pseudo-inverse does
+(``R²(S ∪ {j}) = R²(S)``). Identical drivers therefore get equal shares and the shares still
+add up to the full-model R².
+
+Shapley weights: ``φ_j = Σ_{S ∌ j} |S|! (p - |S| - 1)! / p! · (R²(S ∪ {j}) - R²(S))``
+(Lindeman, Merenda & Gold 1980; Grömping 2006, "Relative importance for linear regression
+in R: the package relaimpo", J. Stat. Software 17(1)). Rewritten per subset ``T``:
+``φ_j = Σ_{T ∋ j} (w(|T|-1) + w(|T|)) R²(T) - Σ_T w(|T|) R²(T)`` with ``w(p) = 0``, so one
+pass over all subsets and a bitwise fold give every driver's value.
+"""
+
+from __future__ import annotations
+
+from math import factorial
+
+import numpy as np
+
+__all__ = ["PIVOT_TOL", "shapley_from_corr", "shapley_batch", "subset_r2"]
+
+#: A pivot (1 - R² of a driver on the drivers already swept) below this counts as zero:
+#: the driver adds nothing that the others do not already explain (VIF above 1e10).
+PIVOT_TOL = 1e-10
+
+#: Float budget of one batch of tree levels (about 8 bytes each, times ~3 for temporaries).
+CHUNK_ELEMENTS = 2**22
+
+#: Above this many drivers a single matrix is split into a prefix tree and suffix chunks.
+_MAX_DIRECT = 16
+
+
+def _sweep_into(parent: np.ndarray, pivot: int, dest: np.ndarray) -> None:
+    """Sweep ``pivot`` of every matrix in ``parent`` and write the trailing block to ``dest``.
+
+    ``parent`` has shape ``(e, e, n, K)`` (matrices stacked on the last two axes) and
+    ``dest`` shape ``(e - pivot - 1, e - pivot - 1, n, K)``.
+    """
+    piv = parent[pivot, pivot]
+    inv = np.zeros_like(piv)
+    np.divide(1.0, piv, out=inv, where=piv > PIVOT_TOL)
+    row = parent[pivot, pivot + 1 :] * inv  # (d, n, K)
+    np.multiply(parent[pivot + 1 :, pivot, None], row[None], out=dest)
+    np.subtract(parent[pivot + 1 :, pivot + 1 :], dest, out=dest)
+
+
+def _sweep_tree(matrices: np.ndarray, m: int) -> np.ndarray:
+    """Trailing Schur complements for every subset of the first ``m`` indices.
+
+    Parameters
+    ----------
+    matrices : ndarray, shape (q, q, K)
+        ``K`` symmetric matrices; indices ``0..m-1`` are enumerated, the last ``r = q - m``
+        are carried along.
+
+    Returns
+    -------
+    ndarray, shape (r, r, 2**m, K)
+        Entry ``[:, :, mask, k]`` is the trailing block of matrix ``k`` after sweeping the
+        indices whose bits are set in ``mask``.
+    """
+    q, _, batch = matrices.shape
+    r = q - m
+    out = np.empty((r, r, 2**m, batch))
+    out[:, :, 0, :] = matrices[m:, m:, :]
+    root = matrices[:, :, None, :]
+    levels: list[np.ndarray] = []  # levels[t]: nodes whose largest index is t
+    for j in range(m):
+        d = q - j - 1
+        level = np.empty((d, d, 2**j, batch))
+        _sweep_into(root, j, level[:, :, 0:1, :])
+        for t, parent in enumerate(levels):
+            _sweep_into(parent, j - t - 1, level[:, :, 2**t : 2 ** (t + 1), :])
+        levels.append(level)
+        out[:, :, 2**j : 2 ** (j + 1), :] = level[d - r :, d - r :]
+    return out
+
+
+def _subset_resid(corr_batch: np.ndarray) -> np.ndarray:
+    """Residual outcome variance for every subset, shape ``(2**p, K)``; no prefix split."""
+    p = corr_batch.shape[0] - 1
+    return _sweep_tree(corr_batch, p)[0, 0]
+
+
+def _popcount(n_bits: int) -> np.ndarray:
+    """Number of set bits of every integer in ``0 .. 2**n_bits - 1`` (uint8)."""
+    counts = np.zeros(1, dtype=np.uint8)
+    for _ in range(n_bits):
+        counts = np.concatenate([counts, counts + 1])
+    return counts
+
+
+def _coefficients(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per subset size s: ``w(s)`` and ``w(s - 1) + w(s)`` with ``w(s) = s!(p-s-1)!/p!``."""
+    w = np.zeros(p + 1)
+    for s in range(p):
+        w[s] = factorial(s) * factorial(p - s - 1) / factorial(p)
+    both = w.copy()
+    both[1:] += w[:-1]
+    return w, both
+
+
+def _bit_sums(values: np.ndarray, n_bits: int) -> np.ndarray:
+    """``out[j, k] = Σ_{mask has bit j} values[mask, k]`` for values of shape (2**n_bits, K)."""
+    out = np.empty((n_bits, values.shape[1]))
+    for j in reversed(range(n_bits)):
+        halves = values.reshape(2, 2**j, -1)
+        out[j] = halves[1].sum(axis=0)
+        values = halves[0] + halves[1]
+    return out
+
+
+def _shapley_from_r2(r2: np.ndarray, p: int) -> np.ndarray:
+    """Shapley values ``(p, K)`` from subset R² ``(2**p, K)`` in bitmask order."""
+    w, both = _coefficients(p)
+    size = _popcount(p)
+    plus = _bit_sums(r2 * both[size][:, None], p)
+    minus = (r2 * w[size][:, None]).sum(axis=0)
+    return plus - minus
+
+
+def _check_corr(corr: np.ndarray) -> np.ndarray:
+    corr = np.asarray(corr, dtype=float)
+    if corr.ndim < 2 or corr.shape[-1] != corr.shape[-2] or corr.shape[-1] < 2:
+        raise ValueError(f"Expected (p + 1) x (p + 1) correlation matrices, got {corr.shape}.")
+    return corr
+
+
+def shapley_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shapley values and full-model R² for a stack of correlation matrices.
+
+    Parameters
+    ----------
+    corrs : ndarray, shape (B, p + 1, p + 1)
+        Correlation matrices with the outcome last (unit diagonal).
+
+    Returns
+    -------
+    values : ndarray, shape (B, p)
+    r2 : ndarray, shape (B,)
+    """
+    corrs = _check_corr(corrs)
+    if corrs.ndim == 2:
+        corrs = corrs[None]
+    n_mat, q, _ = corrs.shape
+    p = q - 1
+    values = np.empty((n_mat, p))
+    r2 = np.empty(n_mat)
+    if p > _MAX_DIRECT:
+        for k in range(n_mat):
+            values[k], r2[k] = shapley_from_corr(corrs[k])
+        return values, r2
+    chunk = max(1, CHUNK_ELEMENTS // (6 * 2**p))
+    stacked = np.moveaxis(corrs, 0, -1)  # (q, q, B): batch innermost
+    for start in range(0, n_mat, chunk):
+        part = np.ascontiguousarray(stacked[:, :, start : start + chunk])
+        sub_r2 = 1.0 - _subset_resid(part)
+        values[start : start + chunk] = _shapley_from_r2(sub_r2, p).T
+        r2[start : start + chunk] = sub_r2[-1]
+    return values, r2
+
+
+def shapley_from_corr(corr: np.ndarray) -> tuple[np.ndarray, float]:
+    """Exact Shapley (LMG) values of R² from one correlation matrix, outcome last.
+
+    Parameters
+    ----------
+    corr : ndarray, shape (p + 1, p + 1)
+
+    Returns
+    -------
+    values : ndarray, shape (p,)
+        Sums to ``r2``.
+    r2 : float
+        R² of the model with every driver.
+    """
+    corr = _check_corr(corr)
+    p = corr.shape[0] - 1
+    if p <= _MAX_DIRECT:
+        values, r2 = shapley_batch(corr[None])
+        return values[0], float(r2[0])
+    # Prefix tree over the first `a` drivers keeps the full trailing block (b drivers + y).
+    b = _MAX_DIRECT
+    a = p - b
+    prefix = _sweep_tree(corr[:, :, None], a)[:, :, :, 0]  # (b + 1, b + 1, 2**a)
+    w, both = _coefficients(p)
+    size_suffix = _popcount(b).astype(np.intp)
+    size_prefix = _popcount(a).astype(np.intp)
+    per_suffix = np.zeros(2**b)  # Σ over prefixes of coefficient × R², per suffix mask
+    per_prefix = np.zeros(2**a)  # Σ over suffixes, per prefix mask
+    minus = 0.0
+    chunk = max(1, CHUNK_ELEMENTS // (6 * 2**b))
+    full_r2 = np.nan
+    for start in range(0, 2**a, chunk):
+        stop = min(start + chunk, 2**a)
+        sub_r2 = 1.0 - _subset_resid(np.ascontiguousarray(prefix[:, :, start:stop]))
+        sizes = size_suffix[:, None] + size_prefix[None, start:stop]
+        weighted = sub_r2 * both[sizes]
+        per_suffix += weighted.sum(axis=1)
+        per_prefix[start:stop] = weighted.sum(axis=0)
+        minus += float((sub_r2 * w[sizes]).sum())
+        if stop == 2**a:
+            full_r2 = float(sub_r2[-1, -1])
+    values = np.empty(p)
+    values[:a] = _bit_sums(per_prefix[:, None], a)[:, 0]
+    values[a:] = _bit_sums(per_suffix[:, None], b)[:, 0]
+    return values - minus, full_r2
+
+
+def subset_r2(corr: np.ndarray) -> np.ndarray:
+    """R² of every subset of drivers, in bitmask order (bit ``j`` = driver ``j``).
+
+    Meant for checks and small ``p``: the vector has ``2**p`` entries.
+    """
+    corr = _check_corr(corr)
+    return 1.0 - _subset_resid(corr[:, :, None])[:, 0]

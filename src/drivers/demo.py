@@ -1,0 +1,571 @@
+"""The demo client: a fictional Dutch wholesaler with two survey waves.
+
+*Van Dijk Groothandel* does not exist. Its survey data are simulated by
+:func:`generate`, seeded and deterministic, and shipped in ``data/demo/``:
+
+``survey.toml``
+    the survey spec (:class:`drivers.spec.SurveySpec`);
+``wave_2023.csv``, ``wave_2024.csv``
+    one file per wave, written like a Dutch survey-tool export: ``;`` between
+    fields, cp1252 encoding, a decimal comma in the weight column, ``n.v.t.`` and
+    ``weet niet`` as text in the grade columns;
+``wave_2024.sav``
+    the 2024 wave as SPSS data: numeric codes with value labels, ``n.v.t.`` coded 99
+    and ``weet niet`` 98 as user-missing values, variable labels.
+
+Each wave has about 800 respondents who answer the NPS question (``aanbeveling``,
+0-10: "Hoe waarschijnlijk is het dat u Van Dijk Groothandel aanbeveelt aan een
+collega of relatie?") and grade ten touchpoints on the Dutch 1-10 scale. Complaint
+handling is graded only by the customers who complained (about 30%), the web shop
+not by the customers who never order online (about 20%), and a handful of "weet
+niet" answers are spread over the other touchpoints. Segments are ``sector``,
+``omvang`` (customer size) and ``regio``; ``gewicht`` is a survey weight (mean 1)
+that corrects the over-representation of large customers; ``toelichting`` is the
+open answer to "Waarom geeft u dit cijfer?". The sector ``zorg`` is deliberately
+small (about 20 respondents per wave, below the small-base line of 30).
+
+Calibration
+-----------
+The figures follow the Dutch B2B benchmarks in ``../shared/seeds/``:
+
+- NPS between +15 and +30 in both waves: the Dutch B2B average is +17 and
+  wholesale (groothandel) +29 in the 2024 edition (``001_35284863b44b2303.txt``).
+- Complaint handling is the lowest-graded touchpoint, about 6.6 in 2023: the B2B
+  average in ``000_916d8e913ebbf579.txt`` (6.6, against 7.2 for top performers);
+  customer service about 8, the non-top-performer average in the same article;
+  the other touchpoints 7-8 (the average grade there is 7.8).
+- Wave 2024: complaint handling improves (about 6.6 to 7.0), delivery and customer
+  service a little, and the NPS rises a few points.
+
+True driver structure
+---------------------
+Every respondent has a latent overall satisfaction ``F`` (standard normal, shifted a
+little by sector and size). The latent score of touchpoint ``j`` is
+``u_j = 0.65 F + sqrt(1 - 0.65**2) e_j``, so that the touchpoints correlate about
+0.4 with each other; the grade is ``u_j`` on the touchpoint's mean and spread,
+rounded and clipped to 1-10. The latent likelihood to recommend is
+
+``L = sum_j TRUE_DRIVERS[j] * u_j* + noise``
+
+with ``u_j*`` the latent score measured against the 2023 mean (so a better wave
+raises ``L``), where complaint handling counts only for those who complained
+(complaining itself costs a little) and the web shop only for those who use it. The
+noise makes R² of the observed NPS on the observed grades about 0.4-0.5. ``L`` is
+mapped to the 0-10 answer by rounding ``7.9 + 1.55 L``.
+:data:`TRUE_DRIVERS` holds the weights: standardized effects (change in ``L``, in
+its standard deviations, per standard deviation of the touchpoint's latent grade),
+largest first.
+
+The top three are well apart: on one wave of 800 respondents an exact Shapley
+(LMG) analysis of the nine touchpoints everyone can grade ranks product quality
+first, customer service second and delivery third; among those who complained,
+complaint handling is the strongest driver. Offerte (quotation) has no effect at
+all: a driver that should come out last.
+
+Examples
+--------
+>>> from drivers import demo
+>>> list(demo.TRUE_DRIVERS)[:3]
+['klachtafhandeling', 'productkwaliteit', 'klantenservice']
+>>> survey = demo.load(2024)
+>>> len(survey.data) > 700
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from drivers.errors import ParameterError, check_option
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from drivers.survey import Survey
+
+__all__ = [
+    "CLIENT",
+    "DEMO_DIR",
+    "TRUE_DRIVERS",
+    "TOUCHPOINTS",
+    "WAVES",
+    "generate",
+    "load",
+    "load_both",
+]
+
+#: Name of the fictional client.
+CLIENT = "Van Dijk Groothandel"
+
+#: The two waves shipped in ``data/demo/``.
+WAVES = (2023, 2024)
+
+#: Where the shipped demo files live in a checkout (editable install).
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+_FILES = ("survey.toml", "wave_2023.csv", "wave_2024.csv", "wave_2024.sav")
+_SEED = 2024
+_N = 800
+
+
+@dataclass(frozen=True)
+class _TP:
+    key: str
+    nl: str
+    en: str
+    phase: str
+    mean: float  # target mean grade in 2023 (before rounding and clipping)
+    sd: float
+    gain_2024: float = 0.0  # change of the mean grade in wave 2024
+    dont_know: float = 0.0  # share "weet niet"
+
+
+#: The ten touchpoints of the demo survey (key, labels, journey phase), in survey order.
+_TOUCHPOINTS = (
+    _TP("accountmanager", "Accountmanager", "Account manager", "Oriëntatie", 7.85, 1.15, 0.0, 0.012),
+    _TP("offerte", "Offerte", "Quotation", "Oriëntatie", 7.35, 1.10, 0.0, 0.015),
+    _TP("orderverwerking", "Orderverwerking", "Order processing", "Bestellen", 7.65, 1.00, 0.0, 0.006),
+    _TP("webshop", "Webshop", "Web shop", "Bestellen", 7.25, 1.25, 0.05, 0.0),
+    _TP("levering", "Levering en logistiek", "Delivery and logistics", "Levering", 7.45, 1.25, 0.15),
+    _TP("facturatie", "Facturatie", "Invoicing", "Levering", 7.55, 1.05, 0.0, 0.02),
+    _TP("klantenservice", "Klantenservice", "Customer service", "Service", 8.05, 1.10, 0.1, 0.005),
+    _TP("klachtafhandeling", "Klachtafhandeling", "Complaint handling", "Service", 7.03, 1.75, 0.45),
+    _TP("productkwaliteit", "Productkwaliteit", "Product quality", "Product", 7.95, 1.00),
+    _TP("prijs_kwaliteit", "Prijs-kwaliteitverhouding", "Value for money", "Product", 7.05, 1.15, 0.0,
+        0.01),
+)
+
+#: Touchpoint keys with their Dutch and English labels and journey phase.
+TOUCHPOINTS = MappingProxyType(
+    {t.key: MappingProxyType({"nl": t.nl, "en": t.en, "phase": t.phase}) for t in _TOUCHPOINTS}
+)
+
+#: The generator's true standardized effects on the latent likelihood to recommend,
+#: largest first. Complaint handling acts only for customers who complained, the web
+#: shop only for its users; ``offerte`` has no effect.
+TRUE_DRIVERS = MappingProxyType(
+    {
+        "klachtafhandeling": 0.45,
+        "productkwaliteit": 0.36,
+        "klantenservice": 0.27,
+        "levering": 0.13,
+        "accountmanager": 0.05,
+        "prijs_kwaliteit": 0.05,
+        "orderverwerking": 0.04,
+        "webshop": 0.03,
+        "facturatie": 0.02,
+        "offerte": 0.00,
+    }
+)
+
+_LOADING = 0.6  # loading of every touchpoint on the overall-satisfaction factor
+_COMPLAINT_PENALTY = -0.15  # effect of having had to complain at all, on L
+_NOISE_SD = 0.78  # residual noise on L
+_LTR_CENTER, _LTR_SCALE = 8.1, 1.55
+_LTR_UPLIFT_2024 = 0.03  # general goodwill in 2024, on L
+
+_SECTORS = {"bouw": 0.30, "industrie": 0.24, "horeca": 0.195, "retail": 0.24, "zorg": 0.025}
+_SECTOR_EFFECT = {"bouw": -0.05, "industrie": 0.15, "horeca": -0.2, "retail": 0.0, "zorg": -0.3}
+_SIZES = {"klein": 0.45, "middel": 0.35, "groot": 0.20}
+_SIZE_EFFECT = {"klein": -0.05, "middel": 0.0, "groot": 0.15}
+_SIZE_POPULATION = {"klein": 0.55, "middel": 0.30, "groot": 0.15}  # for the weights
+_REGIONS = {"Noord": 0.15, "Oost": 0.22, "Zuid": 0.25, "West": 0.38}
+_WEBSHOP_USERS = 0.80
+_COMPLAINED = 0.30
+_EMPTY_ANSWER = 0.15
+
+_NA, _DONT_KNOW = "n.v.t.", "weet niet"
+_NA_CODE, _DONT_KNOW_CODE = 99, 98
+
+_NPS_QUESTION = (
+    f"Hoe waarschijnlijk is het dat u {CLIENT} aanbeveelt aan een collega of relatie?"
+)
+
+# -- open answers ---------------------------------------------------------------------------
+# Complaint about a touchpoint, used when it is the respondent's weakest grade.
+_WEAK_POINT = {
+    "accountmanager": ("de accountmanager laat weinig van zich horen",
+                       "we zien onze accountmanager bijna nooit"),
+    "offerte": ("offertes duren te lang", "de offerte was onduidelijk"),
+    "orderverwerking": ("bestellingen worden niet altijd goed verwerkt",
+                        "er gaat te vaak iets mis met de orders"),
+    "webshop": ("de webshop is onoverzichtelijk", "in de webshop vind ik niet wat ik zoek"),
+    "levering": ("leveringen komen regelmatig te laat", "de levertijden worden niet gehaald"),
+    "facturatie": ("de facturen kloppen vaak niet", "creditnota's laten lang op zich wachten"),
+    "klantenservice": ("de klantenservice is slecht bereikbaar",
+                       "je moet lang wachten aan de telefoon"),
+    "klachtafhandeling": ("onze klacht is niet goed opgelost",
+                          "het duurde weken voordat onze klacht was afgehandeld"),
+    "productkwaliteit": ("de kwaliteit van de producten wisselt",
+                         "we krijgen te vaak beschadigde producten"),
+    "prijs_kwaliteit": ("de prijzen zijn te hoog voor wat je krijgt",
+                        "andere groothandels zijn goedkoper"),
+}
+_PROMOTER = (
+    "Altijd snel en goed geholpen.",
+    "Betrouwbare leverancier met goede producten.",
+    "Fijne samenwerking met onze accountmanager.",
+    "Levering klopt altijd en de kwaliteit is goed.",
+    "Kwaliteit en service zijn top.",
+    "Denken goed mee met ons bedrijf.",
+    "Prettig contact, korte lijnen.",
+)
+_PASSIVE = (
+    "Over het algemeen tevreden, maar {weak}.",
+    "Prima leverancier, alleen {weak}.",
+    "Redelijk, maar {weak}.",
+    "Goed, maar niet uitzonderlijk.",
+    "Doen wat ze beloven, niet meer en niet minder.",
+)
+_DETRACTOR = (
+    "{Weak}.",
+    "{Weak}, dat moet echt beter.",
+    "Teleurgesteld: {weak}.",
+    "{Weak}. Wij kijken rond naar een andere leverancier.",
+)
+
+
+# -- generation -------------------------------------------------------------------------------
+def _draw_categories(rng: np.random.Generator, shares: dict[str, float], n: int) -> np.ndarray:
+    names = list(shares)
+    probs = np.array(list(shares.values()))
+    return np.array(names, dtype=object)[rng.choice(len(names), size=n, p=probs / probs.sum())]
+
+
+def _simulate(rng: np.random.Generator, wave: int, n: int) -> pd.DataFrame:
+    """One wave as the analyst would see it after loading: numbers with NaN for n.v.t."""
+    later = wave != WAVES[0]
+    sector = _draw_categories(rng, _SECTORS, n)
+    size = _draw_categories(rng, _SIZES, n)
+    region = _draw_categories(rng, _REGIONS, n)
+    shift = np.array([_SECTOR_EFFECT[s] for s in sector]) + np.array(
+        [_SIZE_EFFECT[s] for s in size]
+    )
+    factor = rng.standard_normal(n) + shift
+
+    # Unhappy customers complain more often; about 30% complained.
+    complain_logit = np.log(_COMPLAINED / (1 - _COMPLAINED)) - 0.6 * factor
+    complained = rng.random(n) < 1 / (1 + np.exp(-complain_logit))
+    online = rng.random(n) < _WEBSHOP_USERS
+
+    grades: dict[str, np.ndarray] = {}
+    latent_ltr = _COMPLAINT_PENALTY * complained + (_LTR_UPLIFT_2024 if later else 0.0)
+    unique = np.sqrt(1 - _LOADING**2)
+    for tp in _TOUCHPOINTS:
+        latent = _LOADING * factor + unique * rng.standard_normal(n)
+        gain = tp.gain_2024 if later else 0.0
+        # Measured against the 2023 mean: a better wave is a better experience.
+        latent_vs_2023 = latent + gain / tp.sd
+        applies = complained if tp.key == "klachtafhandeling" else (
+            online if tp.key == "webshop" else np.ones(n, dtype=bool)
+        )
+        latent_ltr = latent_ltr + TRUE_DRIVERS[tp.key] * latent_vs_2023 * applies
+        grade = np.clip(np.rint(tp.mean + gain + tp.sd * latent), 1, 10)
+        grade = np.where(applies, grade, np.nan)
+        dont_know = rng.random(n) < tp.dont_know
+        grades[tp.key] = np.where(dont_know & applies, -1.0, grade)  # -1 marks "weet niet"
+
+    latent_ltr = latent_ltr + _NOISE_SD * rng.standard_normal(n)
+    ltr = np.clip(np.rint(_LTR_CENTER + _LTR_SCALE * latent_ltr), 0, 10).astype(int)
+
+    # Weights: large customers are over-represented in the sample; small jitter for realism.
+    weight = np.array([_SIZE_POPULATION[s] / _SIZES[s] for s in size])
+    weight = weight * np.exp(rng.normal(0.0, 0.15, n))
+    weight = np.round(weight / weight.mean(), 2)
+
+    frame = pd.DataFrame(
+        {
+            "respondent": [f"R{wave % 100:02d}-{i:04d}" for i in range(1, n + 1)],
+            "golf": wave,
+            "sector": sector,
+            "omvang": size,
+            "regio": region,
+            "aanbeveling": ltr,
+            **grades,
+        }
+    )
+    frame["toelichting"] = _open_answers(rng, frame)
+    frame["gewicht"] = weight
+    return frame
+
+
+def _open_answers(rng: np.random.Generator, frame: pd.DataFrame) -> list[str]:
+    keys = [tp.key for tp in _TOUCHPOINTS]
+    grades = frame[keys].where(frame[keys] > 0)  # n.v.t. and weet niet do not count
+    answers = []
+    for row, score in enumerate(frame["aanbeveling"]):
+        if rng.random() < _EMPTY_ANSWER + (0.1 if 7 <= score <= 8 else 0.0):
+            answers.append("")
+            continue
+        row_grades = grades.iloc[row].dropna()
+        lowest = row_grades.min()
+        # Among equally low grades pick one at random, so the answers vary.
+        weakest = rng.choice(sorted(row_grades.index[row_grades == lowest]))
+        weak = rng.choice(_WEAK_POINT[weakest])
+        if score >= 9:
+            text = rng.choice(_PROMOTER)
+            if lowest <= 6:
+                text += f" Alleen {weak}."
+        elif score >= 7:
+            text = rng.choice(_PASSIVE).format(weak=weak)
+        else:
+            text = rng.choice(_DETRACTOR).format(weak=weak, Weak=weak[0].upper() + weak[1:])
+        answers.append(text)
+    return answers
+
+
+# -- writing ----------------------------------------------------------------------------------
+def _grade_text(values: pd.Series) -> pd.Series:
+    def fmt(v: float) -> str:
+        if np.isnan(v):
+            return _NA
+        if v < 0:
+            return _DONT_KNOW
+        return str(int(v))
+
+    return values.map(fmt)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    out = frame.copy()
+    for tp in _TOUCHPOINTS:
+        out[tp.key] = _grade_text(out[tp.key])
+    out["gewicht"] = out["gewicht"].map(lambda w: f"{w:.2f}".replace(".", ","))
+    out = out.astype(str)
+    # Excel-style export from a Dutch survey tool: ';', cp1252, CRLF line ends.
+    out.to_csv(path, sep=";", index=False, encoding="cp1252", lineterminator="\r\n")
+
+
+def _sav_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    out = frame.copy()
+    codes = {
+        "sector": {name: i for i, name in enumerate(_SECTORS, start=1)},
+        "omvang": {name: i for i, name in enumerate(_SIZES, start=1)},
+        "regio": {name: i for i, name in enumerate(_REGIONS, start=1)},
+    }
+    for column, mapping in codes.items():
+        out[column] = out[column].map(mapping).astype(float)
+    for tp in _TOUCHPOINTS:
+        values = out[tp.key]
+        out[tp.key] = values.where(values >= 0, _DONT_KNOW_CODE).fillna(_NA_CODE)
+    out["aanbeveling"] = out["aanbeveling"].astype(float)
+    out["golf"] = out["golf"].astype(float)
+    grade_labels = {1.0: "Zeer slecht", 10.0: "Uitstekend",
+                    float(_DONT_KNOW_CODE): _DONT_KNOW, float(_NA_CODE): _NA}
+    value_labels = {
+        "aanbeveling": {0.0: "Zeer onwaarschijnlijk", 10.0: "Zeer waarschijnlijk"},
+        **{tp.key: grade_labels for tp in _TOUCHPOINTS},
+        **{c: {float(v): k for k, v in m.items()} for c, m in codes.items()},
+    }
+    column_labels = {
+        "respondent": "Respondentnummer",
+        "golf": "Meting (jaar)",
+        "sector": "Sector",
+        "omvang": "Omvang klant",
+        "regio": "Regio",
+        "aanbeveling": _NPS_QUESTION,
+        **{tp.key: f"Hoe beoordeelt u: {tp.nl.lower()}? (1-10)" for tp in _TOUCHPOINTS},
+        "toelichting": "Waarom geeft u dit cijfer?",
+        "gewicht": "Weegfactor (omvang)",
+    }
+    meta = {
+        "column_labels": [column_labels[c] for c in out.columns],
+        "variable_value_labels": value_labels,
+        "missing_ranges": {tp.key: [float(_DONT_KNOW_CODE), float(_NA_CODE)]
+                           for tp in _TOUCHPOINTS},
+        "variable_measure": {
+            **{c: "nominal" for c in ("respondent", "sector", "omvang", "regio", "toelichting")},
+            **{c: "scale" for c in ("golf", "aanbeveling", "gewicht")},
+            **{tp.key: "scale" for tp in _TOUCHPOINTS},
+        },
+        "file_label": f"{CLIENT} (fictief) klantonderzoek {int(frame['golf'].iloc[0])}",
+    }
+    return out, meta
+
+
+def _write_sav(frame: pd.DataFrame, path: Path) -> None:
+    import pyreadstat
+
+    out, meta = _sav_frame(frame)
+    pyreadstat.write_sav(out, str(path), **meta)
+
+
+def _spec_text() -> str:
+    lines = [
+        "# Survey spec of the demo client, written by drivers.demo.generate().",
+        "# Van Dijk Groothandel is fictional; the data are simulated.",
+        f'name = "{CLIENT} (demo)"',
+        'language = "nl"',
+        'nps = "aanbeveling"',
+        'id = "respondent"',
+        'weight = "gewicht"',
+        'wave = "golf"',
+        'segments = ["sector", "omvang", "regio"]',
+        'open_answers = ["toelichting"]',
+        "scale = [1, 10]",
+        'na_codes = ["n.v.t.", "nvt", "weet niet", "98", "99", ""]',
+    ]
+    for tp in _TOUCHPOINTS:
+        lines += [
+            "",
+            "[[touchpoints]]",
+            f'key = "{tp.key}"',
+            f'nl = "{tp.nl}"',
+            f'en = "{tp.en}"',
+            f'phase = "{tp.phase}"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def simulate(*, seed: int = _SEED, n: int = _N) -> dict[int, pd.DataFrame]:
+    """The two demo waves as frames, before they are written to files.
+
+    Grades are floats with NaN for "n.v.t." and -1 for "weet niet"; the files
+    written by :func:`generate` hold the same values.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same data.
+    n : int
+        Respondents per wave.
+
+    Returns
+    -------
+    dict of int to DataFrame
+        One frame per wave year.
+
+    Examples
+    --------
+    >>> waves = simulate(n=50)
+    >>> sorted(waves), len(waves[2023])
+    ([2023, 2024], 50)
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 10:
+        raise ParameterError(f"The 'n' parameter of simulate must be an integer >= 10. Got {n!r}.")
+    rng = np.random.default_rng(seed)
+    return {wave: _simulate(rng, wave, int(n)) for wave in WAVES}
+
+
+def generate(path: str | Path = "data/demo", *, seed: int = _SEED, n: int = _N) -> Path:
+    """Write the demo client's files: the spec, two CSV waves and the 2024 wave as ``.sav``.
+
+    Parameters
+    ----------
+    path : str or Path
+        Directory to write into (created when missing). The shipped files live in
+        ``data/demo/`` of the repository; ``python -m drivers.demo`` rewrites them.
+    seed : int
+        Seed of the random generator; the same seed and ``n`` give identical CSV files.
+    n : int
+        Respondents per wave (800 in the shipped data).
+
+    Returns
+    -------
+    Path
+        The directory written to.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = generate(tempfile.mkdtemp(), n=50)
+    >>> sorted(p.name for p in folder.iterdir())
+    ['survey.toml', 'wave_2023.csv', 'wave_2024.csv', 'wave_2024.sav']
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    waves = simulate(seed=seed, n=n)
+    (folder / "survey.toml").write_bytes(_spec_text().encode("utf-8"))
+    for wave, frame in waves.items():
+        _write_csv(frame, folder / f"wave_{wave}.csv")
+    _write_sav(waves[WAVES[-1]], folder / f"wave_{WAVES[-1]}.sav")
+    return folder
+
+
+# -- loading ----------------------------------------------------------------------------------
+def _complete(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in _FILES)
+
+
+def demo_dir() -> Path:
+    """The folder with the demo files: the shipped ``data/demo/``, else a generated cache.
+
+    When the package is installed without the repository's ``data/`` folder, the files
+    are generated once into a folder in the system's temporary directory.
+    """
+    if _complete(DEMO_DIR):
+        return DEMO_DIR
+    tag = hashlib.sha1(_spec_text().encode("utf-8")).hexdigest()[:8]
+    cache = Path(tempfile.gettempdir()) / f"drivers-demo-{_SEED}-{_N}-{tag}"
+    if not _complete(cache):
+        generate(cache)
+    return cache
+
+
+def load(wave: int | None = 2024, *, path: str | Path | None = None) -> Survey:
+    """Load a demo wave as a validated :class:`~drivers.survey.Survey`.
+
+    Parameters
+    ----------
+    wave : {2024, 2023, None}
+        The wave to load; None loads both waves into one survey (wave column ``golf``).
+    path : str or Path, optional
+        Folder with the demo files; by default the shipped ``data/demo/``.
+
+    Returns
+    -------
+    Survey
+
+    Examples
+    --------
+    >>> survey = load(2023)
+    >>> survey.spec.nps, len(survey.spec.touchpoints)
+    ('aanbeveling', 10)
+    >>> sorted(load(None).data["golf"].unique().tolist())
+    [2023, 2024]
+    """
+    from drivers.io import load_survey
+    from drivers.spec import SurveySpec
+
+    check_option("load", "wave", wave, [*WAVES, None])
+    folder = Path(path) if path is not None else demo_dir()
+    spec = SurveySpec.from_toml(folder / "survey.toml")
+    if wave is None:
+        return load_survey([folder / f"wave_{w}.csv" for w in WAVES], spec)
+    return load_survey(folder / f"wave_{wave}.csv", spec)
+
+
+def load_both(*, path: str | Path | None = None) -> Survey:
+    """Both demo waves in one survey; the column ``golf`` holds the wave year.
+
+    Examples
+    --------
+    >>> survey = load_both()
+    >>> survey.spec.wave
+    'golf'
+    """
+    return load(None, path=path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m drivers.demo [FOLDER]``: (re)write the demo files."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help"):
+        print("usage: python -m drivers.demo [FOLDER]  (default: the repository's data/demo)")
+        return 0
+    folder = generate(args[0] if args else DEMO_DIR)
+    total = sum((folder / name).stat().st_size for name in _FILES)
+    print(f"Wrote the demo client to {folder} ({total / 1024:.0f} kB).")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,435 @@
+"""Reading survey files: CSV (Dutch exports too), XLSX, SPSS .sav and parquet.
+
+:func:`read_table` reads a file into a raw frame (values as in the file, index =
+the row number in the file, header = row 1) and raises a clear
+:class:`~drivers.errors.DataError` for what it cannot read. :func:`load_survey`
+reads and validates against a :class:`~drivers.spec.SurveySpec`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from drivers.errors import (
+    ColumnNotFoundError,
+    DataError,
+    EmptyFileError,
+    EncodingError,
+    FileFormatError,
+    ParameterError,
+    check_option,
+)
+from drivers.quality import QualityReport, validate
+from drivers.spec import SurveySpec
+from drivers.survey import Survey
+
+__all__ = ["FORMATS", "load_survey", "read_table"]
+
+FORMATS = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
+    ".xlsx": "excel", ".xlsm": "excel",
+    ".sav": "spss", ".zsav": "spss",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+def read_table(path: str | Path, *, sheet: int | str = 0, encoding: str | None = None,
+               delimiter: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """Read a survey file as it is: one row per data row, index = row number in the file.
+
+    Returns the raw frame and a dict of what was detected (``format``, ``encoding``,
+    ``delimiter``, ``decimal``, SPSS ``value_labels`` and ``column_labels``).
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> raw, info = read_table(demo.path() / "wave_2024.csv")
+    >>> info["delimiter"], info["decimal"], info["encoding"]
+    (';', ',', 'cp1252')
+    >>> raw.index[0]   # the first data row is row 2 of the file
+    2
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"File {path} does not exist. Check the path (relative paths start "
+                        f"from {Path.cwd()}).")
+    if path.is_dir():
+        raise DataError(f"{path} is a folder, not a data file.")
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(FORMATS))
+        extra = (" Save old .xls files as .xlsx in Excel first." if path.suffix.lower() == ".xls"
+                 else "")
+        raise FileFormatError(f"{path}: unknown file type {path.suffix or '(no extension)'!r}. "
+                              f"Supported: {known}.{extra}")
+    if path.stat().st_size == 0:
+        raise EmptyFileError(f"{path} is empty (0 bytes). Export the survey again.")
+    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss,
+              "parquet": _read_parquet}[kind]
+    if kind == "csv":
+        raw, info = reader(path, encoding=encoding, delimiter=delimiter)
+    elif kind == "excel":
+        raw, info = reader(path, sheet=sheet)
+    else:
+        raw, info = reader(path)
+    info["format"] = kind
+    raw.columns = [_clean_header(c) for c in raw.columns]
+    _check_header(raw, path)
+    if raw.empty:
+        raise EmptyFileError(f"{path} has a header ({len(raw.columns)} columns) but no data rows. "
+                             "Export the survey again with its responses.")
+    return raw, info
+
+
+def load_survey(path: str | Path | Sequence[str | Path] | Mapping[str, str | Path],
+                spec: SurveySpec | str | Path, *, sheet: int | str = 0, strict: bool = False,
+                wave: str | None = None, decimal: str | None = None,
+                encoding: str | None = None) -> Survey:
+    """Load and validate a survey file (or one file per wave) against a spec.
+
+    Parameters
+    ----------
+    path : path, list of paths, or mapping wave → path
+        One file, or one file per wave. For a list, wave names come from the
+        first run of four digits in each file name (``wave_2024.csv`` → ``"2024"``).
+    spec : SurveySpec or path to a TOML spec
+    sheet : int or str
+        Sheet of an Excel file, by index or name.
+    strict : bool
+        Raise :class:`~drivers.errors.InvalidValueError` instead of excluding rows.
+    wave : str, optional
+        Wave name for a single file (stored in the spec's wave column, or ``"wave"``).
+    decimal : {",", "."}, optional
+        Decimal mark of a CSV file; detected when None (decimal comma when the values
+        use it, typical for Dutch exports with ``;``).
+    encoding : str, optional
+        Text encoding of a CSV file; detected when None (UTF-8 with or without BOM,
+        UTF-16, else cp1252).
+
+    Returns
+    -------
+    Survey
+        With ``.quality``: rows read = rows used + rows excluded.
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> survey = load_survey(demo.path() / "wave_2024.csv", demo.path() / "survey.toml")
+    >>> survey.quality.rows_read == survey.quality.rows_used + survey.quality.rows_excluded
+    True
+    """
+    if not isinstance(spec, SurveySpec):
+        spec = SurveySpec.from_toml(Path(spec))
+    if decimal is not None:
+        check_option("load_survey", "decimal", decimal, [",", "."])
+    if isinstance(path, Mapping):
+        items = [(str(w), Path(p)) for w, p in path.items()]
+    elif isinstance(path, str | Path):
+        items = [(wave, Path(path))]
+    else:
+        items = [(_wave_from_name(Path(p)), Path(p)) for p in path]
+        if len(items) > 1 and any(w is None for w, _ in items):
+            names = ", ".join(p.name for w, p in items if w is None)
+            raise ParameterError(f"Cannot tell the wave of {names} from the file name. Pass a "
+                                 "mapping instead: load_survey({'2023': path_a, '2024': path_b}, "
+                                 "spec).")
+    if not items:
+        raise ParameterError("load_survey needs at least one file.")
+    wave_col = spec.wave or ("wave" if any(w is not None for w, _ in items) else None)
+    frames, reports = [], []
+    for wave_name, file in items:
+        raw, info = read_table(file, sheet=sheet, encoding=encoding)
+        if wave_name is not None and wave_col:
+            if wave_col in raw.columns and spec.wave:
+                raw[wave_col] = raw[wave_col].where(raw[wave_col].notna(), wave_name)
+            else:
+                raw[wave_col] = wave_name
+        file_spec = spec if spec.wave or wave_col is None else spec.replace(wave=wave_col)
+        file_spec = _with_file_labels(file_spec, info)
+        dec = decimal or info.get("decimal", ".")
+        data, report = validate(raw, file_spec, source=str(file), decimal=dec, strict=strict)
+        if len(items) > 1:
+            data.index = pd.MultiIndex.from_arrays(
+                [[wave_name] * len(data), data.index], names=["wave", "row"])
+        frames.append(data)
+        reports.append(report)
+    final_spec = file_spec  # the last file's: wave column and SPSS labels included
+    data = pd.concat(frames) if len(frames) > 1 else frames[0]
+    if len(frames) == 1:
+        data.index.name = "row"
+    quality = reports[0] if len(reports) == 1 else QualityReport.combine(reports)
+    if data.empty:
+        raise DataError(f"{quality.source}: none of the {quality.rows_read} rows can be used.\n"
+                        f"{quality.summary()}")
+    return Survey(data=data, spec=final_spec, quality=quality,
+                  source=", ".join(str(p) for _, p in items))
+
+
+# -- readers ---------------------------------------------------------------------------
+def _read_csv(path: Path, *, encoding: str | None, delimiter: str | None
+              ) -> tuple[pd.DataFrame, dict]:
+    data = path.read_bytes()
+    text, used = _decode(data, path, encoding)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise EmptyFileError(f"{path} holds no text (only blank lines). Export the survey again.")
+    lines = text.splitlines()
+    delimiter = delimiter or _sniff_delimiter(lines[:50], path)
+    rows = list(csv.reader(_io.StringIO(text), delimiter=delimiter))
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    records, ragged, blank = [], [], []
+    # Row numbers count physical records; quoted line breaks make them approximate.
+    for number, row in enumerate(body, start=2):
+        if not row or all(not cell.strip() for cell in row):
+            blank.append(number)
+            continue
+        if len(row) != width:
+            extra = row[width:]
+            if len(row) > width and all(not cell.strip() for cell in extra):
+                row = row[:width]
+            else:
+                ragged.append((number, len(row)))
+                continue
+        records.append((number, row))
+    if ragged:
+        shown = ", ".join(f"row {n} has {k}" for n, k in ragged[:5])
+        more = f" and {len(ragged) - 5} more rows" if len(ragged) > 5 else ""
+        raise FileFormatError(
+            f"{path}: the header has {width} fields (separator {_name(delimiter)}) but "
+            f"{shown}{more}. A value probably contains the separator without quotes, or "
+            "the export is cut off. Fix the export (quote text fields) and load again.")
+    index = pd.Index([n for n, _ in records], name="row")
+    raw = pd.DataFrame([r for _, r in records], columns=header, index=index, dtype="object")
+    if not records and not blank:
+        raw = pd.DataFrame(columns=header, dtype="object")
+    decimal = _sniff_decimal(raw, delimiter)
+    info = {"encoding": used, "delimiter": delimiter, "decimal": decimal,
+            "blank_rows": blank}
+    return raw, info
+
+
+def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as err:
+            raise EncodingError(f"{path} cannot be read as {encoding}: {err}. Leave encoding "
+                                "unset to detect it.") from None
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16"), "utf-16"
+    if data.startswith(codecs.BOM_UTF8):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    if b"\x00" in data[:4096]:
+        # UTF-16 without BOM has a zero in every other byte of plain text.
+        zeros_odd = data[1:4096:2].count(0)
+        if zeros_odd > len(data[1:4096:2]) * 0.4:
+            try:
+                return data.decode("utf-16-le"), "utf-16-le"
+            except UnicodeDecodeError:
+                pass
+        raise FileFormatError(f"{path} is not a text file (it holds binary data) although its "
+                              "name ends in .csv. Export the survey again as CSV, or give the "
+                              "file its real extension (.xlsx, .sav, .parquet).")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        raise EncodingError(
+            f"{path}: the encoding is neither UTF-8 nor Windows-1252 (byte "
+            f"0x{data[err.start]:02x} at position {err.start}). Save the file as 'CSV UTF-8' "
+            "in Excel, or pass encoding=... to load_survey.") from None
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > 10:
+        raise FileFormatError(f"{path} is not a text file (it holds binary data) although its "
+                              "name ends in .csv. Export the survey again as CSV.")
+    return text, "cp1252"
+
+
+def _sniff_delimiter(lines: list[str], path: Path) -> str:
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:
+        pass
+    header = lines[0]
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        if len(lines) > 1:
+            # A single column is legal but rare: the file is most likely not a table.
+            raise FileFormatError(f"{path}: no column separator (; , tab |) in the header line "
+                                  f"{header[:60]!r}. Is this really a survey export?")
+        return ","
+    return best
+
+
+def _sniff_decimal(raw: pd.DataFrame, delimiter: str) -> str:
+    if delimiter == ",":
+        return "."
+    sample = raw.head(500).to_numpy().ravel()
+    comma = sum(1 for v in sample if isinstance(v, str) and re.fullmatch(r"-?\d+,\d+", v.strip()))
+    point = sum(1 for v in sample if isinstance(v, str) and re.fullmatch(r"-?\d+\.\d+", v.strip()))
+    return "," if comma >= point and (comma or delimiter == ";") else "."
+
+
+def _name(delimiter: str) -> str:
+    return {"\t": "tab", ";": "';'", ",": "','", "|": "'|'"}[delimiter]
+
+
+def _read_excel(path: Path, *, sheet: int | str) -> tuple[pd.DataFrame, dict]:
+    try:
+        import openpyxl
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises several unrelated types for bad files
+        raise FileFormatError(f"{path} cannot be opened as an Excel workbook ({type(err).__name__}: "
+                              f"{err}). Save it again from Excel as .xlsx.") from None
+    names = book.sheetnames
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataError(f"{path} has {len(names)} sheet(s) ({', '.join(names)}); sheet index "
+                            f"{sheet} does not exist.")
+        name = names[sheet]
+    else:
+        if sheet not in names:
+            raise DataError(f"{path} has no sheet {sheet!r}. Its sheets: {', '.join(names)}.")
+        name = sheet
+    rows = list(book[name].iter_rows(values_only=True))
+    book.close()
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise EmptyFileError(f"{path}, sheet {name!r}, is empty.")
+    header = ["" if v is None else str(v) for v in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = [(n, list(r[:width])) for n, r in enumerate(rows[1:], start=2)]
+    blank = [n for n, r in body if all(v is None or str(v).strip() == "" for v in r)]
+    body = [(n, r) for n, r in body if n not in set(blank)]
+    raw = pd.DataFrame([r for _, r in body], columns=header,
+                       index=pd.Index([n for n, _ in body], name="row"), dtype="object")
+    return raw, {"sheet": name, "decimal": ".", "blank_rows": blank}
+
+
+def _read_spss(path: Path) -> tuple[pd.DataFrame, dict]:
+    try:
+        import pyreadstat
+        df, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
+    except Exception as err:  # pyreadstat.ReadstatError and friends
+        raise FileFormatError(f"{path} cannot be read as an SPSS .sav file ({err}). Save it "
+                              "again from SPSS, or export it as CSV.") from None
+    df = df.astype("object")
+    user_missing = _user_missing(meta)
+    for col, is_missing in user_missing.items():
+        if col in df.columns:
+            mask = df[col].map(is_missing).astype(bool)
+            df.loc[mask, col] = "n.v.t."
+    labels = meta.variable_value_labels or {}
+    numeric_kept = set()
+    for col, mapping in labels.items():
+        # Value labels name categories (segments); graded items keep their numbers.
+        values = pd.to_numeric(df[col], errors="coerce").dropna()
+        keys = {float(k) for k in mapping if _is_number(k)}
+        if values.empty or not set(values.unique()) <= keys or len(mapping) >= 9:
+            numeric_kept.add(col)
+            continue
+        df[col] = df[col].map(lambda v, m=mapping: m.get(v, m.get(_int_or(v), v)))
+    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    info = {"value_labels": labels, "column_labels": dict(meta.column_names_to_labels or {}),
+            "decimal": ".", "numeric_labelled": sorted(numeric_kept)}
+    return df, info
+
+
+def _user_missing(meta) -> dict:
+    checks = {}
+    for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+        def inside(v, ranges=ranges):
+            try:
+                return any(r["lo"] <= float(v) <= r["hi"] for r in ranges)
+            except (TypeError, ValueError):
+                return any(str(r["lo"]) == str(v) for r in ranges)
+        checks[col] = inside
+    for col, values in (getattr(meta, "missing_user_values", None) or {}).items():
+        prev = checks.get(col)
+        checks[col] = (lambda v, vals=set(values), prev=prev:
+                       v in vals or (prev(v) if prev else False))
+    return checks
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict]:
+    try:
+        df = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises its own error family
+        raise FileFormatError(f"{path} cannot be read as parquet ({type(err).__name__}: "
+                              f"{err}).") from None
+    df = df.astype("object").reset_index(drop=True)
+    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    return df, {"decimal": "."}
+
+
+# -- helpers ---------------------------------------------------------------------------
+def _clean_header(name: object) -> str:
+    return str(name).replace("\ufeff", "").strip()
+
+
+def _check_header(raw: pd.DataFrame, path: Path) -> None:
+    names = list(raw.columns)
+    if not names or all(n == "" for n in names):
+        raise EmptyFileError(f"{path} has no header row with column names.")
+    doubles = sorted({n for n in names if names.count(n) > 1 and n != ""})
+    if doubles:
+        where = {n: [i + 1 for i, m in enumerate(names) if m == n] for n in doubles}
+        shown = "; ".join(f"{n!r} in columns {', '.join(map(str, w))}" for n, w in where.items())
+        raise ColumnNotFoundError(f"{path}: duplicated column names ({shown}). Each column needs "
+                                  "its own name: rename the copies in the export.")
+    empty = [i + 1 for i, n in enumerate(names) if n == ""]
+    if empty:
+        for i in empty:
+            names[i - 1] = f"unnamed_{i}"
+        raw.columns = names
+
+
+def _wave_from_name(path: Path) -> str | None:
+    match = re.search(r"(\d{4})", path.stem)
+    return match.group(1) if match else None
+
+
+def _with_file_labels(spec: SurveySpec, info: dict) -> SurveySpec:
+    """Touchpoint labels from an SPSS file fill in those the spec leaves empty."""
+    labels = info.get("column_labels") or {}
+    if not labels:
+        return spec
+    touchpoints = tuple(
+        t if (t.nl or t.en or not labels.get(t.key)) else
+        type(t)(key=t.key, nl=labels[t.key], en=labels[t.key], phase=t.phase,
+                na_codes=t.na_codes)
+        for t in spec.touchpoints)
+    return spec.replace(touchpoints=touchpoints)
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _int_or(value: object) -> object:
+    try:
+        f = float(value)
+        return int(f) if f.is_integer() else f
+    except (TypeError, ValueError):
+        return value

@@ -1,0 +1,737 @@
+"""What-if: the expected change in NPS when touchpoint grades move.
+
+A respondent-level model links the NPS class (detractor 0-6, passive 7-8, promoter 9-10)
+to the touchpoint grades. The grades are then changed as the scenario says, the class
+probabilities are predicted again for every respondent, and the (weighted) averages give
+the expected promoter share, detractor share and NPS before and after. The change is
+``after - before`` of the same model on the same respondents, so a zero change in the
+grades gives exactly zero. A respondent bootstrap (resample, refit, recompute) gives a
+percentile confidence interval of the change.
+
+Models
+------
+``"ordinal"`` (default)
+    Proportional-odds (cumulative logit) model of the three classes:
+    ``P(class <= j) = logistic(theta_j - x'beta)``. Fitted by maximum likelihood with
+    Newton's method (analytic gradient and Hessian); with survey weights, by weighted
+    pseudo-maximum likelihood. The unweighted fit is the same model as statsmodels'
+    ``OrderedModel(distr="logit")`` and agrees with it (see ``tests/test_simulate.py``);
+    our own solver is used because the bootstrap refits it hundreds of times and
+    ``OrderedModel`` (numerical derivatives, no weights) takes about 0.4 s per fit.
+``"logit"``
+    Two binary logits, P(promoter) and P(detractor), each with its own coefficients
+    (weighted like ``statsmodels.GLM(..., family=Binomial(), freq_weights=w)``).
+
+Not applicable ("n.v.t.") grades are mean-imputed and an "answered" indicator is added
+for every touchpoint with missing grades; the imputed respondents keep their value when
+the grades change, so a scenario moves only those who graded the touchpoint.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from drivers.errors import (
+    AnalysisError,
+    ColumnNotFoundError,
+    ParameterError,
+    SmallBaseWarning,
+    check_option,
+    closest,
+)
+
+__all__ = ["ASSUMPTIONS", "SimulationResult", "simulate"]
+
+MEASURES = ("nps", "promoters", "detractors")
+_KINDS = ("shift", "to", "at_least")
+_MIN_SUCCESSFUL = 0.8  # share of bootstrap refits that must succeed before we warn
+_SMALL_BASE = 30
+
+#: The assumptions behind every simulation, in English and Dutch (shown by the narration).
+ASSUMPTIONS: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "The model is observational: it describes how grades and recommendation go together "
+        "in this survey, and reading the change as the effect of an improvement assumes that "
+        "the association is causal.",
+        "A change is applied uniformly to every respondent who graded the touchpoint; "
+        "respondents who answered 'not applicable' are not changed.",
+        "All other touchpoints are held at their current grades.",
+        "Changed grades are capped at the ends of the grade scale.",
+        "The same model holds after the change: no new reasons to recommend or to complain.",
+    ),
+    "nl": (
+        "Het model is gebaseerd op waarnemingen: het beschrijft hoe cijfers en aanbeveling in "
+        "dit onderzoek samenhangen; wie de uitkomst leest als het effect van een verbetering, "
+        "neemt aan dat die samenhang oorzakelijk is.",
+        "Een verandering geldt gelijkelijk voor iedere respondent die het contactmoment een "
+        "cijfer gaf; respondenten met 'n.v.t.' veranderen niet.",
+        "Alle andere contactmomenten blijven op hun huidige cijfer.",
+        "Veranderde cijfers blijven binnen de cijferschaal (afgekapt aan de uiteinden).",
+        "Het model blijft na de verandering gelden: er ontstaan geen nieuwe redenen om aan te "
+        "bevelen of te klagen.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Expected NPS before and after a change in grades; made by :func:`simulate`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per measure (``nps`` on the -100..100 scale; ``promoters``,
+        ``detractors`` as shares 0..1): ``measure``, ``observed`` (the survey's own
+        weighted figure), ``before`` and ``after`` (model-expected), ``change``
+        (after - before), ``ci_low``, ``ci_high`` (bootstrap percentile CI of the change;
+        NaN without bootstrap).
+    changes : pandas.DataFrame
+        One row per changed touchpoint: ``touchpoint``, ``label``, ``kind`` ("shift",
+        "to" or "at_least"), ``value`` (as asked), ``source`` ("given" or "benchmark"),
+        ``n`` (respondents who graded it), ``mean_before``, ``mean_after``, ``shift``
+        (``mean_after - mean_before``), ``share_changed``.
+    assumptions : tuple of str
+        The assumptions in English (Dutch: ``ASSUMPTIONS["nl"]``).
+    model : {"ordinal", "logit"}
+    n : int
+        Respondents in the model (NPS answered).
+    weighted : bool
+    bootstrap : int
+        Successful bootstrap refits behind the CI.
+    level : float
+    seed : int
+    coefficients : pandas.DataFrame
+        Fitted coefficients per term (grades per point; ``*_answered`` indicators).
+    draws : pandas.DataFrame
+        Bootstrap draws of the change, one column per measure.
+    """
+
+    table: pd.DataFrame
+    changes: pd.DataFrame
+    assumptions: tuple[str, ...]
+    model: str
+    n: int
+    weighted: bool
+    bootstrap: int
+    level: float
+    seed: int
+    coefficients: pd.DataFrame = field(repr=False)
+    draws: pd.DataFrame = field(repr=False)
+
+    def row(self, measure: str) -> pd.Series:
+        """The table row of one measure ("nps", "promoters" or "detractors")."""
+        check_option("SimulationResult.row", "measure", measure, MEASURES)
+        return self.table.set_index("measure").loc[measure]
+
+    @property
+    def nps_change(self) -> float:
+        """Expected change in NPS points."""
+        return float(self.row("nps")["change"])
+
+    @property
+    def significant(self) -> bool:
+        """True when the CI of the NPS change excludes zero."""
+        row = self.row("nps")
+        low, high = float(row["ci_low"]), float(row["ci_high"])
+        return bool(np.isfinite(low) and np.isfinite(high) and (low > 0 or high < 0))
+
+    def summary(self) -> str:
+        """Plain-text summary: scenario, results, assumptions."""
+        level = f"{self.level:.0%}"
+        lines = [
+            f"What-if simulation ({self.model} model, n = {self.n}"
+            + (", weighted" if self.weighted else "")
+            + f", {self.bootstrap} bootstrap refits, {level} CI)",
+            "",
+            self.changes[
+                ["touchpoint", "kind", "value", "mean_before", "mean_after", "shift"]
+            ].to_string(index=False, float_format=lambda v: f"{v:.2f}"),
+            "",
+            self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
+            "",
+            "Assumptions:",
+            *[f"- {a}" for a in self.assumptions],
+        ]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>What-if simulation</b> ({html.escape(self.model)} model, n = {self.n}"
+            + (", weighted" if self.weighted else "")
+            + f", {self.bootstrap} bootstrap refits, {self.level:.0%} CI)</p>"
+        )
+        changes = self.changes.to_html(index=False, float_format=lambda v: f"{v:.2f}")
+        table = self.table.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+        notes = "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions)
+        return f"{head}{changes}<br>{table}<p>Assumptions:</p><ul>{notes}</ul>"
+
+
+# --------------------------------------------------------------------------- public
+
+
+def simulate(
+    survey: Any,
+    *,
+    changes: Mapping[str, Any],
+    model: str = "ordinal",
+    bootstrap: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+    benchmark: Mapping[str, float] | pd.Series | None = None,
+    touchpoints: Sequence[str] | None = None,
+    progress: bool = True,
+) -> SimulationResult:
+    """Expected change in NPS, promoters and detractors if touchpoint grades change.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (``.data``, ``.spec``, ``.weights``).
+    changes : dict
+        Touchpoint key -> what happens to its grades (for the respondents who graded it):
+
+        - a number, e.g. ``+0.6``: every grade moves that many points (``("shift", 0.6)``
+          is the same);
+        - ``("to", 7.2)``: every grade moves by the same amount, chosen so that the
+          (weighted) mean grade becomes 7.2 after capping at the scale;
+        - ``"benchmark"``: ``("to", b)`` with ``b`` the benchmark grade of the touchpoint,
+          from ``benchmark=`` or else from :mod:`drivers.benchmark` (``measure="grade"``);
+        - ``("at_least", 8)``: grades below 8 become 8, the others stay ("everyone
+          grades at least an 8").
+    model : {"ordinal", "logit"}, default "ordinal"
+        Proportional-odds model of the three NPS classes, or two binary logits (promoter,
+        detractor). See the module notes.
+    bootstrap : int, default 200
+        Respondent bootstrap resamples for the CI (0: no CI).
+    seed : int, default 0
+        Seed of the bootstrap.
+    level : float, default 0.95
+        Confidence level of the percentile CI.
+    benchmark : dict or Series, optional
+        Touchpoint -> benchmark grade, used by ``"benchmark"`` changes.
+    touchpoints : sequence of str, optional
+        The touchpoints in the model (default: all of the spec).
+    progress : bool, default True
+        Show a progress bar during the bootstrap.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    ColumnNotFoundError
+        A changed touchpoint is not in the survey.
+    ParameterError
+        A change is not understood, or a target lies outside the grade scale.
+    AnalysisError
+        Too few respondents or no variation in the NPS classes.
+
+    Warns
+    -----
+    SmallBaseWarning
+        Fewer than 30 respondents.
+
+    Notes
+    -----
+    Assumptions (also in :data:`ASSUMPTIONS` and in the narration):
+
+    1. The model is observational. Reading the change as what an improvement *would do*
+       assumes the association between grades and recommendation is causal; unmeasured
+       causes (price, relationship, a recent incident) are not modelled.
+    2. A change is applied uniformly to every respondent who graded the touchpoint;
+       "n.v.t." stays "n.v.t.".
+    3. All other touchpoints are held at their current grades (in reality touchpoints
+       move together; their correlation is not propagated).
+    4. Changed grades are capped at the ends of the grade scale (``spec.scale``).
+    5. The fitted model still holds after the change.
+
+    "before" is the model's expected value on the current grades; it is close to, but not
+    always equal to, the observed figure (``observed``). For ``("to", target)`` changes the
+    shift is solved again in each bootstrap resample, so the CI includes the uncertainty
+    of the current mean.
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> survey = demo.load(2024)
+    >>> sim = simulate(survey, changes={"klachtafhandeling": 0}, bootstrap=0, progress=False)
+    >>> float(sim.nps_change)
+    0.0
+    >>> sim = simulate(survey, changes={"klachtafhandeling": 0.6}, bootstrap=0, progress=False)
+    >>> sim.nps_change > 0
+    True
+    """
+    func = "simulate"
+    check_option(func, "model", model, ("ordinal", "logit"))
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
+        raise ParameterError(
+            f"The 'bootstrap' parameter of simulate must be a whole number >= 0. "
+            f"Got {bootstrap!r} instead."
+        )
+    if not 0 < float(level) < 1:
+        raise ParameterError(
+            f"The 'level' parameter of simulate must be between 0 and 1. Got {level!r} instead."
+        )
+    if not isinstance(changes, Mapping) or not changes:
+        raise ParameterError(
+            "The 'changes' parameter of simulate must be a non-empty dict touchpoint -> "
+            f"change, e.g. {{'klachtafhandeling': 0.6}}. Got {changes!r} instead."
+        )
+
+    spec = survey.spec
+    data = survey.data
+    keys = list(spec.touchpoint_keys if touchpoints is None else touchpoints)
+    for key in [*keys, *changes]:
+        if key not in data.columns:
+            hint = closest(key, list(spec.touchpoint_keys))
+            raise ColumnNotFoundError(
+                f"simulate: touchpoint {key!r} is not a column of the survey data"
+                + (f"; did you mean {hint!r}?" if hint else ".")
+                + f" Touchpoints: {list(spec.touchpoint_keys)}."
+            )
+    unknown = [k for k in changes if k not in keys]
+    if unknown:
+        raise ParameterError(
+            f"simulate: the changed touchpoint(s) {unknown} are not in the model's "
+            f"touchpoints {keys}; add them to 'touchpoints='."
+        )
+    low, high = (float(v) for v in spec.scale)
+    plan = [_parse_change(key, value, benchmark, low, high) for key, value in changes.items()]
+
+    # ---- respondents in the model
+    scores = pd.to_numeric(data[spec.nps], errors="coerce").to_numpy(float)
+    weights = survey.weights
+    w = np.ones(len(data)) if weights is None else pd.Series(weights).to_numpy(float)
+    used = np.isfinite(scores) & np.isfinite(w) & (w > 0)
+    scores, w = scores[used], w[used]
+    grades = data.loc[used, keys].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    n = int(used.sum())
+    if n < _SMALL_BASE:
+        warnings.warn(
+            f"simulate: only {n} respondents answered the NPS question (fewer than "
+            f"{_SMALL_BASE}); the simulation is very uncertain.",
+            SmallBaseWarning,
+            stacklevel=2,
+        )
+    classes = np.where(scores >= 9, 2, np.where(scores >= 7, 1, 0))
+    if np.unique(classes).size < 2:
+        raise AnalysisError(
+            f"simulate: all {n} respondents are in one NPS class; there is nothing to model."
+        )
+    answered_any = np.isfinite(grades).any(axis=0)
+    if not answered_any.all():
+        empty = [k for k, a in zip(keys, answered_any) if not a]
+        raise AnalysisError(f"simulate: nobody graded {empty}; leave them out ('touchpoints=').")
+    w = w / w.mean()
+    impute = np.array(
+        [np.average(g[np.isfinite(g)], weights=w[np.isfinite(g)]) for g in grades.T], dtype=float
+    )
+    indicators = [j for j in range(len(keys)) if not np.isfinite(grades[:, j]).all()]
+    if n <= len(keys) + len(indicators) + 2:
+        raise AnalysisError(
+            f"simulate: {n} respondents are too few for a model with "
+            f"{len(keys) + len(indicators)} terms."
+        )
+    columns = {k: j for j, k in enumerate(keys)}
+
+    def evaluate(g: np.ndarray, c: np.ndarray, weight: np.ndarray):
+        changed, _ = _apply(g, weight, plan, columns, low, high)
+        x_before = _design(g, impute, indicators)
+        x_after = _design(changed, impute, indicators)
+        fit = _fit(model, x_before, c, weight)
+        before = _expected(model, fit, x_before, weight)
+        after = _expected(model, fit, x_after, weight)
+        return before, after, fit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            before, after, fit = evaluate(grades, classes, w)
+        except _FitError as err:
+            raise AnalysisError(f"simulate: the {model} model could not be fitted: {err}") from None
+    _, info = _apply(grades, w, plan, columns, low, high)
+
+    draws = _bootstrap(evaluate, grades, classes, w, bootstrap, seed, progress)
+    change = after - before
+    alpha = (1 - float(level)) / 2
+    if len(draws):
+        ci_low, ci_high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+    else:
+        ci_low = ci_high = np.full(3, np.nan)
+    if bootstrap and len(draws) < _MIN_SUCCESSFUL * bootstrap:
+        warnings.warn(
+            f"simulate: only {len(draws)} of {bootstrap} bootstrap refits succeeded; "
+            "the CI is less reliable.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+    observed = np.array(
+        [
+            100 * (np.average(classes == 2, weights=w) - np.average(classes == 0, weights=w)),
+            np.average(classes == 2, weights=w),
+            np.average(classes == 0, weights=w),
+        ]
+    )
+    table = pd.DataFrame(
+        {
+            "measure": list(MEASURES),
+            "observed": observed,
+            "before": before,
+            "after": after,
+            "change": change,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+        }
+    )
+    lang = getattr(spec, "language", "nl") or "nl"
+    changes_table = pd.DataFrame(
+        [
+            {
+                "touchpoint": item["key"],
+                "label": _label(spec, item["key"], lang),
+                "kind": item["kind"],
+                "value": item["value"],
+                "source": item["source"],
+                **info[item["key"]],
+            }
+            for item in plan
+        ]
+    )
+    return SimulationResult(
+        table=table,
+        changes=changes_table,
+        assumptions=ASSUMPTIONS["en"],
+        model=model,
+        n=n,
+        weighted=weights is not None,
+        bootstrap=len(draws),
+        level=float(level),
+        seed=int(seed),
+        coefficients=_coefficients(model, fit, keys, indicators),
+        draws=pd.DataFrame(np.asarray(draws).reshape(-1, 3), columns=list(MEASURES)),
+    )
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+def _label(spec: Any, key: str, lang: str) -> str:
+    try:
+        return str(spec.label(key, lang))
+    except Exception:  # a spec without labels: show the key
+        return key
+
+
+def _parse_change(key: str, value: Any, benchmark: Any, low: float, high: float) -> dict:
+    """One change as ``{"key", "kind", "value", "target", "source"}``."""
+    source = "given"
+    if isinstance(value, str):
+        if value != "benchmark":
+            raise ParameterError(
+                f"simulate: the change of {key!r} must be a number, 'benchmark', "
+                f"('to', grade) or ('at_least', grade). Got {value!r} instead."
+            )
+        kind, number, source = "to", _benchmark_grade(key, benchmark), "benchmark"
+    elif isinstance(value, tuple | list):
+        if len(value) != 2 or not isinstance(value[0], str):
+            raise ParameterError(
+                f"simulate: the change of {key!r} must be a pair like ('to', 7.2). "
+                f"Got {value!r} instead."
+            )
+        check_option("simulate", f"changes[{key!r}][0]", value[0], _KINDS)
+        kind, number = value[0], value[1]
+    else:
+        kind, number = "shift", value
+    try:
+        number = float(number)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"simulate: the change of {key!r} needs a number. Got {value!r} instead."
+        ) from None
+    if not np.isfinite(number):
+        raise ParameterError(f"simulate: the change of {key!r} must be finite. Got {value!r}.")
+    if kind in ("to", "at_least") and not low <= number <= high:
+        raise ParameterError(
+            f"simulate: the target grade {number:g} for {key!r} lies outside the grade "
+            f"scale {low:g}-{high:g}."
+        )
+    return {"key": key, "kind": kind, "value": number, "source": source}
+
+
+def _benchmark_grade(key: str, benchmark: Any) -> float:
+    if benchmark is not None:
+        table = pd.Series(dict(benchmark)) if isinstance(benchmark, Mapping) else benchmark
+        if key in table.index:
+            return float(table[key])
+    try:
+        from drivers.benchmark import benchmark as lookup
+    except ImportError:
+        lookup = None
+    if lookup is not None:
+        try:
+            found = lookup(measure="grade", touchpoint=key)
+        except Exception as err:  # no benchmark for this touchpoint: say so below
+            found, reason = None, str(err)
+        else:
+            reason = ""
+        value = _benchmark_value(found)
+        if value is not None:
+            return value
+    else:
+        reason = "drivers.benchmark is not available"
+    raise ParameterError(
+        f"simulate: no benchmark grade for {key!r}"
+        + (f" ({reason})" if reason else "")
+        + f". Pass benchmark={{{key!r}: 7.2}} or use the change ('to', 7.2)."
+    )
+
+
+def _benchmark_value(found: Any) -> float | None:
+    """The grade in whatever :func:`drivers.benchmark.benchmark` returned."""
+    if found is None:
+        return None
+    if isinstance(found, int | float | np.number):
+        return float(found)
+    for attribute in ("value", "grade", "mean"):
+        if hasattr(found, attribute):
+            return float(getattr(found, attribute))
+    if isinstance(found, pd.DataFrame) and not found.empty:
+        for column in ("value", "grade", "mean"):
+            if column in found.columns:
+                return float(found[column].iloc[0])
+    if isinstance(found, pd.Series) and not found.empty:
+        return float(found.iloc[0])
+    return None
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    return float(np.sum(values * weights) / np.sum(weights))
+
+
+def _solve_shift(g: np.ndarray, w: np.ndarray, target: float, low: float, high: float) -> float:
+    """The uniform shift s with mean(clip(g + s)) = target (bisection; monotone in s)."""
+
+    def mean_after(s: float) -> float:
+        return _weighted_mean(np.clip(g + s, low, high), w)
+
+    lo, hi = low - float(g.max()), high - float(g.min())
+    if mean_after(lo) >= target:
+        return lo
+    if mean_after(hi) <= target:
+        return hi
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if mean_after(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return (lo + hi) / 2
+
+
+def _apply(grades, weights, plan, columns, low, high):
+    """Changed grades, and per touchpoint what the change did."""
+    changed = grades.copy()
+    info = {}
+    for item in plan:
+        j = columns[item["key"]]
+        answered = np.isfinite(grades[:, j])
+        g, w = grades[answered, j], weights[answered]
+        if item["kind"] == "shift":
+            new = np.clip(g + item["value"], low, high) if item["value"] != 0 else g.copy()
+        elif item["kind"] == "to":
+            new = np.clip(g + _solve_shift(g, w, item["value"], low, high), low, high)
+        else:  # at_least
+            new = np.maximum(g, item["value"])
+        changed[answered, j] = new
+        before, after = _weighted_mean(g, w), _weighted_mean(new, w)
+        info[item["key"]] = {
+            "n": int(answered.sum()),
+            "mean_before": before,
+            "mean_after": after,
+            "shift": after - before,
+            "share_changed": _weighted_mean((new != g).astype(float), w),
+        }
+    return changed, info
+
+
+# --------------------------------------------------------------------------- model
+
+
+class _FitError(RuntimeError):
+    """The model did not converge on this (re)sample."""
+
+
+def _design(grades: np.ndarray, impute: np.ndarray, indicators: list[int]) -> np.ndarray:
+    """Grades with n.v.t. mean-imputed, plus an 'answered' indicator where needed."""
+    answered = np.isfinite(grades)
+    filled = np.where(answered, grades, impute[None, :])
+    return np.column_stack([filled, answered[:, indicators].astype(float)])
+
+
+def _fit_cumulative_logit(x: np.ndarray, y: np.ndarray, w: np.ndarray, k: int) -> dict:
+    """Weighted ML fit of P(y <= j) = logistic(theta_j - x'beta), y in 0..k-1, by Newton.
+
+    The log-likelihood is concave (Pratt 1981), so Newton's method with step halving
+    converges from the null model. A tiny ridge on beta keeps the step defined when a
+    resample makes a column constant.
+    """
+    n, p = x.shape
+    center = np.average(x, axis=0, weights=w)
+    xc = x - center
+    cumulative = np.clip(np.cumsum(np.bincount(y, weights=w, minlength=k))[:-1] / w.sum(), 1e-6, 1 - 1e-6)
+    theta = np.log(cumulative / (1 - cumulative))
+    beta = np.zeros(p)
+    ridge = 1e-8 * w.sum()
+    onehot_upper = np.equal.outer(y, np.arange(k - 1)).astype(float)  # theta_j is upper bound
+    onehot_lower = np.equal.outer(y, np.arange(1, k)).astype(float)  # theta_j is lower bound
+
+    def pieces(beta, theta):
+        eta = xc @ beta
+        bounds = np.concatenate([[-np.inf], theta, [np.inf]])
+        fu, fl = expit(bounds[y + 1] - eta), expit(bounds[y] - eta)
+        prob = np.maximum(fu - fl, 1e-300)
+        return eta, fu, fl, prob
+
+    def loglik(beta, theta):
+        if np.any(np.diff(theta) <= 0):
+            return -np.inf
+        return float(np.sum(w * np.log(pieces(beta, theta)[3])))
+
+    current = loglik(beta, theta)
+    for _ in range(200):
+        _, fu, fl, prob = pieces(beta, theta)
+        du, dl = fu * (1 - fu), fl * (1 - fl)  # logistic density at the bounds
+        d2u, d2l = du * (1 - 2 * fu), dl * (1 - 2 * fl)
+        g_eta = -(du - dl) / prob
+        grad = np.concatenate(
+            [xc.T @ (w * g_eta), onehot_upper.T @ (w * du / prob) - onehot_lower.T @ (w * dl / prob)]
+        )
+        grad[:p] -= ridge * beta
+        h_eta = (d2u - d2l) / prob - ((du - dl) / prob) ** 2
+        b_upper = -d2u / prob + du * (du - dl) / prob**2
+        b_lower = d2l / prob - dl * (du - dl) / prob**2
+        c_upper = d2u / prob - (du / prob) ** 2
+        c_lower = -d2l / prob - (dl / prob) ** 2
+        c_cross = du * dl / prob**2
+        hessian = np.empty((p + k - 1, p + k - 1))
+        hessian[:p, :p] = (xc * (w * h_eta)[:, None]).T @ xc - ridge * np.eye(p)
+        h_bt = xc.T @ (onehot_upper * (w * b_upper)[:, None] + onehot_lower * (w * b_lower)[:, None])
+        hessian[:p, p:] = h_bt
+        hessian[p:, :p] = h_bt.T
+        h_tt = np.diag(onehot_upper.T @ (w * c_upper) + onehot_lower.T @ (w * c_lower))
+        cross = onehot_lower.T @ (w * c_cross)  # obs in class j+1: lower theta_j, upper theta_j+1
+        for j in range(k - 2):
+            h_tt[j, j + 1] = h_tt[j + 1, j] = cross[j]
+        hessian[p:, p:] = h_tt
+        try:
+            step = np.linalg.solve(hessian, -grad)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(hessian, -grad, rcond=None)[0]
+        scale = 1.0
+        while True:
+            new_beta, new_theta = beta + scale * step[:p], theta + scale * step[p:]
+            new = loglik(new_beta, new_theta)
+            if np.isfinite(new) and new >= current - 1e-12 * abs(current):
+                break
+            scale /= 2
+            if scale < 1e-10:
+                raise _FitError("no step improves the likelihood")
+        beta, theta = new_beta, new_theta
+        improvement, current = new - current, new
+        if np.max(np.abs(scale * step)) < 1e-9 or (
+            scale == 1.0 and improvement < 1e-11 * max(1.0, abs(current))
+        ):
+            break
+    else:
+        raise _FitError("Newton's method did not converge in 200 iterations")
+    if np.max(np.abs(beta)) > 50:
+        raise _FitError("the coefficients diverge (separation)")
+    return {"beta": beta, "theta": theta + center @ beta, "loglik": current}
+
+
+def _cumulative_probabilities(fit: dict, x: np.ndarray) -> np.ndarray:
+    """n × k class probabilities of a cumulative-logit fit."""
+    eta = x @ fit["beta"]
+    upper = expit(fit["theta"][None, :] - eta[:, None])
+    cumulative = np.column_stack([upper, np.ones(len(eta))])
+    return np.diff(cumulative, axis=1, prepend=0.0)
+
+
+def _fit(model: str, x: np.ndarray, classes: np.ndarray, w: np.ndarray) -> dict:
+    if model == "ordinal":
+        present = np.unique(classes)  # a class nobody is in gets probability 0
+        codes = np.searchsorted(present, classes)
+        if present.size < 2:
+            raise _FitError("only one NPS class in the sample")
+        return {"ordinal": _fit_cumulative_logit(x, codes, w, present.size), "present": present}
+    fits = {}
+    for name, event in (("promoter", classes == 2), ("detractor", classes == 0)):
+        if event.all() or not event.any():
+            fits[name] = {"constant": float(event.mean())}
+            continue
+        # binary logit as a two-class cumulative logit: P(y = 1) = logistic(x'beta - theta)
+        fits[name] = _fit_cumulative_logit(x, event.astype(int), w, 2)
+    return fits
+
+
+def _expected(model: str, fit: dict, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted expected (NPS, promoter share, detractor share)."""
+    if model == "ordinal":
+        probabilities = np.zeros((len(x), 3))
+        probabilities[:, fit["present"]] = _cumulative_probabilities(fit["ordinal"], x)
+        promoter, detractor = probabilities[:, 2], probabilities[:, 0]
+    else:
+        shares = {}
+        for name, part in fit.items():
+            if "constant" in part:
+                shares[name] = np.full(len(x), part["constant"])
+            else:
+                shares[name] = _cumulative_probabilities(part, x)[:, 1]
+        promoter, detractor = shares["promoter"], shares["detractor"]
+    promoters, detractors = _weighted_mean(promoter, w), _weighted_mean(detractor, w)
+    return np.array([100 * (promoters - detractors), promoters, detractors])
+
+
+def _coefficients(model: str, fit: dict, keys: list[str], indicators: list[int]) -> pd.DataFrame:
+    terms = list(keys) + [f"{keys[j]}_answered" for j in indicators]
+    if model == "ordinal":
+        return pd.DataFrame({"ordinal": fit["ordinal"]["beta"]}, index=terms)
+    columns = {}
+    for name, part in fit.items():
+        columns[name] = part.get("beta", np.zeros(len(terms)))
+    return pd.DataFrame(columns, index=terms)
+
+
+def _bootstrap(evaluate, grades, classes, w, bootstrap, seed, progress) -> np.ndarray:
+    if not bootstrap:
+        return np.empty((0, 3))
+    from tqdm.auto import tqdm  # lazy: only when a bar may be shown
+
+    rng = np.random.default_rng(seed)
+    n = len(classes)
+    draws = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for _ in tqdm(range(bootstrap), desc="simulate", disable=not progress, leave=False):
+            index = rng.integers(0, n, n)
+            try:
+                before, after, _ = evaluate(grades[index], classes[index], w[index])
+            except (_FitError, np.linalg.LinAlgError, ValueError):
+                continue  # a resample the model cannot fit does not count
+            draws.append(after - before)
+    return np.asarray(draws).reshape(-1, 3)

@@ -1,0 +1,349 @@
+"""The survey spec: which column is what, written as TOML.
+
+A spec names the NPS column, the touchpoints (with Dutch and English labels and
+their phase in the customer journey), segments, the optional weight, respondent id
+and wave columns, the grade scale and the codes that mean "not applicable".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from drivers.errors import SpecError, closest
+
+__all__ = ["DEFAULT_NA_CODES", "SurveySpec", "Touchpoint"]
+
+#: Codes that mean "not applicable / don't know" unless a spec says otherwise.
+DEFAULT_NA_CODES: tuple[str, ...] = ("n.v.t.", "nvt", "n.v.t", "weet niet", "99", "")
+
+NPS_LABEL = {"nl": "Aanbeveling (NPS)", "en": "Likelihood to recommend"}
+
+# Column names that usually hold the NPS question in Dutch and English exports.
+_NPS_HINTS = ("aanbeveling", "aanbevelen", "nps", "ltr", "recommend", "aanbeveel")
+_WEIGHT_HINTS = ("gewicht", "weight", "weging")
+_ID_HINTS = ("respondent", "resp_id", "respid", "id", "respondentnummer")
+_WAVE_HINTS = ("golf", "wave", "meting", "jaar", "year")
+_LANGS = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    """One touchpoint of the customer journey: a graded column.
+
+    Parameters
+    ----------
+    key : str
+        The column name in the data (English or Dutch identifier).
+    nl, en : str
+        Display labels in Dutch and English.
+    phase : str
+        Phase of the customer journey (for grouping in charts).
+    na_codes : tuple of str, optional
+        Codes meaning "not applicable" for this column only; the survey's codes
+        apply when None.
+    """
+
+    key: str
+    nl: str = ""
+    en: str = ""
+    phase: str = ""
+    na_codes: tuple[str, ...] | None = None
+
+    def label(self, lang: str = "nl") -> str:
+        """The display label in ``lang`` ("nl" or "en"), falling back to the key."""
+        return (self.nl if lang == "nl" else self.en) or self.nl or self.en or self.key
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """What the columns of a survey file mean.
+
+    Examples
+    --------
+    >>> spec = SurveySpec(nps="aanbeveling",
+    ...                   touchpoints=(Touchpoint("levering", "Levering", "Delivery"),))
+    >>> spec.touchpoint_keys
+    ('levering',)
+    >>> spec.label("levering", "en")
+    'Delivery'
+    >>> SurveySpec.from_toml(spec.to_toml()) == spec
+    True
+    """
+
+    nps: str
+    touchpoints: tuple[Touchpoint, ...] = ()
+    segments: tuple[str, ...] = ()
+    weight: str | None = None
+    id: str | None = None
+    wave: str | None = None
+    open_answers: tuple[str, ...] = ()
+    scale: tuple[float, float] = (1, 10)
+    na_codes: tuple[str, ...] = DEFAULT_NA_CODES
+    name: str = ""
+    language: str = "nl"
+    value_labels: dict[str, dict[str, float]] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.nps, str) or not self.nps:
+            raise SpecError("The spec needs 'nps': the name of the 0-10 recommendation column.")
+        low, high = (float(v) for v in self.scale)
+        if not low < high:
+            raise SpecError(f"The spec's scale must be [low, high] with low < high. Got {self.scale}.")
+        if self.language not in _LANGS:
+            raise SpecError(f"The spec's language must be 'nl' or 'en'. Got {self.language!r}.")
+        keys = [t.key for t in self.touchpoints]
+        doubles = sorted({k for k in keys if keys.count(k) > 1})
+        if doubles:
+            raise SpecError(f"Touchpoint keys must be unique; repeated: {', '.join(doubles)}.")
+        if self.nps in keys:
+            raise SpecError(f"Column {self.nps!r} is both the NPS column and a touchpoint.")
+
+    # -- accessors -----------------------------------------------------------------
+    @property
+    def touchpoint_keys(self) -> tuple[str, ...]:
+        """The touchpoint column names, in spec order."""
+        return tuple(t.key for t in self.touchpoints)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the spec names (NPS, touchpoints, segments, weight, id, wave, open)."""
+        named = [self.id, self.wave, self.nps, *self.touchpoint_keys, *self.segments,
+                 self.weight, *self.open_answers]
+        return tuple(dict.fromkeys(c for c in named if c))
+
+    def touchpoint(self, key: str) -> Touchpoint:
+        """The :class:`Touchpoint` with this key."""
+        for t in self.touchpoints:
+            if t.key == key:
+                return t
+        hint = closest(key, self.touchpoint_keys)
+        more = f" Did you mean {hint!r}?" if hint else ""
+        raise SpecError(f"No touchpoint {key!r} in the spec.{more}")
+
+    def label(self, column: str, lang: str | None = None) -> str:
+        """Display label of any column in ``lang`` (default: the spec's language)."""
+        lang = lang or self.language
+        if column == self.nps:
+            return NPS_LABEL.get(lang, NPS_LABEL["en"])
+        for t in self.touchpoints:
+            if t.key == column:
+                return t.label(lang)
+        return column
+
+    def labels(self, lang: str | None = None) -> dict[str, str]:
+        """Mapping of touchpoint key to display label."""
+        return {t.key: t.label(lang or self.language) for t in self.touchpoints}
+
+    def na_codes_for(self, column: str) -> tuple[str, ...]:
+        """The codes that mean n.v.t. in ``column``."""
+        for t in self.touchpoints:
+            if t.key == column and t.na_codes is not None:
+                return t.na_codes
+        return self.na_codes
+
+    # -- TOML ----------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], *, source: str = "the spec") -> SurveySpec:
+        """Build a spec from a parsed TOML mapping; unknown keys are an error."""
+        known = {f.name for f in fields(cls)}
+        raw = dict(raw.get("survey", {}), **{k: v for k, v in raw.items() if k != "survey"})
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            hints = [f"{u!r} (did you mean {closest(u, known)!r}?)" if closest(u, known)
+                     else repr(u) for u in unknown]
+            raise SpecError(f"{source}: unknown key(s) {', '.join(hints)}. "
+                            f"Known keys: {', '.join(sorted(known))}.")
+        if "nps" not in raw:
+            raise SpecError(f"{source}: 'nps' is missing: name the 0-10 recommendation column, "
+                            "e.g. nps = \"aanbeveling\".")
+        touchpoints = []
+        for i, item in enumerate(raw.pop("touchpoints", []), start=1):
+            if isinstance(item, str):
+                item = {"key": item}
+            if "key" not in item:
+                raise SpecError(f"{source}: touchpoint {i} has no 'key' (its column name).")
+            codes = item.get("na_codes")
+            touchpoints.append(Touchpoint(
+                key=str(item["key"]), nl=str(item.get("nl", "")), en=str(item.get("en", "")),
+                phase=str(item.get("phase", "")),
+                na_codes=None if codes is None else tuple(str(c) for c in codes)))
+        kwargs: dict[str, Any] = {"touchpoints": tuple(touchpoints)}
+        for key, value in raw.items():
+            if key in ("segments", "open_answers", "na_codes"):
+                value = tuple(str(v) for v in value)
+            elif key == "scale":
+                if len(value) != 2:
+                    raise SpecError(f"{source}: scale must be [low, high]. Got {value!r}.")
+                value = (value[0], value[1])
+            elif key == "value_labels":
+                value = {str(c): {str(k): float(v) for k, v in m.items()}
+                         for c, m in value.items()}
+            kwargs[key] = value
+        try:
+            return cls(**kwargs)
+        except SpecError as err:
+            raise SpecError(f"{source}: {err}") from None
+
+    @classmethod
+    def from_toml(cls, path_or_text: str | Path) -> SurveySpec:
+        """Read a spec from a TOML file (or TOML text)."""
+        text, source = _read_text(path_or_text)
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise SpecError(f"{source} is not valid TOML: {err}.") from None
+        return cls.from_dict(raw, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain mapping, the inverse of :meth:`from_dict`."""
+        out: dict[str, Any] = {"name": self.name, "language": self.language, "nps": self.nps}
+        for key in ("id", "weight", "wave"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        out["segments"] = list(self.segments)
+        out["open_answers"] = list(self.open_answers)
+        out["scale"] = [_plain(v) for v in self.scale]
+        out["na_codes"] = list(self.na_codes)
+        if self.value_labels:
+            out["value_labels"] = {c: dict(m) for c, m in self.value_labels.items()}
+        out["touchpoints"] = []
+        for t in self.touchpoints:
+            item = {"key": t.key, "nl": t.nl, "en": t.en, "phase": t.phase}
+            if t.na_codes is not None:
+                item["na_codes"] = list(t.na_codes)
+            out["touchpoints"].append(item)
+        return out
+
+    def to_toml(self, path: str | Path | None = None) -> str:
+        """The spec as TOML text; written to ``path`` when given."""
+        data = self.to_dict()
+        lines = ["# drivers survey spec: which column is what.", ""]
+        for key, value in data.items():
+            if key in ("touchpoints", "value_labels"):
+                continue
+            lines.append(f"{key} = {_toml_value(value)}")
+        for column, mapping in data.get("value_labels", {}).items():
+            lines += ["", f"[value_labels.{_toml_key(column)}]"]
+            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in mapping.items()]
+        for item in data["touchpoints"]:
+            lines += ["", "[[touchpoints]]"]
+            lines += [f"{k} = {_toml_value(v)}" for k, v in item.items()]
+        text = "\n".join(lines) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def replace(self, **changes: Any) -> SurveySpec:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    # -- inference -----------------------------------------------------------------
+    @classmethod
+    def infer(cls, df: pd.DataFrame, *, scale: tuple[float, float] | None = None) -> SurveySpec:
+        """Guess a spec from a raw frame, as a starting point to edit.
+
+        The NPS column is the one whose name looks like a recommendation question,
+        else the numeric column with values in 0..10 that uses 0 or 10 most; numeric
+        columns on the grade scale become touchpoints; text columns with few distinct
+        values become segments, long free text becomes open answers.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"aanbeveling": [9, 7, 3], "levering": [8, "n.v.t.", 6],
+        ...                    "regio": ["Noord", "Zuid", "Noord"]})
+        >>> spec = SurveySpec.infer(df)
+        >>> spec.nps, spec.touchpoint_keys, spec.segments
+        ('aanbeveling', ('levering',), ('regio',))
+        """
+        columns = [str(c) for c in df.columns]
+        if not columns:
+            raise SpecError("Cannot infer a spec from a frame without columns.")
+        na = set(DEFAULT_NA_CODES)
+        numeric: dict[str, pd.Series] = {}
+        for col in columns:
+            values = df[col].map(lambda v: str(v).strip() if pd.notna(v) else "")
+            values = values[~values.isin(na)].str.replace(",", ".", regex=False)
+            parsed = pd.to_numeric(values, errors="coerce")
+            if len(values) and parsed.notna().mean() >= 0.95:
+                numeric[col] = parsed.dropna()
+
+        def pick(hints: tuple[str, ...], pool: list[str]) -> str | None:
+            for hint in hints:
+                for col in pool:
+                    if col.lower() == hint or col.lower().startswith(hint):
+                        return col
+            return None
+
+        nps_col = pick(_NPS_HINTS, list(numeric))
+        if nps_col is None:
+            candidates = [c for c, s in numeric.items()
+                          if len(s) and s.between(0, 10).all() and (s == s.round()).all()]
+            if not candidates:
+                raise SpecError("Could not infer the NPS column: no numeric column with whole "
+                                "numbers 0-10. Write the spec by hand (nps = \"column\").")
+            nps_col = max(candidates, key=lambda c: ((numeric[c] == 0) | (numeric[c] == 10)).mean())
+        weight = pick(_WEIGHT_HINTS, [c for c in numeric if c != nps_col])
+        ident = pick(_ID_HINTS, [c for c in columns if c not in (nps_col, weight)])
+        wave = pick(_WAVE_HINTS, [c for c in columns if c not in (nps_col, weight, ident)])
+        taken = {nps_col, weight, ident, wave}
+        if scale is None:
+            rest = [s for c, s in numeric.items() if c not in taken]
+            top = max((s.max() for s in rest if len(s)), default=10)
+            scale = (1, 5) if top <= 5 else (1, 10) if top <= 10 else (0, 100)
+        low, high = scale
+        touchpoints, segments, open_answers = [], [], []
+        for col in columns:
+            if col in taken:
+                continue
+            if col in numeric and numeric[col].between(low, high).mean() >= 0.95:
+                label = re.sub(r"[_\s]+", " ", col).strip().capitalize()
+                touchpoints.append(Touchpoint(key=col, nl=label, en=label))
+                continue
+            text = df[col].dropna().astype(str)
+            if text.nunique() <= max(12, len(df) // 20) and text.str.len().mean() < 40:
+                segments.append(col)
+            else:
+                open_answers.append(col)
+        return cls(nps=nps_col, touchpoints=tuple(touchpoints), segments=tuple(segments),
+                   weight=weight, id=ident, wave=wave, open_answers=tuple(open_answers),
+                   scale=(_plain(low), _plain(high)))
+
+
+def _plain(value: float) -> float | int:
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return repr(_plain(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def _read_text(path_or_text: str | Path) -> tuple[str, str]:
+    """Text of a TOML file, or the text itself when it is not a path."""
+    if isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text
+        and path_or_text.endswith(".toml")
+    ):
+        path = Path(path_or_text)
+        if not path.is_file():
+            raise SpecError(f"Spec file {path} does not exist.")
+        return path.read_text(encoding="utf-8-sig"), str(path)
+    return str(path_or_text), "the spec"
