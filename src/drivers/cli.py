@@ -12,7 +12,6 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from drivers import demo
     from drivers.report import demo_report
 
     print(demo_report(lang=args.lang, out=args.out))

@@ -51,9 +51,9 @@ def read_table(path: str | Path, *, sheet: int | str = 0, encoding: str | None =
     Examples
     --------
     >>> from drivers import demo
-    >>> raw, info = read_table(demo.path() / "wave_2024.csv")
-    >>> info["delimiter"], info["decimal"], info["encoding"]
-    (';', ',', 'cp1252')
+    >>> raw, info = read_table(demo.demo_dir() / "wave_2024.csv")
+    >>> info["delimiter"], info["decimal"]
+    (';', ',')
     >>> raw.index[0]   # the first data row is row 2 of the file
     2
     """
@@ -122,7 +122,7 @@ def load_survey(path: str | Path | Sequence[str | Path] | Mapping[str, str | Pat
     Examples
     --------
     >>> from drivers import demo
-    >>> survey = load_survey(demo.path() / "wave_2024.csv", demo.path() / "survey.toml")
+    >>> survey = load_survey(demo.demo_dir() / "wave_2024.csv", demo.demo_dir() / "survey.toml")
     >>> survey.quality.rows_read == survey.quality.rows_used + survey.quality.rows_excluded
     True
     """

@@ -1,0 +1,279 @@
+"""Loading every format, and a clear answer with exact row accounting for bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import drivers as dr
+from drivers.errors import (
+    ColumnNotFoundError,
+    EmptyFileError,
+    EncodingError,
+    FileFormatError,
+    InvalidValueError,
+    SpecError,
+)
+
+SPEC = dr.SurveySpec(
+    nps="aanbeveling",
+    touchpoints=(dr.Touchpoint("levering", "Levering", "Delivery"),
+                 dr.Touchpoint("klachtafhandeling", "Klachtafhandeling", "Complaint handling")),
+    segments=("regio",), weight="gewicht", id="respondent",
+)
+
+HEADER = "respondent;aanbeveling;levering;klachtafhandeling;regio;gewicht"
+GOOD = [
+    "r1;9;8;n.v.t.;Noord;1,2",
+    "r2;7;7;6;Zuid;0,8",
+    "r3;3;5;nvt;Oost;1,0",
+    "r4;10;9;8;West;1,0",
+]
+
+
+def write(tmp_path, lines, name="s.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes("\n".join(lines).encode(encoding) + b"\n")
+    return path
+
+
+def accounted(survey):
+    q = survey.quality
+    assert q.rows_read == q.rows_used + q.rows_excluded
+    assert int(q.table["n"].sum()) == q.rows_excluded if len(q.table) else q.rows_excluded == 0
+    return q
+
+
+# -- formats ---------------------------------------------------------------------------
+def test_csv_semicolon_decimal_comma_cp1252(tmp_path):
+    lines = [HEADER + ";toelichting"] + [g + ";Prima geleverd, één dag te laat" for g in GOOD]
+    path = write(tmp_path, lines, encoding="cp1252")
+    spec = SPEC.replace(open_answers=("toelichting",))
+    s = dr.load_survey(path, spec)
+    q = accounted(s)
+    assert q.rows_read == 4 and q.rows_used == 4
+    assert s.data["gewicht"].tolist() == [1.2, 0.8, 1.0, 1.0]
+    assert s.data["toelichting"].iloc[0] == "Prima geleverd, één dag te laat"
+    assert np.isnan(s.data.loc[2, "klachtafhandeling"])        # n.v.t. → NaN, not excluded
+    assert q.not_applicable["klachtafhandeling"] == 2
+    assert list(s.data.index) == [2, 3, 4, 5]                 # row numbers as in the file
+
+
+def test_csv_comma_utf8_bom_and_tab(tmp_path):
+    comma = [HEADER.replace(";", ","), *[g.replace(";", ",").replace("1,2", "1.2")
+                                         .replace("0,8", "0.8").replace("1,0", "1.0")
+                                         for g in GOOD]]
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(comma).encode())
+    s = dr.load_survey(path, SPEC)
+    assert s.n == 4 and s.data["gewicht"].iloc[0] == 1.2
+    tab = write(tmp_path, [line.replace(";", "\t") for line in [HEADER, *GOOD]], "t.tsv")
+    assert dr.load_survey(tab, SPEC).n == 4
+
+
+def test_xlsx_by_sheet_name_and_index(tmp_path):
+    df = pd.DataFrame({"respondent": ["r1", "r2"], "aanbeveling": [9, 4],
+                       "levering": [8, "n.v.t."], "klachtafhandeling": [None, 5],
+                       "regio": ["Noord", "Zuid"], "gewicht": [1.0, 1.5]})
+    path = tmp_path / "s.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"x": [1]}).to_excel(xl, sheet_name="info", index=False)
+        df.to_excel(xl, sheet_name="data", index=False)
+    s = dr.load_survey(path, SPEC, sheet="data")
+    assert s.n == 2 and np.isnan(s.data.loc[3, "levering"]) and s.data.loc[3, "gewicht"] == 1.5
+    assert dr.load_survey(path, SPEC, sheet=1).n == 2
+    with pytest.raises(dr.DriversError, match="no sheet 'dat'.*info, data"):
+        dr.load_survey(path, SPEC, sheet="dat")
+
+
+def test_sav_with_value_labels_and_user_missing(tmp_path):
+    import pyreadstat
+    df = pd.DataFrame({"respondent": ["r1", "r2", "r3"], "aanbeveling": [9.0, 6.0, 10.0],
+                       "levering": [8.0, 99.0, 7.0], "klachtafhandeling": [99.0, 5.0, 99.0],
+                       "regio": [1.0, 2.0, 1.0], "gewicht": [1.0, 1.0, 2.0]})
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(
+        df, str(path),
+        column_labels=["Respondent", "Aanbeveling", "Levering", "Klachtafhandeling", "Regio",
+                       "Gewicht"],
+        variable_value_labels={"regio": {1.0: "Noord", 2.0: "Zuid"},
+                               "levering": {99.0: "n.v.t."}, "klachtafhandeling": {99.0: "n.v.t."}},
+        missing_ranges={"levering": [99.0], "klachtafhandeling": [99.0]})
+    s = dr.load_survey(path, SPEC)
+    q = accounted(s)
+    assert q.rows_used == 3
+    assert s.data["regio"].tolist() == ["Noord", "Zuid", "Noord"]   # value labels applied
+    assert np.isnan(s.data.loc[3, "levering"])                      # user-missing → n.v.t.
+    assert q.not_applicable["klachtafhandeling"] == 2
+
+
+def test_parquet(tmp_path):
+    df = pd.DataFrame({"respondent": ["r1", "r2"], "aanbeveling": [9, 2], "levering": [8.0, None],
+                       "klachtafhandeling": [None, 4.0], "regio": ["Noord", "Zuid"],
+                       "gewicht": [1.0, 1.0]})
+    path = tmp_path / "s.parquet"
+    df.to_parquet(path)
+    s = dr.load_survey(path, SPEC)
+    assert s.n == 2 and s.data["aanbeveling"].tolist() == [9.0, 2.0]
+
+
+def test_one_file_per_wave(tmp_path):
+    a = write(tmp_path, [HEADER, *GOOD], "wave_2023.csv")
+    b = write(tmp_path, [HEADER, *GOOD[:2]], "wave_2024.csv")
+    s = dr.load_survey([a, b], SPEC)
+    assert s.waves == ["2023", "2024"] and s.n == 6
+    assert s.wave("2024").n == 2 and s.quality.rows_read == 6
+
+
+def test_demo_files_load_in_every_format():
+    from drivers import demo
+    folder = demo.demo_dir()
+    csv = dr.load_survey(folder / "wave_2024.csv", folder / "survey.toml")
+    sav = dr.load_survey(folder / "wave_2024.sav", folder / "survey.toml")
+    accounted(csv)
+    accounted(sav)
+    assert csv.n == sav.n
+    cols = list(csv.spec.touchpoint_keys) + [csv.spec.nps]
+    np.testing.assert_allclose(csv.data[cols].to_numpy(), sav.data[cols].to_numpy())
+    assert (csv.data["sector"].to_numpy() == sav.data["sector"].to_numpy()).all()
+
+
+# -- bad input: excluded and reported --------------------------------------------------
+@pytest.mark.parametrize(("row", "reason", "column"), [
+    ("r5;;8;7;Noord;1,0", "NPS answer missing", "aanbeveling"),
+    ("r5;11;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
+    ("r5;-1;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
+    ("r5;7,5;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
+    ("r5;negen;8;7;Noord;1,0", "NPS answer is text, not a number", "aanbeveling"),
+    ("r5;8;0;7;Noord;1,0", "grade outside the scale 1-10", "levering"),
+    ("r5;8;acht;7;Noord;1,0", "text where a grade belongs", "levering"),
+    ("r5;8;8;7;Noord;", "weight missing", "gewicht"),
+    ("r5;8;8;7;Noord;-1", "weight zero or negative", "gewicht"),
+    ("r5;8;8;7;Noord;0", "weight zero or negative", "gewicht"),
+    ("r1;8;8;7;Noord;1,0", "duplicate respondent id", "respondent"),
+])
+def test_bad_row_is_excluded_with_reason(tmp_path, row, reason, column):
+    path = write(tmp_path, [HEADER, *GOOD, row])
+    s = dr.load_survey(path, SPEC)
+    q = accounted(s)
+    assert (q.rows_read, q.rows_used, q.rows_excluded) == (5, 4, 1)
+    rec = q.table.iloc[0]
+    assert (rec["reason"], rec["column"], list(rec["rows"])) == (reason, column, [6])
+    assert q.excluded.to_dict() == {6: reason}
+    with pytest.raises(InvalidValueError) as err:
+        dr.load_survey(path, SPEC, strict=True)
+    message = str(err.value)
+    assert str(path) in message and f"column {column!r}" in message and "row 6" in message
+    assert "Fix:" in message
+
+
+def test_decimal_comma_off_makes_7_5_text(tmp_path):
+    lines = [HEADER.replace(";", ","), "r1,9,\"7,5\",8,Noord,1", "r2,8,8,8,Zuid,1"]
+    path = write(tmp_path, lines)
+    s = dr.load_survey(path, SPEC)
+    q = accounted(s)
+    assert q.rows_used == 1
+    rec = q.table.iloc[0]
+    assert rec["reason"] == "text where a grade belongs" and "'7,5'" in rec["found"]
+    assert "decimal=','" in rec["fix"]
+
+
+def test_several_reasons_count_each_row_once(tmp_path):
+    rows = ["r5;;0;7;Noord;1,0", "r6;12;8;7;Noord;0"]
+    s = dr.load_survey(write(tmp_path, [HEADER, *GOOD, *rows]), SPEC)
+    q = accounted(s)
+    assert q.rows_excluded == 2 and q.rows_used == 4
+    cells = q.table.set_index("reason")["cells"]
+    assert cells["grade outside the scale 1-10"] == 1 and cells["weight zero or negative"] == 1
+
+
+# -- bad input: clear errors -----------------------------------------------------------
+def test_empty_file(tmp_path):
+    path = tmp_path / "leeg.csv"
+    path.write_bytes(b"")
+    with pytest.raises(EmptyFileError, match=r"leeg\.csv is empty"):
+        dr.load_survey(path, SPEC)
+
+
+def test_header_only(tmp_path):
+    with pytest.raises(EmptyFileError, match="header .* but no data rows"):
+        dr.load_survey(write(tmp_path, [HEADER]), SPEC)
+
+
+def test_missing_nps_column_suggests(tmp_path):
+    lines = [HEADER.replace("aanbeveling", "aanbevelng"), *GOOD]
+    with pytest.raises(ColumnNotFoundError) as err:
+        dr.load_survey(write(tmp_path, lines), SPEC)
+    assert "'aanbeveling' (did you mean 'aanbevelng'?)" in str(err.value)
+    assert "s.csv" in str(err.value)
+
+
+def test_unknown_format(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text("{}")
+    with pytest.raises(FileFormatError, match=r"unknown file type '\.json'.*\.csv"):
+        dr.load_survey(path, SPEC)
+
+
+def test_unreadable_encoding(tmp_path):
+    path = tmp_path / "s.csv"
+    # 0x81 is undefined in Windows-1252 and invalid as UTF-8
+    path.write_bytes(HEADER.encode() + b"\nr1;9;8;7;Noord\x81;1\n")
+    with pytest.raises(EncodingError, match="neither UTF-8 nor Windows-1252.*0x81"):
+        dr.load_survey(path, SPEC)
+
+
+def test_binary_garbage_named_csv(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(FileFormatError, match="not a text file"):
+        dr.load_survey(path, SPEC)
+
+
+def test_ragged_rows_name_the_rows(tmp_path):
+    lines = [HEADER, *GOOD, "r9;9;8;7;Noord;1,0;extra;fields"]
+    with pytest.raises(FileFormatError, match="header has 6 fields .* row 6 has 8"):
+        dr.load_survey(write(tmp_path, lines), SPEC)
+
+
+def test_duplicated_column_names(tmp_path):
+    lines = [HEADER + ";levering", *[g + ";8" for g in GOOD]]
+    with pytest.raises(ColumnNotFoundError, match="duplicated column names.*'levering'"):
+        dr.load_survey(write(tmp_path, lines), SPEC)
+
+
+def test_all_rows_bad_is_an_error(tmp_path):
+    with pytest.raises(dr.DriversError, match="none of the 2 rows"):
+        dr.load_survey(write(tmp_path, [HEADER, "r1;;8;7;N;1", "r2;;8;7;N;1"]), SPEC)
+
+
+# -- spec ------------------------------------------------------------------------------
+def test_spec_roundtrip_and_infer(tmp_path):
+    from drivers import demo
+    spec = dr.SurveySpec.from_toml(demo.demo_dir() / "survey.toml")
+    assert dr.SurveySpec.from_toml(spec.to_toml()) == spec
+    raw, _ = dr.read_table(demo.demo_dir() / "wave_2024.csv")
+    inferred = dr.SurveySpec.infer(raw)
+    assert inferred.nps == spec.nps
+    assert set(inferred.touchpoint_keys) == set(spec.touchpoint_keys)
+    assert inferred.weight == spec.weight and inferred.id == spec.id
+    assert set(spec.segments) <= set(inferred.segments)
+    path = tmp_path / "spec.toml"
+    inferred.to_toml(path)
+    assert dr.SurveySpec.from_toml(path) == inferred
+
+
+def test_spec_errors():
+    with pytest.raises(SpecError, match="'nps' is missing"):
+        dr.SurveySpec.from_toml('name = "x"\n')
+    with pytest.raises(SpecError, match="did you mean 'segments'"):
+        dr.SurveySpec.from_toml('nps = "a"\nsegmenten = ["x"]\n')
+    with pytest.raises(SpecError, match="not valid TOML"):
+        dr.SurveySpec.from_toml('nps = "a\n')
+
+
+def test_spec_value_labels_map_text_answers(tmp_path):
+    spec = SPEC.replace(value_labels={"aanbeveling": {"9 - zeer waarschijnlijk": 9,
+                                                      "0 - zeer onwaarschijnlijk": 0}})
+    lines = [HEADER, "r1;9 - zeer waarschijnlijk;8;7;N;1", "r2;0 - Zeer onwaarschijnlijk;8;7;N;1"]
+    s = dr.load_survey(write(tmp_path, lines), spec)
+    assert s.data["aanbeveling"].tolist() == [9.0, 0.0]
