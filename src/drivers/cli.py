@@ -30,8 +30,11 @@ def _check(args: argparse.Namespace) -> int:
             print("n.v.t. per touchpoint: " + ", ".join(f"{k} {v}" for k, v in na.items()))
         return 0
     raw, info = read_table(args.file, sheet=_sheet(args.sheet))
-    detected = ", ".join(f"{k} {v!r}" for k, v in info.items()
-                         if k in ("format", "encoding", "delimiter", "decimal", "sheet"))
+    detected = ", ".join(
+        f"{k} {v!r}"
+        for k, v in info.items()
+        if k in ("format", "encoding", "delimiter", "decimal", "sheet")
+    )
     print(f"{args.file}: {len(raw)} data rows, {len(raw.columns)} columns ({detected}).")
     spec = SurveySpec.infer(raw)
     survey = load_survey(args.file, spec, sheet=_sheet(args.sheet))
@@ -49,7 +52,8 @@ def _sheet(value: str | None) -> int | str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="drivers", description="Key-driver analysis of CX surveys against the NPS.")
+        prog="drivers", description="Key-driver analysis of CX surveys against the NPS."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="run the demo analysis on the shipped demo client")
     p.add_argument("--lang", default="nl", choices=["nl", "en"])

@@ -33,16 +33,26 @@ from drivers.survey import Survey
 __all__ = ["FORMATS", "load_survey", "read_table"]
 
 FORMATS = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
-    ".xlsx": "excel", ".xlsm": "excel",
-    ".sav": "spss", ".zsav": "spss",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".sav": "spss",
+    ".zsav": "spss",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 _DELIMITERS = (";", ",", "\t", "|")
 
 
-def read_table(path: str | Path, *, sheet: int | str = 0, encoding: str | None = None,
-               delimiter: str | None = None) -> tuple[pd.DataFrame, dict]:
+def read_table(
+    path: str | Path,
+    *,
+    sheet: int | str = 0,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """Read a survey file as it is: one row per data row, index = row number in the file.
 
     Returns the raw frame and a dict of what was detected (``format``, ``encoding``,
@@ -54,26 +64,31 @@ def read_table(path: str | Path, *, sheet: int | str = 0, encoding: str | None =
     >>> raw, info = read_table(demo.demo_dir() / "wave_2024.csv")
     >>> info["delimiter"], info["decimal"]
     (';', ',')
-    >>> raw.index[0]   # the first data row is row 2 of the file
+    >>> int(raw.index[0])   # the first data row is row 2 of the file
     2
     """
     path = Path(path)
     if not path.exists():
-        raise DataError(f"File {path} does not exist. Check the path (relative paths start "
-                        f"from {Path.cwd()}).")
+        raise DataError(
+            f"File {path} does not exist. Check the path (relative paths start from {Path.cwd()})."
+        )
     if path.is_dir():
         raise DataError(f"{path} is a folder, not a data file.")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(FORMATS))
-        extra = (" Save old .xls files as .xlsx in Excel first." if path.suffix.lower() == ".xls"
-                 else "")
-        raise FileFormatError(f"{path}: unknown file type {path.suffix or '(no extension)'!r}. "
-                              f"Supported: {known}.{extra}")
+        extra = (
+            " Save old .xls files as .xlsx in Excel first." if path.suffix.lower() == ".xls" else ""
+        )
+        raise FileFormatError(
+            f"{path}: unknown file type {path.suffix or '(no extension)'!r}. "
+            f"Supported: {known}.{extra}"
+        )
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path} is empty (0 bytes). Export the survey again.")
-    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss,
-              "parquet": _read_parquet}[kind]
+    reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss, "parquet": _read_parquet}[
+        kind
+    ]
     if kind == "csv":
         raw, info = reader(path, encoding=encoding, delimiter=delimiter)
     elif kind == "excel":
@@ -84,15 +99,23 @@ def read_table(path: str | Path, *, sheet: int | str = 0, encoding: str | None =
     raw.columns = [_clean_header(c) for c in raw.columns]
     _check_header(raw, path)
     if raw.empty:
-        raise EmptyFileError(f"{path} has a header ({len(raw.columns)} columns) but no data rows. "
-                             "Export the survey again with its responses.")
+        raise EmptyFileError(
+            f"{path} has a header ({len(raw.columns)} columns) but no data rows. "
+            "Export the survey again with its responses."
+        )
     return raw, info
 
 
-def load_survey(path: str | Path | Sequence[str | Path] | Mapping[str, str | Path],
-                spec: SurveySpec | str | Path, *, sheet: int | str = 0, strict: bool = False,
-                wave: str | None = None, decimal: str | None = None,
-                encoding: str | None = None) -> Survey:
+def load_survey(
+    path: str | Path | Sequence[str | Path] | Mapping[str, str | Path],
+    spec: SurveySpec | str | Path,
+    *,
+    sheet: int | str = 0,
+    strict: bool = False,
+    wave: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> Survey:
     """Load and validate a survey file (or one file per wave) against a spec.
 
     Parameters
@@ -138,9 +161,11 @@ def load_survey(path: str | Path | Sequence[str | Path] | Mapping[str, str | Pat
         items = [(_wave_from_name(Path(p)), Path(p)) for p in path]
         if len(items) > 1 and any(w is None for w, _ in items):
             names = ", ".join(p.name for w, p in items if w is None)
-            raise ParameterError(f"Cannot tell the wave of {names} from the file name. Pass a "
-                                 "mapping instead: load_survey({'2023': path_a, '2024': path_b}, "
-                                 "spec).")
+            raise ParameterError(
+                f"Cannot tell the wave of {names} from the file name. Pass a "
+                "mapping instead: load_survey({'2023': path_a, '2024': path_b}, "
+                "spec)."
+            )
     if not items:
         raise ParameterError("load_survey needs at least one file.")
     wave_col = spec.wave or ("wave" if any(w is not None for w, _ in items) else None)
@@ -158,7 +183,8 @@ def load_survey(path: str | Path | Sequence[str | Path] | Mapping[str, str | Pat
         data, report = validate(raw, file_spec, source=str(file), decimal=dec, strict=strict)
         if len(items) > 1:
             data.index = pd.MultiIndex.from_arrays(
-                [[wave_name] * len(data), data.index], names=["wave", "row"])
+                [[wave_name] * len(data), data.index], names=["wave", "row"]
+            )
         frames.append(data)
         reports.append(report)
     final_spec = file_spec  # the last file's: wave column and SPSS labels included
@@ -167,15 +193,19 @@ def load_survey(path: str | Path | Sequence[str | Path] | Mapping[str, str | Pat
         data.index.name = "row"
     quality = reports[0] if len(reports) == 1 else QualityReport.combine(reports)
     if data.empty:
-        raise DataError(f"{quality.source}: none of the {quality.rows_read} rows can be used.\n"
-                        f"{quality.summary()}")
-    return Survey(data=data, spec=final_spec, quality=quality,
-                  source=", ".join(str(p) for _, p in items))
+        raise DataError(
+            f"{quality.source}: none of the {quality.rows_read} rows can be used.\n"
+            f"{quality.summary()}"
+        )
+    return Survey(
+        data=data, spec=final_spec, quality=quality, source=", ".join(str(p) for _, p in items)
+    )
 
 
 # -- readers ---------------------------------------------------------------------------
-def _read_csv(path: Path, *, encoding: str | None, delimiter: str | None
-              ) -> tuple[pd.DataFrame, dict]:
+def _read_csv(
+    path: Path, *, encoding: str | None, delimiter: str | None
+) -> tuple[pd.DataFrame, dict]:
     data = path.read_bytes()
     text, used = _decode(data, path, encoding)
     text = text.lstrip("\ufeff")
@@ -206,14 +236,14 @@ def _read_csv(path: Path, *, encoding: str | None, delimiter: str | None
         raise FileFormatError(
             f"{path}: the header has {width} fields (separator {_name(delimiter)}) but "
             f"{shown}{more}. A value probably contains the separator without quotes, or "
-            "the export is cut off. Fix the export (quote text fields) and load again.")
+            "the export is cut off. Fix the export (quote text fields) and load again."
+        )
     index = pd.Index([n for n, _ in records], name="row")
     raw = pd.DataFrame([r for _, r in records], columns=header, index=index, dtype="object")
     if not records and not blank:
         raw = pd.DataFrame(columns=header, dtype="object")
     decimal = _sniff_decimal(raw, delimiter)
-    info = {"encoding": used, "delimiter": delimiter, "decimal": decimal,
-            "blank_rows": blank}
+    info = {"encoding": used, "delimiter": delimiter, "decimal": decimal, "blank_rows": blank}
     return raw, info
 
 
@@ -222,8 +252,9 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as err:
-            raise EncodingError(f"{path} cannot be read as {encoding}: {err}. Leave encoding "
-                                "unset to detect it.") from None
+            raise EncodingError(
+                f"{path} cannot be read as {encoding}: {err}. Leave encoding unset to detect it."
+            ) from None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16"), "utf-16"
     if data.startswith(codecs.BOM_UTF8):
@@ -236,9 +267,11 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
                 return data.decode("utf-16-le"), "utf-16-le"
             except UnicodeDecodeError:
                 pass
-        raise FileFormatError(f"{path} is not a text file (it holds binary data) although its "
-                              "name ends in .csv. Export the survey again as CSV, or give the "
-                              "file its real extension (.xlsx, .sav, .parquet).")
+        raise FileFormatError(
+            f"{path} is not a text file (it holds binary data) although its "
+            "name ends in .csv. Export the survey again as CSV, or give the "
+            "file its real extension (.xlsx, .sav, .parquet)."
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -249,11 +282,14 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         raise EncodingError(
             f"{path}: the encoding is neither UTF-8 nor Windows-1252 (byte "
             f"0x{data[err.start]:02x} at position {err.start}). Save the file as 'CSV UTF-8' "
-            "in Excel, or pass encoding=... to load_survey.") from None
+            "in Excel, or pass encoding=... to load_survey."
+        ) from None
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > 10:
-        raise FileFormatError(f"{path} is not a text file (it holds binary data) although its "
-                              "name ends in .csv. Export the survey again as CSV.")
+        raise FileFormatError(
+            f"{path} is not a text file (it holds binary data) although its "
+            "name ends in .csv. Export the survey again as CSV."
+        )
     return text, "cp1252"
 
 
@@ -269,8 +305,10 @@ def _sniff_delimiter(lines: list[str], path: Path) -> str:
     if counts[best] == 0:
         if len(lines) > 1:
             # A single column is legal but rare: the file is most likely not a table.
-            raise FileFormatError(f"{path}: no column separator (; , tab |) in the header line "
-                                  f"{header[:60]!r}. Is this really a survey export?")
+            raise FileFormatError(
+                f"{path}: no column separator (; , tab |) in the header line "
+                f"{header[:60]!r}. Is this really a survey export?"
+            )
         return ","
     return best
 
@@ -291,15 +329,20 @@ def _name(delimiter: str) -> str:
 def _read_excel(path: Path, *, sheet: int | str) -> tuple[pd.DataFrame, dict]:
     try:
         import openpyxl
+
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises several unrelated types for bad files
-        raise FileFormatError(f"{path} cannot be opened as an Excel workbook ({type(err).__name__}: "
-                              f"{err}). Save it again from Excel as .xlsx.") from None
+        raise FileFormatError(
+            f"{path} cannot be opened as an Excel workbook ({type(err).__name__}: "
+            f"{err}). Save it again from Excel as .xlsx."
+        ) from None
     names = book.sheetnames
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise DataError(f"{path} has {len(names)} sheet(s) ({', '.join(names)}); sheet index "
-                            f"{sheet} does not exist.")
+            raise DataError(
+                f"{path} has {len(names)} sheet(s) ({', '.join(names)}); sheet index "
+                f"{sheet} does not exist."
+            )
         name = names[sheet]
     else:
         if sheet not in names:
@@ -318,18 +361,25 @@ def _read_excel(path: Path, *, sheet: int | str) -> tuple[pd.DataFrame, dict]:
     body = [(n, list(r[:width])) for n, r in enumerate(rows[1:], start=2)]
     blank = [n for n, r in body if all(v is None or str(v).strip() == "" for v in r)]
     body = [(n, r) for n, r in body if n not in set(blank)]
-    raw = pd.DataFrame([r for _, r in body], columns=header,
-                       index=pd.Index([n for n, _ in body], name="row"), dtype="object")
+    raw = pd.DataFrame(
+        [r for _, r in body],
+        columns=header,
+        index=pd.Index([n for n, _ in body], name="row"),
+        dtype="object",
+    )
     return raw, {"sheet": name, "decimal": ".", "blank_rows": blank}
 
 
 def _read_spss(path: Path) -> tuple[pd.DataFrame, dict]:
     try:
         import pyreadstat
+
         df, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except Exception as err:  # pyreadstat.ReadstatError and friends
-        raise FileFormatError(f"{path} cannot be read as an SPSS .sav file ({err}). Save it "
-                              "again from SPSS, or export it as CSV.") from None
+        raise FileFormatError(
+            f"{path} cannot be read as an SPSS .sav file ({err}). Save it "
+            "again from SPSS, or export it as CSV."
+        ) from None
     df = df.astype("object")
     user_missing = _user_missing(meta)
     for col, is_missing in user_missing.items():
@@ -347,24 +397,31 @@ def _read_spss(path: Path) -> tuple[pd.DataFrame, dict]:
             continue
         df[col] = df[col].map(lambda v, m=mapping: m.get(v, m.get(_int_or(v), v)))
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
-    info = {"value_labels": labels, "column_labels": dict(meta.column_names_to_labels or {}),
-            "decimal": ".", "numeric_labelled": sorted(numeric_kept)}
+    info = {
+        "value_labels": labels,
+        "column_labels": dict(meta.column_names_to_labels or {}),
+        "decimal": ".",
+        "numeric_labelled": sorted(numeric_kept),
+    }
     return df, info
 
 
 def _user_missing(meta) -> dict:
     checks = {}
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+
         def inside(v, ranges=ranges):
             try:
                 return any(r["lo"] <= float(v) <= r["hi"] for r in ranges)
             except (TypeError, ValueError):
                 return any(str(r["lo"]) == str(v) for r in ranges)
+
         checks[col] = inside
     for col, values in (getattr(meta, "missing_user_values", None) or {}).items():
         prev = checks.get(col)
-        checks[col] = (lambda v, vals=set(values), prev=prev:
-                       v in vals or (prev(v) if prev else False))
+        checks[col] = lambda v, vals=set(values), prev=prev: (
+            v in vals or (prev(v) if prev else False)
+        )
     return checks
 
 
@@ -372,8 +429,9 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict]:
     try:
         df = pd.read_parquet(path)
     except Exception as err:  # pyarrow raises its own error family
-        raise FileFormatError(f"{path} cannot be read as parquet ({type(err).__name__}: "
-                              f"{err}).") from None
+        raise FileFormatError(
+            f"{path} cannot be read as parquet ({type(err).__name__}: {err})."
+        ) from None
     df = df.astype("object").reset_index(drop=True)
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
     return df, {"decimal": "."}
@@ -392,8 +450,10 @@ def _check_header(raw: pd.DataFrame, path: Path) -> None:
     if doubles:
         where = {n: [i + 1 for i, m in enumerate(names) if m == n] for n in doubles}
         shown = "; ".join(f"{n!r} in columns {', '.join(map(str, w))}" for n, w in where.items())
-        raise ColumnNotFoundError(f"{path}: duplicated column names ({shown}). Each column needs "
-                                  "its own name: rename the copies in the export.")
+        raise ColumnNotFoundError(
+            f"{path}: duplicated column names ({shown}). Each column needs "
+            "its own name: rename the copies in the export."
+        )
     empty = [i + 1 for i, n in enumerate(names) if n == ""]
     if empty:
         for i in empty:
@@ -412,10 +472,13 @@ def _with_file_labels(spec: SurveySpec, info: dict) -> SurveySpec:
     if not labels:
         return spec
     touchpoints = tuple(
-        t if (t.nl or t.en or not labels.get(t.key)) else
-        type(t)(key=t.key, nl=labels[t.key], en=labels[t.key], phase=t.phase,
-                na_codes=t.na_codes)
-        for t in spec.touchpoints)
+        t
+        if (t.nl or t.en or not labels.get(t.key))
+        else type(t)(
+            key=t.key, nl=labels[t.key], en=labels[t.key], phase=t.phase, na_codes=t.na_codes
+        )
+        for t in spec.touchpoints
+    )
     return spec.replace(touchpoints=touchpoints)
 
 

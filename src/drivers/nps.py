@@ -73,14 +73,23 @@ class NPSResult:
         return (self.ci_high - self.ci_low) / 2
 
     def as_dict(self) -> dict:
-        return {"n": self.n, "n_eff": self.n_eff, "promoters": self.promoters,
-                "passives": self.passives, "detractors": self.detractors, "nps": self.nps,
-                "ci_low": self.ci_low, "ci_high": self.ci_high}
+        return {
+            "n": self.n,
+            "n_eff": self.n_eff,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+            "nps": self.nps,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+        }
 
     def __str__(self) -> str:
-        return (f"NPS {self.nps:+.1f} ({self.level:.0%} CI {self.ci_low:+.1f} to "
-                f"{self.ci_high:+.1f}; {self.ci}), n = {self.n}: {self.promoters:.0%} promoters, "
-                f"{self.passives:.0%} passives, {self.detractors:.0%} detractors")
+        return (
+            f"NPS {self.nps:+.1f} ({self.level:.0%} CI {self.ci_low:+.1f} to "
+            f"{self.ci_high:+.1f}; {self.ci}), n = {self.n}: {self.promoters:.0%} promoters, "
+            f"{self.passives:.0%} passives, {self.detractors:.0%} detractors"
+        )
 
     def _repr_html_(self) -> str:
         return (
@@ -88,11 +97,19 @@ class NPSResult:
             f"<th>detractors</th></tr><tr><td><b>{self.nps:+.1f}</b></td>"
             f"<td>{self.ci_low:+.1f} … {self.ci_high:+.1f} ({self.level:.0%}, {self.ci})</td>"
             f"<td>{self.n}</td><td>{self.promoters:.1%}</td><td>{self.passives:.1%}</td>"
-            f"<td>{self.detractors:.1%}</td></tr></table>")
+            f"<td>{self.detractors:.1%}</td></tr></table>"
+        )
 
 
-def nps(scores, weights=None, *, level: float = 0.95, ci: CIMethod = "adjusted-wald",
-        bootstrap: int = 2000, seed: int = 0) -> NPSResult:
+def nps(
+    scores,
+    weights=None,
+    *,
+    level: float = 0.95,
+    ci: CIMethod = "adjusted-wald",
+    bootstrap: int = 2000,
+    seed: int = 0,
+) -> NPSResult:
     """Net Promoter Score with a confidence interval.
 
     Parameters
@@ -135,13 +152,21 @@ def nps(scores, weights=None, *, level: float = 0.95, ci: CIMethod = "adjusted-w
         low, high = _bootstrap_ci(values, w, level, bootstrap, seed)
     else:
         low, high = _wald_ci(promoters, detractors, n_eff, level, adjusted=ci == "adjusted-wald")
-    return NPSResult(nps=100 * (promoters - detractors), promoters=promoters, passives=passives,
-                     detractors=detractors, n=int(len(values)), n_eff=n_eff,
-                     ci_low=low, ci_high=high, level=level, ci=ci)
+    return NPSResult(
+        nps=100 * (promoters - detractors),
+        promoters=promoters,
+        passives=passives,
+        detractors=detractors,
+        n=int(len(values)),
+        n_eff=n_eff,
+        ci_low=low,
+        ci_high=high,
+        level=level,
+        ci=ci,
+    )
 
 
-def _wald_ci(p: float, d: float, n: float, level: float, *, adjusted: bool
-             ) -> tuple[float, float]:
+def _wald_ci(p: float, d: float, n: float, level: float, *, adjusted: bool) -> tuple[float, float]:
     if adjusted:  # Rocks (2016): n + 3, promoters + 3/4, detractors + 3/4
         p, d, n = (p * n + 0.75) / (n + 3), (d * n + 0.75) / (n + 3), n + 3
     centre = p - d
@@ -181,9 +206,11 @@ class NPSDifference:
 
     def __str__(self) -> str:
         verdict = "significant" if self.significant else "not significant"
-        return (f"NPS {self.a.nps:+.1f} → {self.b.nps:+.1f}: change {self.difference:+.1f} "
-                f"({self.level:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}, "
-                f"p = {self.p_value:.3f}; {verdict})")
+        return (
+            f"NPS {self.a.nps:+.1f} → {self.b.nps:+.1f}: change {self.difference:+.1f} "
+            f"({self.level:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}, "
+            f"p = {self.p_value:.3f}; {verdict})"
+        )
 
     def _repr_html_(self) -> str:
         return f"<p>{self}</p>"
@@ -218,15 +245,30 @@ def compare_nps(a, b, *, weights_a=None, weights_b=None, level: float = 0.95) ->
     diff_adj = centre_b - centre_a
     z = stats.norm.ppf(0.5 + level / 2)
     p_value = float(2 * stats.norm.sf(abs(diff_adj) / se)) if se > 0 else float(diff_adj == 0)
-    return NPSDifference(a=ra, b=rb, difference=rb.nps - ra.nps,
-                         ci_low=100 * (diff_adj - z * se), ci_high=100 * (diff_adj + z * se),
-                         p_value=p_value, level=level)
+    return NPSDifference(
+        a=ra,
+        b=rb,
+        difference=rb.nps - ra.nps,
+        ci_low=100 * (diff_adj - z * se),
+        ci_high=100 * (diff_adj + z * se),
+        p_value=p_value,
+        level=level,
+    )
 
 
-def nps_table(data, *, by: str | list[str] | None = None, nps_column: str | None = None,
-              weights: str | None = None, min_n: int = 30, privacy_floor: int = 5,
-              level: float = 0.95, ci: CIMethod = "adjusted-wald", total: bool = True,
-              lang: str | None = None) -> pd.DataFrame:
+def nps_table(
+    data,
+    *,
+    by: str | list[str] | None = None,
+    nps_column: str | None = None,
+    weights: str | None = None,
+    min_n: int = 30,
+    privacy_floor: int = 5,
+    level: float = 0.95,
+    ci: CIMethod = "adjusted-wald",
+    total: bool = True,
+    lang: str | None = None,
+) -> pd.DataFrame:
     """NPS per segment: one row per group with n, shares, NPS, CI and flags.
 
     Parameters
@@ -266,10 +308,12 @@ def nps_table(data, *, by: str | list[str] | None = None, nps_column: str | None
     if total or not keys:
         groups.append(((_TOTAL[lang],) * len(keys), frame))
     if keys:
-        filled = frame.assign(**{k: frame[k].astype("object").fillna("(onbekend)"
-                                                                      if lang == "nl"
-                                                                      else "(unknown)")
-                                 for k in keys})
+        filled = frame.assign(
+            **{
+                k: frame[k].astype("object").fillna("(onbekend)" if lang == "nl" else "(unknown)")
+                for k in keys
+            }
+        )
         for values, part in filled.groupby(keys, sort=True, observed=True):
             values = values if isinstance(values, tuple) else (values,)
             groups.append((values, part))
@@ -281,8 +325,21 @@ def nps_table(data, *, by: str | list[str] | None = None, nps_column: str | None
         w = part[weight_col].to_numpy(dtype=float) if weight_col else None
         answered = int(np.isfinite(scores).sum())
         if answered < privacy_floor:
-            row.update({k: np.nan for k in ("n", "n_eff", "promoters", "passives",
-                                              "detractors", "nps", "ci_low", "ci_high")})
+            row.update(
+                {
+                    k: np.nan
+                    for k in (
+                        "n",
+                        "n_eff",
+                        "promoters",
+                        "passives",
+                        "detractors",
+                        "nps",
+                        "ci_low",
+                        "ci_high",
+                    )
+                }
+            )
             row.update(small_base=True, suppressed=True)
         else:
             r = nps(scores, w, level=level, ci=ci)
@@ -311,20 +368,29 @@ def score_distribution(scores, weights=None) -> pd.DataFrame:
     values, w = values[keep], w[keep]
     counts = np.bincount(values.astype(int), weights=w, minlength=11)[:11]
     total = counts.sum()
-    return pd.DataFrame({
-        "score": np.arange(11),
-        "count": counts,
-        "share": counts / total if total else np.zeros(11),
-        "category": classify(np.arange(11)).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "score": np.arange(11),
+            "count": counts,
+            "share": counts / total if total else np.zeros(11),
+            "category": classify(np.arange(11)).to_numpy(),
+        }
+    )
 
 
-def touchpoint_performance(data, *, touchpoints: list[str] | None = None,
-                           weights: str | None = None, level: float = 0.95,
-                           scale: tuple[float, float] | None = None,
-                           top_box: float | None = None, insufficient: float | None = None,
-                           min_n: int = 30, privacy_floor: int = 5,
-                           lang: str | None = None) -> pd.DataFrame:
+def touchpoint_performance(
+    data,
+    *,
+    touchpoints: list[str] | None = None,
+    weights: str | None = None,
+    level: float = 0.95,
+    scale: tuple[float, float] | None = None,
+    top_box: float | None = None,
+    insufficient: float | None = None,
+    min_n: int = 30,
+    privacy_floor: int = 5,
+    lang: str | None = None,
+) -> pd.DataFrame:
     """How each touchpoint scores: n answered, share n.v.t., mean grade with CI,
     share of high grades (top box) and of insufficient grades.
 
@@ -368,32 +434,49 @@ def touchpoint_performance(data, *, touchpoints: list[str] | None = None,
         w = frame[weight_col].to_numpy(dtype=float) if weight_col else np.ones(len(x))
         ok = np.isfinite(x)
         x, w = x[ok], w[ok]
-        row = {"touchpoint": key,
-               "label": spec.label(key, lang) if spec is not None else key,
-               "phase": spec.touchpoint(key).phase if spec is not None else "",
-               "n": int(ok.sum()), "n_na": int((~ok).sum()),
-               "share_na": float((~ok).mean()) if len(ok) else np.nan}
+        row = {
+            "touchpoint": key,
+            "label": spec.label(key, lang) if spec is not None else key,
+            "phase": spec.touchpoint(key).phase if spec is not None else "",
+            "n": int(ok.sum()),
+            "n_na": int((~ok).sum()),
+            "share_na": float((~ok).mean()) if len(ok) else np.nan,
+        }
         if row["n"] < privacy_floor:
-            row.update(n=np.nan, mean=np.nan, sd=np.nan, ci_low=np.nan, ci_high=np.nan,
-                       top_box=np.nan, insufficient=np.nan, small_base=True, suppressed=True)
+            row.update(
+                n=np.nan,
+                mean=np.nan,
+                sd=np.nan,
+                ci_low=np.nan,
+                ci_high=np.nan,
+                top_box=np.nan,
+                insufficient=np.nan,
+                small_base=True,
+                suppressed=True,
+            )
         else:
             total = w.sum()
             mean = float((w * x).sum() / total)
             n_eff = total**2 / (w**2).sum()
             var = float((w * (x - mean) ** 2).sum() / total) * n_eff / max(n_eff - 1, 1)
             half = stats.t.ppf(t_level, max(n_eff - 1, 1)) * np.sqrt(var / n_eff)
-            row.update(mean=mean, sd=float(np.sqrt(var)), ci_low=mean - half,
-                       ci_high=mean + half, top_box=float(w[x >= top].sum() / total),
-                       insufficient=float(w[x < bottom].sum() / total),
-                       small_base=row["n"] < min_n, suppressed=False)
+            row.update(
+                mean=mean,
+                sd=float(np.sqrt(var)),
+                ci_low=mean - half,
+                ci_high=mean + half,
+                top_box=float(w[x >= top].sum() / total),
+                insufficient=float(w[x < bottom].sum() / total),
+                small_base=row["n"] < min_n,
+                suppressed=False,
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 # -- helpers ---------------------------------------------------------------------------
 def _boxes(low: float, high: float) -> tuple[float, float]:
-    known = {(1, 10): (8, 6), (0, 10): (8, 6), (1, 5): (4, 3), (1, 7): (6, 4),
-             (0, 100): (80, 60)}
+    known = {(1, 10): (8, 6), (0, 10): (8, 6), (1, 5): (4, 3), (1, 7): (6, 4), (0, 100): (80, 60)}
     if (low, high) in known:
         return known[(low, high)]
     span = high - low
@@ -402,16 +485,22 @@ def _boxes(low: float, high: float) -> tuple[float, float]:
 
 def _scores(scores, func: str) -> np.ndarray:
     try:
-        values = np.asarray(pd.to_numeric(pd.Series(np.asarray(scores, dtype=object).ravel()),
-                                          errors="raise"), dtype=float)
+        values = np.asarray(
+            pd.to_numeric(pd.Series(np.asarray(scores, dtype=object).ravel()), errors="raise"),
+            dtype=float,
+        )
     except (TypeError, ValueError):
-        raise DataError(f"{func}: scores must be numbers 0-10; found text. Load the data with "
-                        "load_survey, which reports the offending rows.") from None
+        raise DataError(
+            f"{func}: scores must be numbers 0-10; found text. Load the data with "
+            "load_survey, which reports the offending rows."
+        ) from None
     finite = values[~np.isnan(values)]
     bad = finite[(finite < 0) | (finite > 10) | (finite != np.round(finite))]
     if len(bad):
-        raise DataError(f"{func}: scores must be whole numbers 0-10; found "
-                        f"{', '.join(repr(float(v)) for v in np.unique(bad)[:5])}.")
+        raise DataError(
+            f"{func}: scores must be whole numbers 0-10; found "
+            f"{', '.join(repr(float(v)) for v in np.unique(bad)[:5])}."
+        )
     return values
 
 
@@ -420,18 +509,21 @@ def _weights(weights, n: int, func: str) -> np.ndarray:
         return np.ones(n)
     w = np.asarray(weights, dtype=float).ravel()
     if len(w) != n:
-        raise ParameterError(f"{func}: {len(w)} weights for {n} scores; give one weight per "
-                             "score.")
+        raise ParameterError(f"{func}: {len(w)} weights for {n} scores; give one weight per score.")
     if np.any(~np.isfinite(w)) or np.any(w <= 0):
-        raise DataError(f"{func}: weights must be positive numbers; found "
-                        f"{int(np.sum(~np.isfinite(w) | (w <= 0)))} missing, zero or negative.")
+        raise DataError(
+            f"{func}: weights must be positive numbers; found "
+            f"{int(np.sum(~np.isfinite(w) | (w <= 0)))} missing, zero or negative."
+        )
     return w
 
 
 def _check_level(level: float, func: str) -> None:
     if not 0 < level < 1:
-        raise ParameterError(f"The 'level' parameter of {func} must be between 0 and 1 "
-                             f"(e.g. 0.95). Got {level!r} instead.")
+        raise ParameterError(
+            f"The 'level' parameter of {func} must be between 0 and 1 "
+            f"(e.g. 0.95). Got {level!r} instead."
+        )
 
 
 def _need_column(frame: pd.DataFrame, column: str, func: str) -> None:

@@ -61,22 +61,30 @@ class QualityReport:
 
     def summary(self) -> str:
         """The accounting as plain text."""
-        lines = [f"{self.source}: {self.rows_read} rows read, {self.rows_used} used, "
-                 f"{self.rows_excluded} excluded."]
+        lines = [
+            f"{self.source}: {self.rows_read} rows read, {self.rows_used} used, "
+            f"{self.rows_excluded} excluded."
+        ]
         for rec in self.table.itertuples(index=False):
-            lines.append(f"  - {rec.reason} ({rec.column}): {rec.n} "
-                         f"({format_rows(list(rec.rows), total=rec.cells)}; found {rec.found})")
+            lines.append(
+                f"  - {rec.reason} ({rec.column}): {rec.n} "
+                f"({format_rows(list(rec.rows), total=rec.cells)}; found {rec.found})"
+            )
         return "\n".join(lines)
 
     __str__ = summary
 
     def _repr_html_(self) -> str:
-        head = (f"<p><b>{self.rows_read}</b> rows read, <b>{self.rows_used}</b> used, "
-                f"<b>{self.rows_excluded}</b> excluded.</p>")
+        head = (
+            f"<p><b>{self.rows_read}</b> rows read, <b>{self.rows_used}</b> used, "
+            f"<b>{self.rows_excluded}</b> excluded.</p>"
+        )
         if self.table.empty:
             return head
-        rows = [format_rows(list(r), total=n)
-                for r, n in zip(self.table["rows"], self.table["cells"], strict=True)]
+        rows = [
+            format_rows(list(r), total=n)
+            for r, n in zip(self.table["rows"], self.table["cells"], strict=True)
+        ]
         shown = self.table.assign(rows=rows)
         return head + shown.to_html(index=False)
 
@@ -90,13 +98,16 @@ class QualityReport:
             rows_read=sum(r.rows_read for r in reports),
             rows_used=sum(r.rows_used for r in reports),
             table=pd.concat(tables, ignore_index=True) if tables else _empty_table(),
-            excluded=excluded, not_applicable=na,
-            source=", ".join(r.source for r in reports))
+            excluded=excluded,
+            not_applicable=na,
+            source=", ".join(r.source for r in reports),
+        )
 
 
 def _empty_table() -> pd.DataFrame:
-    return pd.DataFrame(columns=["reason", "column", "n", "cells", "rows", "found", "expected",
-                                 "fix"])
+    return pd.DataFrame(
+        columns=["reason", "column", "n", "cells", "rows", "found", "expected", "fix"]
+    )
 
 
 def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
@@ -151,8 +162,16 @@ class _Ledger:
         self.reason = pd.Series(pd.NA, index=index, dtype="object")
         self.records: list[dict] = []
 
-    def exclude(self, mask: pd.Series, values: pd.Series | None, *, reason: str, column: str,
-                expected: str, fix: str) -> None:
+    def exclude(
+        self,
+        mask: pd.Series,
+        values: pd.Series | None,
+        *,
+        reason: str,
+        column: str,
+        expected: str,
+        fix: str,
+    ) -> None:
         mask = mask.reindex(self.index, fill_value=False).astype(bool)
         new = mask & self.reason.isna()
         if not mask.any():
@@ -161,10 +180,18 @@ class _Ledger:
         found = []
         if values is not None:
             found = list(dict.fromkeys(_as_text(v) or "(empty)" for v in values[mask].iloc[:50]))
-        self.records.append({
-            "reason": reason, "column": column, "n": int(new.sum()), "cells": int(mask.sum()),
-            "rows": rows[:10], "found": ", ".join(repr(f) for f in found[:3]),
-            "expected": expected, "fix": fix})
+        self.records.append(
+            {
+                "reason": reason,
+                "column": column,
+                "n": int(new.sum()),
+                "cells": int(mask.sum()),
+                "rows": rows[:10],
+                "found": ", ".join(repr(f) for f in found[:3]),
+                "expected": expected,
+                "fix": fix,
+            }
+        )
         self.reason[new] = reason
 
     def table(self) -> pd.DataFrame:
@@ -174,9 +201,15 @@ class _Ledger:
         return table[["reason", "column", "n", "cells", "rows", "found", "expected", "fix"]]
 
 
-def validate(raw: pd.DataFrame, spec: SurveySpec, *, source: str = "the data",
-             decimal: str = ".", strict: bool = False,
-             columns_present: bool = False) -> tuple[pd.DataFrame, QualityReport]:
+def validate(
+    raw: pd.DataFrame,
+    spec: SurveySpec,
+    *,
+    source: str = "the data",
+    decimal: str = ".",
+    strict: bool = False,
+    columns_present: bool = False,
+) -> tuple[pd.DataFrame, QualityReport]:
     """Check a raw frame against a spec; return the clean rows and the accounting.
 
     ``raw`` has one row per data row of the file, indexed by the row number in the
@@ -198,17 +231,32 @@ def validate(raw: pd.DataFrame, spec: SurveySpec, *, source: str = "the data",
     nps_raw = _map_labels(raw[spec.nps], spec, spec.nps)
     na_mask = _is_na_code(nps_raw, spec.na_codes)
     nps_vals, nps_text = parse_numbers(nps_raw.where(~na_mask, None), decimal=decimal)
-    ledger.exclude(nps_vals.isna() & ~nps_text, nps_raw, reason="NPS answer missing",
-                   column=spec.nps, expected="a whole number 0-10",
-                   fix="leave these respondents out, or fill in their answer")
-    ledger.exclude(nps_text, nps_raw, reason="NPS answer is text, not a number",
-                   column=spec.nps, expected="a whole number 0-10",
-                   fix=_text_fix(decimal, spec.nps))
+    ledger.exclude(
+        nps_vals.isna() & ~nps_text,
+        nps_raw,
+        reason="NPS answer missing",
+        column=spec.nps,
+        expected="a whole number 0-10",
+        fix="leave these respondents out, or fill in their answer",
+    )
+    ledger.exclude(
+        nps_text,
+        nps_raw,
+        reason="NPS answer is text, not a number",
+        column=spec.nps,
+        expected="a whole number 0-10",
+        fix=_text_fix(decimal, spec.nps),
+    )
     outside = nps_vals.notna() & ((nps_vals < 0) | (nps_vals > 10) | (nps_vals != nps_vals.round()))
-    ledger.exclude(outside, nps_raw, reason="NPS answer outside 0-10 or not a whole number",
-                   column=spec.nps, expected="a whole number 0-10",
-                   fix="correct the values in the source, or check that this is the 0-10 "
-                       "recommendation question")
+    ledger.exclude(
+        outside,
+        nps_raw,
+        reason="NPS answer outside 0-10 or not a whole number",
+        column=spec.nps,
+        expected="a whole number 0-10",
+        fix="correct the values in the source, or check that this is the 0-10 "
+        "recommendation question",
+    )
     clean[spec.nps] = nps_vals
 
     # Touchpoint grades
@@ -217,14 +265,23 @@ def validate(raw: pd.DataFrame, spec: SurveySpec, *, source: str = "the data",
         col = _map_labels(raw[key], spec, key)
         na_mask = _is_na_code(col, spec.na_codes_for(key))
         vals, text = parse_numbers(col.where(~na_mask, None), decimal=decimal)
-        ledger.exclude(text, col, reason="text where a grade belongs", column=key,
-                       expected=f"a grade {_num(low)}-{_num(high)} or an n.v.t. code",
-                       fix=_text_fix(decimal, key))
+        ledger.exclude(
+            text,
+            col,
+            reason="text where a grade belongs",
+            column=key,
+            expected=f"a grade {_num(low)}-{_num(high)} or an n.v.t. code",
+            fix=_text_fix(decimal, key),
+        )
         bad = vals.notna() & ((vals < low) | (vals > high))
-        ledger.exclude(bad, col, reason=f"grade outside the scale {_num(low)}-{_num(high)}",
-                       column=key, expected=f"a grade {_num(low)}-{_num(high)}",
-                       fix="correct the values, add the code to na_codes, or set the spec's "
-                           "scale")
+        ledger.exclude(
+            bad,
+            col,
+            reason=f"grade outside the scale {_num(low)}-{_num(high)}",
+            column=key,
+            expected=f"a grade {_num(low)}-{_num(high)}",
+            fix="correct the values, add the code to na_codes, or set the spec's scale",
+        )
         clean[key] = vals.where(~bad & ~text)
         not_applicable[key] = vals.isna() & ~text
 
@@ -232,15 +289,31 @@ def validate(raw: pd.DataFrame, spec: SurveySpec, *, source: str = "the data",
     if spec.weight:
         col = raw[spec.weight]
         vals, text = parse_numbers(col, decimal=decimal)
-        ledger.exclude(vals.isna() & ~text, col, reason="weight missing", column=spec.weight,
-                       expected="a positive number", fix="fill in the weight, or drop the "
-                       "weight from the spec to analyse unweighted")
-        ledger.exclude(text, col, reason="weight is text, not a number", column=spec.weight,
-                       expected="a positive number", fix=_text_fix(decimal, spec.weight))
-        ledger.exclude(vals <= 0, col, reason="weight zero or negative", column=spec.weight,
-                       expected="a positive number",
-                       fix="respondents with weight 0 carry no information: remove them "
-                           "from the file, or correct the weight")
+        ledger.exclude(
+            vals.isna() & ~text,
+            col,
+            reason="weight missing",
+            column=spec.weight,
+            expected="a positive number",
+            fix="fill in the weight, or drop the weight from the spec to analyse unweighted",
+        )
+        ledger.exclude(
+            text,
+            col,
+            reason="weight is text, not a number",
+            column=spec.weight,
+            expected="a positive number",
+            fix=_text_fix(decimal, spec.weight),
+        )
+        ledger.exclude(
+            vals <= 0,
+            col,
+            reason="weight zero or negative",
+            column=spec.weight,
+            expected="a positive number",
+            fix="respondents with weight 0 carry no information: remove them "
+            "from the file, or correct the weight",
+        )
         clean[spec.weight] = vals
 
     # Identifiers, segments, wave, open answers: kept as text
@@ -253,17 +326,26 @@ def validate(raw: pd.DataFrame, spec: SurveySpec, *, source: str = "the data",
         missing_id = ids.isna()
         keys = [spec.id] + ([spec.wave] if spec.wave and spec.wave in clean else [])
         dup = clean[keys].duplicated(keep="first") & ~missing_id
-        ledger.exclude(dup, raw[spec.id], reason="duplicate respondent id", column=spec.id,
-                       expected="one row per respondent",
-                       fix="remove the repeated rows from the export; the first is kept")
+        ledger.exclude(
+            dup,
+            raw[spec.id],
+            reason="duplicate respondent id",
+            column=spec.id,
+            expected="one row per respondent",
+            fix="remove the repeated rows from the export; the first is kept",
+        )
 
     used = ledger.reason.isna()
     report = QualityReport(
-        rows_read=int(len(raw)), rows_used=int(used.sum()), table=ledger.table(),
+        rows_read=int(len(raw)),
+        rows_used=int(used.sum()),
+        table=ledger.table(),
         excluded=ledger.reason[~used].astype(str),
-        not_applicable=pd.Series({k: int((m & used).sum()) for k, m in not_applicable.items()},
-                                 dtype="int64"),
-        source=source)
+        not_applicable=pd.Series(
+            {k: int((m & used).sum()) for k, m in not_applicable.items()}, dtype="int64"
+        ),
+        source=source,
+    )
     if strict and not report.ok:
         raise InvalidValueError(_strict_message(report, source))
     # Touchpoints that ended up entirely empty are left in: analysis decides.
@@ -284,7 +366,8 @@ def check_columns(raw: pd.DataFrame, spec: SurveySpec, *, source: str) -> None:
     raise ColumnNotFoundError(
         f"{source}: column{'s' if len(needed) > 1 else ''} {', '.join(parts)} named in the spec "
         f"{'are' if len(needed) > 1 else 'is'} not in the file. The file has: {shown}. "
-        "Fix the column name in the spec (or in the export).")
+        "Fix the column name in the spec (or in the export)."
+    )
 
 
 def _map_labels(values: pd.Series, spec: SurveySpec, column: str) -> pd.Series:
@@ -308,8 +391,10 @@ def _is_na_code(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
 
 def _text_fix(decimal: str, column: str) -> str:
     if decimal == ".":
-        return (f"if {column!r} uses a decimal comma, load with decimal=','; otherwise correct "
-                "the text or add it to the spec's na_codes / value_labels")
+        return (
+            f"if {column!r} uses a decimal comma, load with decimal=','; otherwise correct "
+            "the text or add it to the spec's na_codes / value_labels"
+        )
     return "correct the text, or add it to the spec's na_codes or value_labels"
 
 
@@ -318,11 +403,14 @@ def _num(x: float) -> str:
 
 
 def _strict_message(report: QualityReport, source: str) -> str:
-    lines = [f"{source}: {report.rows_excluded} of {report.rows_read} rows break the spec "
-             "(strict=True):"]
+    lines = [
+        f"{source}: {report.rows_excluded} of {report.rows_read} rows break the spec (strict=True):"
+    ]
     for rec in report.table.itertuples(index=False):
-        lines.append(f"- column {rec.column!r}, {format_rows(list(rec.rows), total=rec.cells)}: "
-                     f"{rec.reason}; "
-                     f"found {rec.found}, expected {rec.expected}. Fix: {rec.fix}.")
+        lines.append(
+            f"- column {rec.column!r}, {format_rows(list(rec.rows), total=rec.cells)}: "
+            f"{rec.reason}; "
+            f"found {rec.found}, expected {rec.expected}. Fix: {rec.fix}."
+        )
     lines.append("Load with strict=False to exclude these rows and see them in Survey.quality.")
     return "\n".join(lines)

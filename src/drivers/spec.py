@@ -95,7 +95,9 @@ class SurveySpec:
             raise SpecError("The spec needs 'nps': the name of the 0-10 recommendation column.")
         low, high = (float(v) for v in self.scale)
         if not low < high:
-            raise SpecError(f"The spec's scale must be [low, high] with low < high. Got {self.scale}.")
+            raise SpecError(
+                f"The spec's scale must be [low, high] with low < high. Got {self.scale}."
+            )
         if self.language not in _LANGS:
             raise SpecError(f"The spec's language must be 'nl' or 'en'. Got {self.language!r}.")
         keys = [t.key for t in self.touchpoints]
@@ -114,8 +116,15 @@ class SurveySpec:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the spec names (NPS, touchpoints, segments, weight, id, wave, open)."""
-        named = [self.id, self.wave, self.nps, *self.touchpoint_keys, *self.segments,
-                 self.weight, *self.open_answers]
+        named = [
+            self.id,
+            self.wave,
+            self.nps,
+            *self.touchpoint_keys,
+            *self.segments,
+            self.weight,
+            *self.open_answers,
+        ]
         return tuple(dict.fromkeys(c for c in named if c))
 
     def touchpoint(self, key: str) -> Touchpoint:
@@ -156,13 +165,19 @@ class SurveySpec:
         raw = dict(raw.get("survey", {}), **{k: v for k, v in raw.items() if k != "survey"})
         unknown = sorted(set(raw) - known)
         if unknown:
-            hints = [f"{u!r} (did you mean {closest(u, known)!r}?)" if closest(u, known)
-                     else repr(u) for u in unknown]
-            raise SpecError(f"{source}: unknown key(s) {', '.join(hints)}. "
-                            f"Known keys: {', '.join(sorted(known))}.")
+            hints = [
+                f"{u!r} (did you mean {closest(u, known)!r}?)" if closest(u, known) else repr(u)
+                for u in unknown
+            ]
+            raise SpecError(
+                f"{source}: unknown key(s) {', '.join(hints)}. "
+                f"Known keys: {', '.join(sorted(known))}."
+            )
         if "nps" not in raw:
-            raise SpecError(f"{source}: 'nps' is missing: name the 0-10 recommendation column, "
-                            "e.g. nps = \"aanbeveling\".")
+            raise SpecError(
+                f"{source}: 'nps' is missing: name the 0-10 recommendation column, "
+                'e.g. nps = "aanbeveling".'
+            )
         touchpoints = []
         for i, item in enumerate(raw.pop("touchpoints", []), start=1):
             if isinstance(item, str):
@@ -170,10 +185,15 @@ class SurveySpec:
             if "key" not in item:
                 raise SpecError(f"{source}: touchpoint {i} has no 'key' (its column name).")
             codes = item.get("na_codes")
-            touchpoints.append(Touchpoint(
-                key=str(item["key"]), nl=str(item.get("nl", "")), en=str(item.get("en", "")),
-                phase=str(item.get("phase", "")),
-                na_codes=None if codes is None else tuple(str(c) for c in codes)))
+            touchpoints.append(
+                Touchpoint(
+                    key=str(item["key"]),
+                    nl=str(item.get("nl", "")),
+                    en=str(item.get("en", "")),
+                    phase=str(item.get("phase", "")),
+                    na_codes=None if codes is None else tuple(str(c) for c in codes),
+                )
+            )
         kwargs: dict[str, Any] = {"touchpoints": tuple(touchpoints)}
         for key, value in raw.items():
             if key in ("segments", "open_answers", "na_codes"):
@@ -183,8 +203,7 @@ class SurveySpec:
                     raise SpecError(f"{source}: scale must be [low, high]. Got {value!r}.")
                 value = (value[0], value[1])
             elif key == "value_labels":
-                value = {str(c): {str(k): float(v) for k, v in m.items()}
-                         for c, m in value.items()}
+                value = {str(c): {str(k): float(v) for k, v in m.items()} for c, m in value.items()}
             kwargs[key] = value
         try:
             return cls(**kwargs)
@@ -283,11 +302,16 @@ class SurveySpec:
 
         nps_col = pick(_NPS_HINTS, list(numeric))
         if nps_col is None:
-            candidates = [c for c, s in numeric.items()
-                          if len(s) and s.between(0, 10).all() and (s == s.round()).all()]
+            candidates = [
+                c
+                for c, s in numeric.items()
+                if len(s) and s.between(0, 10).all() and (s == s.round()).all()
+            ]
             if not candidates:
-                raise SpecError("Could not infer the NPS column: no numeric column with whole "
-                                "numbers 0-10. Write the spec by hand (nps = \"column\").")
+                raise SpecError(
+                    "Could not infer the NPS column: no numeric column with whole "
+                    'numbers 0-10. Write the spec by hand (nps = "column").'
+                )
             nps_col = max(candidates, key=lambda c: ((numeric[c] == 0) | (numeric[c] == 10)).mean())
         weight = pick(_WEIGHT_HINTS, [c for c in numeric if c != nps_col])
         ident = pick(_ID_HINTS, [c for c in columns if c not in (nps_col, weight)])
@@ -311,9 +335,16 @@ class SurveySpec:
                 segments.append(col)
             else:
                 open_answers.append(col)
-        return cls(nps=nps_col, touchpoints=tuple(touchpoints), segments=tuple(segments),
-                   weight=weight, id=ident, wave=wave, open_answers=tuple(open_answers),
-                   scale=(_plain(low), _plain(high)))
+        return cls(
+            nps=nps_col,
+            touchpoints=tuple(touchpoints),
+            segments=tuple(segments),
+            weight=weight,
+            id=ident,
+            wave=wave,
+            open_answers=tuple(open_answers),
+            scale=(_plain(low), _plain(high)),
+        )
 
 
 def _plain(value: float) -> float | int:
@@ -339,7 +370,8 @@ def _toml_value(value: Any) -> str:
 def _read_text(path_or_text: str | Path) -> tuple[str, str]:
     """Text of a TOML file, or the text itself when it is not a path."""
     if isinstance(path_or_text, Path) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
         and path_or_text.endswith(".toml")
     ):
         path = Path(path_or_text)

@@ -76,8 +76,9 @@ class Survey:
         if name not in waves:
             hint = closest(name, waves)
             more = f" Did you mean {hint!r}?" if hint else ""
-            raise ParameterError(f"No wave {name!r} in {self.source}; waves: "
-                                 f"{', '.join(waves) or '(none)'}.{more}")
+            raise ParameterError(
+                f"No wave {name!r} in {self.source}; waves: {', '.join(waves) or '(none)'}.{more}"
+            )
         keep = self.data[self.spec.wave].astype(str) == name
         data = self.data.loc[keep]
         if isinstance(data.index, pd.MultiIndex):
@@ -86,8 +87,9 @@ class Survey:
 
     def subset(self, mask: pd.Series) -> Survey:
         """The respondents where ``mask`` is true (e.g. one segment)."""
-        return Survey(data=self.data.loc[mask], spec=self.spec, quality=self.quality,
-                      source=self.source)
+        return Survey(
+            data=self.data.loc[mask], spec=self.spec, quality=self.quality, source=self.source
+        )
 
     def label(self, column: str, lang: str | None = None) -> str:
         """Display label of a column (see :meth:`SurveySpec.label`)."""
@@ -95,8 +97,10 @@ class Survey:
 
     def __repr__(self) -> str:
         waves = f", waves {', '.join(self.waves)}" if self.waves else ""
-        return (f"Survey({self.n} respondents, {len(self.spec.touchpoints)} touchpoints{waves}; "
-                f"{self.quality.rows_excluded} of {self.quality.rows_read} rows excluded)")
+        return (
+            f"Survey({self.n} respondents, {len(self.spec.touchpoints)} touchpoints{waves}; "
+            f"{self.quality.rows_excluded} of {self.quality.rows_read} rows excluded)"
+        )
 
     def _repr_html_(self) -> str:
         return f"<p>{self!r}</p>" + self.quality._repr_html_()
