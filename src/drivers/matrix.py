@@ -29,6 +29,7 @@ touchpoint lands in each quadrant gives ``p_improve``, ``p_maintain``, ``p_monit
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -37,7 +38,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from drivers.errors import AnalysisError, ColumnNotFoundError, ParameterError, check_option, closest
+from drivers._format import LANGUAGES, text
+from drivers.errors import (
+    AnalysisError,
+    ColumnNotFoundError,
+    ParameterError,
+    SmallBaseWarning,
+    check_option,
+    closest,
+)
 
 __all__ = [
     "QUADRANTS",
@@ -49,18 +58,12 @@ __all__ = [
 
 QUADRANTS: tuple[str, ...] = ("improve", "maintain", "monitor", "overkill")
 
+#: Display labels of the quadrants (from the one translation table, ``drivers._format``).
 QUADRANT_LABELS: Mapping[str, Mapping[str, str]] = {
-    "improve": {"nl": "Eerst verbeteren", "en": "Improve first"},
-    "maintain": {"nl": "Behouden", "en": "Maintain"},
-    "monitor": {"nl": "Volgen", "en": "Monitor"},
-    "overkill": {"nl": "Mogelijk overkill", "en": "Possible overkill"},
+    q: {lang: text(q, lang) for lang in LANGUAGES} for q in QUADRANTS
 }
 
-_AXIS_LABELS: Mapping[str, Mapping[str, str]] = {
-    "mean": {"nl": "Gemiddeld rapportcijfer", "en": "Average grade"},
-    "top_box": {"nl": "Aandeel 8 of hoger", "en": "Share grading 8 or higher"},
-    "importance": {"nl": "Belang voor aanbeveling", "en": "Importance for recommendation"},
-}
+_AXIS_KEYS = {"mean": "performance_axis", "top_box": "performance_share_axis"}
 
 _LINE_WORDS: Mapping[str, Mapping[str, str]] = {
     "mean": {"nl": "gemiddelde", "en": "mean"},
@@ -68,7 +71,7 @@ _LINE_WORDS: Mapping[str, Mapping[str, str]] = {
     "value": {"nl": "opgegeven waarde", "en": "given value"},
 }
 
-_LANGS = ("nl", "en")
+_LANGS = LANGUAGES
 _TOLERANCE = 1e-9
 _DEFAULT_PERFORMANCE_LEVEL = 0.95
 
@@ -156,8 +159,7 @@ class PriorityMatrix:
         check_option("PriorityMatrix.axis_label", "axis", axis, ("x", "y"))
         lang = self.lang if lang is None else lang
         check_option("PriorityMatrix.axis_label", "lang", lang, _LANGS)
-        key = self.x if axis == "x" else "importance"
-        return _AXIS_LABELS[key][lang]
+        return text(_AXIS_KEYS[self.x] if axis == "x" else "importance_axis", lang)
 
     def relabel(self, lang: str) -> PriorityMatrix:
         """The same matrix with touchpoint and quadrant labels in ``lang``.
@@ -170,7 +172,9 @@ class PriorityMatrix:
             return self
         table = self.table.copy()
         labels = self._labels.get(lang, {})
-        table["label"] = [labels.get(k, old) for k, old in zip(table["touchpoint"], table["label"])]
+        table["label"] = [
+            labels.get(k, old) for k, old in zip(table["touchpoint"], table["label"], strict=True)
+        ]
         table["quadrant_label"] = [QUADRANT_LABELS[q][lang] for q in table["quadrant"]]
         return replace(self, table=table, lang=lang)
 
@@ -237,6 +241,8 @@ def priority_matrix(
     drivers_result : DriverResult
         From :func:`drivers.key_drivers` (any method). Its ``table`` gives the importance
         (y); its bootstrap ``draws``, when present, give the quadrant probabilities.
+        "Answered" indicator rows (``missing="impute"``) are left out: they are not
+        touchpoints, and the lines are computed over the touchpoints only.
     performance : DataFrame, Series, dict or None
         A :func:`drivers.nps.touchpoint_performance` table (columns ``touchpoint`` and
         ``x``, optionally ``ci_low`` / ``ci_high`` / ``n`` / ``label``), or a Series or
@@ -306,11 +312,29 @@ def priority_matrix(
             f"The performance covers {list(perf.index)}; give a value for every driver."
         )
 
+    # a touchpoint without a performance value (suppressed: too few answers) cannot be placed
+    unplaced = [k for k in keys if not np.isfinite(perf.loc[k, "value"])]
+    if unplaced:
+        warnings.warn(
+            f"priority_matrix: {unplaced} have no performance value (too few answers, "
+            "suppressed) and are left out of the matrix.",
+            SmallBaseWarning,
+            stacklevel=2,
+        )
+        keys = [k for k in keys if k not in unplaced]
+        drv = drv[drv["driver"].isin(keys)].reset_index(drop=True)
+        if not keys:
+            raise AnalysisError("priority_matrix: no touchpoint has a performance value.")
+
     importance = drv["importance"].to_numpy(float)
     perf = perf.loc[keys]
     performance_values = perf["value"].to_numpy(float)
     if not np.all(np.isfinite(importance)) or not np.all(np.isfinite(performance_values)):
-        bad = [k for k, i, p in zip(keys, importance, performance_values) if not np.isfinite(i + p)]
+        bad = [
+            k
+            for k, i, p in zip(keys, importance, performance_values, strict=True)
+            if not np.isfinite(i + p)
+        ]
         raise AnalysisError(
             f"priority_matrix: importance or performance is missing (NaN) for {bad}; "
             "every touchpoint in the matrix needs both."
@@ -345,7 +369,9 @@ def priority_matrix(
     draws = _importance_draws(drivers_result, keys)
     n_draws = 0
     if draws is not None:
-        se = perf["se"].to_numpy(float) if "se" in perf.columns and performance_uncertainty else None
+        se = (
+            perf["se"].to_numpy(float) if "se" in perf.columns and performance_uncertainty else None
+        )
         probabilities = _quadrant_probabilities(
             draws, performance_values, se, x_spec, y_spec, np.random.default_rng(seed)
         )
@@ -403,7 +429,7 @@ def _parse_lines(lines: Any) -> tuple[LineSpec, LineSpec]:
             f"(x_value, y_value) or a dict {{'x': ..., 'y': ...}}. Got {lines!r} instead."
         )
     out = []
-    for axis, spec in zip("xy", pair):
+    for axis, spec in zip("xy", pair, strict=True):
         if spec is None:
             spec = "mean"
         if isinstance(spec, str):
@@ -443,7 +469,7 @@ def _at_least(values: np.ndarray, line: Any) -> np.ndarray:
 def _quadrants(importance, performance, x_line, y_line) -> list[str]:
     important = _at_least(np.asarray(importance)[None, :], np.asarray(y_line))[0]
     high = _at_least(np.asarray(performance)[None, :], np.asarray(x_line))[0]
-    return [_QUADRANT_OF[(bool(i), bool(h))] for i, h in zip(important, high)]
+    return [_QUADRANT_OF[(bool(i), bool(h))] for i, h in zip(important, high, strict=True)]
 
 
 _QUADRANT_OF = {
@@ -495,6 +521,8 @@ def _driver_table(result: Any) -> pd.DataFrame:
                 f"priority_matrix: the driver table has no column {column!r}; "
                 f"it has {list(table.columns)}."
             )
+    if "indicator" in table.columns:  # "<touchpoint>_answered" rows are not touchpoints
+        table = table[~table["indicator"].astype(bool)]
     if table.empty:
         raise AnalysisError("priority_matrix: the driver result has no drivers.")
     return table.reset_index(drop=True)
@@ -502,9 +530,10 @@ def _driver_table(result: Any) -> pd.DataFrame:
 
 def _driver_order(result: Any, table: pd.DataFrame) -> list[str]:
     """Order of the columns of ``result.draws``."""
-    order = getattr(result, "drivers", None)
-    if order is not None and not callable(order):
-        return [str(d) for d in order]
+    for name in ("columns", "drivers"):  # DriverResult.columns is the order of its draws
+        order = getattr(result, name, None)
+        if order is not None and not callable(order) and len(order):
+            return [str(d) for d in order]
     return table["driver"].astype(str).tolist()
 
 
@@ -586,7 +615,7 @@ def _collect_labels(keys, drv, perf, survey) -> dict[str, dict[str, str]]:
     if "label" in perf.columns:
         fallback.update(perf.loc[keys, "label"].to_dict())
     if "label" in drv.columns:
-        fallback.update(dict(zip(drv["driver"], drv["label"].astype(str))))
+        fallback.update(dict(zip(drv["driver"], drv["label"].astype(str), strict=True)))
     for lang in _LANGS:
         for key in keys:
             label = None

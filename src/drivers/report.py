@@ -194,8 +194,12 @@ class Analysis:
             with warnings.catch_warnings():
                 # The n.v.t. share is reported in the data-quality notebook.
                 warnings.simplefilter("ignore", DriversWarning)
+                missing = self.options.missing
+                if missing == "pairwise" and method not in ("shapley", "relative_weights",
+                                                            "correlation"):
+                    missing = "impute"  # the model-based methods need complete rows
                 cache[key] = key_drivers(
-                    survey, method=method, missing=self.options.missing,
+                    survey, method=method, missing=missing,
                     bootstrap=boot if method in ("shapley", "relative_weights") else 0,
                     seed=self.options.seed, progress=self.progress,
                     labels=self.spec.labels(self.lang))
@@ -294,6 +298,109 @@ class Analysis:
             weighted = "weighted" if self.spec.weight else "unweighted"
         return (f"n = {self.drivers.n} · Shapley (LMG) · R² = {self.drivers.r2:.2f} · "
                 f"{weighted} · n.v.t.: {self.options.missing} · bootstrap {self.bootstrap}")
+
+    def bases_note(self) -> str:
+        """Which segments are small (flagged) or tiny (suppressed), in words."""
+        small, hidden = [], []
+        for seg in self.segments:
+            table = self.nps_by(seg).iloc[1:]
+            hidden += [f"{seg} = {g}" for g in table.loc[table["suppressed"], "group"]]
+            small += [f"{seg} = {g}" for g in
+                      table.loc[table["small_base"] & ~table["suppressed"], "group"]]
+        nl = self.lang == "nl"
+        lines = []
+        if small:
+            lines.append(("Kleine basis (n < {m}, voorzichtig lezen): " if nl else
+                          "Small base (n < {m}, read with care): ").format(m=self.options.min_n)
+                         + ", ".join(small) + ".")
+        if hidden:
+            lines.append(("Onderdrukt (n < {f}): " if nl else "Suppressed (n < {f}): ")
+                         .format(f=self.options.privacy_floor) + ", ".join(hidden) + ".")
+        if not lines:
+            lines.append("Alle segmenten zijn groot genoeg." if nl else
+                         "Every segment is large enough.")
+        return "\n\n".join(lines)
+
+    def methods_agreement(self) -> str:
+        """Where the driver methods agree and disagree, in plain words (Kendall's tau)."""
+        from scipy.stats import kendalltau
+        table = self.methods
+        ranks = {m: table[f"{m}_rank"].to_numpy() for m in self.options.methods}
+        base = ranks.get("shapley", next(iter(ranks.values())))
+        nl = self.lang == "nl"
+        top = {m: table.loc[np.argmin(r), "label"] for m, r in ranks.items()}
+        agree = [m for m, t in top.items() if t == top.get("shapley", t)]
+        lines = []
+        head = top.get("shapley", next(iter(top.values())))
+        if len(agree) == len(top):
+            lines.append((f"Alle {len(top)} methoden zetten **{head}** bovenaan." if nl else
+                          f"All {len(top)} methods put **{head}** first."))
+        else:
+            other = ", ".join(f"{m}: {t}" for m, t in top.items() if t != head)
+            lines.append((f"Shapley zet **{head}** bovenaan; niet alle methoden zijn het eens "
+                          f"({other})." if nl else
+                          f"Shapley puts **{head}** first; not every method agrees ({other})."))
+        taus = []
+        for m, r in ranks.items():
+            if r is base:
+                continue
+            tau = kendalltau(base, r).statistic
+            taus.append(f"{m} {tau:.2f}".replace(".", ",") if nl else f"{m} {tau:.2f}")
+        if taus:
+            lines.append(("Overeenstemming van de volgorde met Shapley (Kendall's tau, 1 = "
+                          "gelijk): " if nl else "Agreement of the order with Shapley "
+                          "(Kendall's tau, 1 = identical): ") + "; ".join(taus) + ".")
+        lines.append(
+            "Shapley en relative weights verdelen R² eerlijk over samenhangende "
+            "touchpoints; gestandaardiseerde beta's kunnen bij sterke samenhang een "
+            "touchpoint onderschatten, en de logit-methode kijkt alleen naar de grens "
+            "promoter/detractor. Verschillen in de middenmoot zijn daarom normaal; de "
+            "top en de staart tellen." if nl else
+            "Shapley and relative weights share R² fairly among correlated touchpoints; "
+            "standardized betas can understate a touchpoint when touchpoints overlap, and "
+            "the logit method looks only at the promoter / detractor boundary. Differences "
+            "in the middle ranks are therefore normal; the top and the tail are what count.")
+        return "\n\n".join(lines)
+
+    @cached_property
+    def change_explained(self) -> pd.DataFrame | None:
+        """NPS change each touchpoint's observed grade change accounts for on its own.
+
+        Every touchpoint's mean grade change is applied to the previous wave's
+        respondents through the respondent-level model of :func:`drivers.simulate`;
+        the sum over touchpoints is set against the observed NPS change.
+        """
+        if self.previous_survey is None:
+            return None
+        from drivers.simulate import simulate
+        rows = []
+        changes = self.grade_changes.set_index("touchpoint")
+        for key, row in changes.iterrows():
+            sim = simulate(self.previous_survey, changes={key: float(row["change"])},
+                           bootstrap=0, seed=self.options.seed, progress=False)
+            rows.append({"touchpoint": key, "label": row["label"],
+                         "grade_change": row["change"], "significant": row["significant"],
+                         "nps_change": float(sim.nps_change)})
+        out = pd.DataFrame(rows).sort_values("nps_change", ascending=False, key=abs)
+        return out.reset_index(drop=True)
+
+    def change_note(self) -> str:
+        """The observed NPS change set against what the touchpoint changes explain."""
+        nl = self.lang == "nl"
+        explained = float(self.change_explained["nps_change"].sum())
+        observed = float(self.nps_change.difference)
+        top = self.change_explained.iloc[0]
+        fmt = (lambda x: f"{x:+.1f}".replace(".", ",")) if nl else (lambda x: f"{x:+.1f}")
+        if nl:
+            return (f"De NPS veranderde met {fmt(observed)} punten; de veranderde "
+                    f"touchpoint-cijfers verklaren samen naar verwachting {fmt(explained)} "
+                    f"punten. De grootste bijdrage komt van **{top['label']}** "
+                    f"({fmt(top['nps_change'])}). Dit is een modelberekening, geen bewijs "
+                    "van oorzaak en gevolg.")
+        return (f"The NPS changed by {fmt(observed)} points; the changed touchpoint grades "
+                f"together are expected to account for {fmt(explained)} points. The largest "
+                f"contribution is **{top['label']}** ({fmt(top['nps_change'])}). This is a "
+                "model calculation, not proof of cause and effect.")
 
     # -- tables ------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:

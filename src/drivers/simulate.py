@@ -22,9 +22,12 @@ Models
     Two binary logits, P(promoter) and P(detractor), each with its own coefficients
     (weighted like ``statsmodels.GLM(..., family=Binomial(), freq_weights=w)``).
 
-Not applicable ("n.v.t.") grades are mean-imputed and an "answered" indicator is added
-for every touchpoint with missing grades; the imputed respondents keep their value when
-the grades change, so a scenario moves only those who graded the touchpoint.
+Not applicable ("n.v.t.") grades are mean-imputed (weighted mean of those who answered),
+and an "answered" indicator is added for every touchpoint that at least 5% of the
+respondents skipped (complaint handling, a web shop not everyone uses); a handful of
+"weet niet" answers is only imputed. With the indicator, the imputed value does not matter
+for the predictions. The imputed respondents keep their value when the grades change, so
+a scenario moves only those who graded the touchpoint.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ MEASURES = ("nps", "promoters", "detractors")
 _KINDS = ("shift", "to", "at_least")
 _MIN_SUCCESSFUL = 0.8  # share of bootstrap refits that must succeed before we warn
 _SMALL_BASE = 30
+_INDICATOR_SHARE = 0.05  # "answered" indicator for touchpoints skipped by >= 5%
 
 #: The assumptions behind every simulation, in English and Dutch (shown by the narration).
 ASSUMPTIONS: Mapping[str, tuple[str, ...]] = {
@@ -112,6 +116,8 @@ class SimulationResult:
         Fitted coefficients per term (grades per point; ``*_answered`` indicators).
     draws : pandas.DataFrame
         Bootstrap draws of the change, one column per measure.
+    labels : dict
+        Language -> touchpoint -> display label of the changed touchpoints.
     """
 
     table: pd.DataFrame
@@ -125,6 +131,11 @@ class SimulationResult:
     seed: int
     coefficients: pd.DataFrame = field(repr=False)
     draws: pd.DataFrame = field(repr=False)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+
+    def label(self, touchpoint: str, lang: str = "nl") -> str:
+        """Display label of a changed touchpoint in ``lang`` (from the survey spec)."""
+        return str(self.labels.get(lang, {}).get(touchpoint, touchpoint))
 
     def row(self, measure: str) -> pd.Series:
         """The table row of one measure ("nps", "promoters" or "detractors")."""
@@ -332,13 +343,16 @@ def simulate(
         )
     answered_any = np.isfinite(grades).any(axis=0)
     if not answered_any.all():
-        empty = [k for k, a in zip(keys, answered_any) if not a]
+        empty = [k for k, a in zip(keys, answered_any, strict=True) if not a]
         raise AnalysisError(f"simulate: nobody graded {empty}; leave them out ('touchpoints=').")
     w = w / w.mean()
     impute = np.array(
         [np.average(g[np.isfinite(g)], weights=w[np.isfinite(g)]) for g in grades.T], dtype=float
     )
-    indicators = [j for j in range(len(keys)) if not np.isfinite(grades[:, j]).all()]
+    # an indicator only where enough respondents skipped the touchpoint: a handful of
+    # "weet niet" answers would give an unstable, nearly separated indicator
+    share_missing = 1 - np.isfinite(grades).mean(axis=0)
+    indicators = [j for j in range(len(keys)) if share_missing[j] >= _INDICATOR_SHARE]
     if n <= len(keys) + len(indicators) + 2:
         raise AnalysisError(
             f"simulate: {n} respondents are too few for a model with "
@@ -351,9 +365,14 @@ def simulate(
         x_before = _design(g, impute, indicators)
         x_after = _design(changed, impute, indicators)
         fit = _fit(model, x_before, c, weight)
-        before = _expected(model, fit, x_before, weight)
-        after = _expected(model, fit, x_after, weight)
-        return before, after, fit
+        p_before = _class_probabilities(model, fit, x_before)
+        # only the rows whose grades changed are predicted again: an unchanged respondent
+        # keeps bit-identical probabilities, so a zero change gives exactly zero
+        p_after = p_before.copy()
+        moved = np.any(x_after != x_before, axis=1)
+        if moved.any():
+            p_after[moved] = _class_probabilities(model, fit, x_after[moved])
+        return _aggregate(p_before, weight), _aggregate(p_after, weight), fit
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -422,6 +441,10 @@ def simulate(
         seed=int(seed),
         coefficients=_coefficients(model, fit, keys, indicators),
         draws=pd.DataFrame(np.asarray(draws).reshape(-1, 3), columns=list(MEASURES)),
+        labels={
+            language: {item["key"]: _label(spec, item["key"], language) for item in plan}
+            for language in ("nl", "en")
+        },
     )
 
 
@@ -593,7 +616,9 @@ def _fit_cumulative_logit(x: np.ndarray, y: np.ndarray, w: np.ndarray, k: int) -
     n, p = x.shape
     center = np.average(x, axis=0, weights=w)
     xc = x - center
-    cumulative = np.clip(np.cumsum(np.bincount(y, weights=w, minlength=k))[:-1] / w.sum(), 1e-6, 1 - 1e-6)
+    cumulative = np.clip(
+        np.cumsum(np.bincount(y, weights=w, minlength=k))[:-1] / w.sum(), 1e-6, 1 - 1e-6
+    )
     theta = np.log(cumulative / (1 - cumulative))
     beta = np.zeros(p)
     ridge = 1e-8 * w.sum()
@@ -619,7 +644,10 @@ def _fit_cumulative_logit(x: np.ndarray, y: np.ndarray, w: np.ndarray, k: int) -
         d2u, d2l = du * (1 - 2 * fu), dl * (1 - 2 * fl)
         g_eta = -(du - dl) / prob
         grad = np.concatenate(
-            [xc.T @ (w * g_eta), onehot_upper.T @ (w * du / prob) - onehot_lower.T @ (w * dl / prob)]
+            [
+                xc.T @ (w * g_eta),
+                onehot_upper.T @ (w * du / prob) - onehot_lower.T @ (w * dl / prob),
+            ]
         )
         grad[:p] -= ridge * beta
         h_eta = (d2u - d2l) / prob - ((du - dl) / prob) ** 2
@@ -630,7 +658,9 @@ def _fit_cumulative_logit(x: np.ndarray, y: np.ndarray, w: np.ndarray, k: int) -
         c_cross = du * dl / prob**2
         hessian = np.empty((p + k - 1, p + k - 1))
         hessian[:p, :p] = (xc * (w * h_eta)[:, None]).T @ xc - ridge * np.eye(p)
-        h_bt = xc.T @ (onehot_upper * (w * b_upper)[:, None] + onehot_lower * (w * b_lower)[:, None])
+        h_bt = xc.T @ (
+            onehot_upper * (w * b_upper)[:, None] + onehot_lower * (w * b_lower)[:, None]
+        )
         hessian[:p, p:] = h_bt
         hessian[p:, :p] = h_bt.T
         h_tt = np.diag(onehot_upper.T @ (w * c_upper) + onehot_lower.T @ (w * c_lower))
@@ -689,21 +719,26 @@ def _fit(model: str, x: np.ndarray, classes: np.ndarray, w: np.ndarray) -> dict:
     return fits
 
 
-def _expected(model: str, fit: dict, x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted expected (NPS, promoter share, detractor share)."""
+def _class_probabilities(model: str, fit: dict, x: np.ndarray) -> np.ndarray:
+    """n × 2 array: P(promoter), P(detractor) per respondent."""
     if model == "ordinal":
         probabilities = np.zeros((len(x), 3))
         probabilities[:, fit["present"]] = _cumulative_probabilities(fit["ordinal"], x)
-        promoter, detractor = probabilities[:, 2], probabilities[:, 0]
-    else:
-        shares = {}
-        for name, part in fit.items():
-            if "constant" in part:
-                shares[name] = np.full(len(x), part["constant"])
-            else:
-                shares[name] = _cumulative_probabilities(part, x)[:, 1]
-        promoter, detractor = shares["promoter"], shares["detractor"]
-    promoters, detractors = _weighted_mean(promoter, w), _weighted_mean(detractor, w)
+        return probabilities[:, [2, 0]]
+    shares = []
+    for name in ("promoter", "detractor"):
+        part = fit[name]
+        if "constant" in part:
+            shares.append(np.full(len(x), part["constant"]))
+        else:
+            shares.append(_cumulative_probabilities(part, x)[:, 1])
+    return np.column_stack(shares)
+
+
+def _aggregate(probabilities: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted expected (NPS, promoter share, detractor share)."""
+    promoters = _weighted_mean(probabilities[:, 0], w)
+    detractors = _weighted_mean(probabilities[:, 1], w)
     return np.array([100 * (promoters - detractors), promoters, detractors])
 
 

@@ -1,0 +1,240 @@
+"""Tests of drivers.simulate: the model against statsmodels, zero change, monotonicity, CI."""
+
+from __future__ import annotations
+
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from drivers.errors import ColumnNotFoundError, ParameterError, SmallBaseWarning
+from drivers.simulate import (
+    ASSUMPTIONS,
+    SimulationResult,
+    _cumulative_probabilities,
+    _fit_cumulative_logit,
+    simulate,
+)
+
+
+def synthetic_survey(n=400, seed=3, weighted=False, missing=True):
+    """A survey-like object: three touchpoints, one skipped by many, NPS 0-10."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=n)
+    grades = {}
+    for key, loading, mean in (("service", 0.8, 7.5), ("prijs", 0.4, 6.8), ("klacht", 0.7, 6.5)):
+        value = mean + 1.2 * (loading * latent + np.sqrt(1 - loading**2) * rng.normal(size=n))
+        grades[key] = np.clip(np.round(value), 1, 10)
+    df = pd.DataFrame(grades)
+    ltr = 7.5 + 1.2 * (df["service"] - 7.5) + 0.5 * (df["klacht"] - 6.5) + rng.normal(0, 1.4, n)
+    df["ltr"] = np.clip(np.round(ltr), 0, 10)
+    if missing:
+        df.loc[rng.random(n) < 0.6, "klacht"] = np.nan
+    weights = None
+    if weighted:
+        df["w"] = rng.choice([0.5, 1.0, 2.0], size=n)
+        weights = df["w"]
+    labels = {
+        "service": ("Klantenservice", "Customer service"),
+        "klacht": ("Klachten", "Complaints"),
+    }
+    spec = SimpleNamespace(
+        nps="ltr",
+        touchpoint_keys=("service", "prijs", "klacht"),
+        scale=(1, 10),
+        weight="w" if weighted else None,
+        language="nl",
+        label=lambda col, lang="nl": labels.get(col, (col, col))[lang == "en"],
+    )
+    return SimpleNamespace(data=df, spec=spec, weights=weights)
+
+
+@pytest.fixture(scope="module")
+def demo_survey():
+    demo = pytest.importorskip("drivers.demo")
+    return demo.load(2024)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def test_ordinal_fit_matches_statsmodels_ordered_model():
+    ordinal = pytest.importorskip("statsmodels.miscmodels.ordinal_model")
+    s = synthetic_survey(missing=False)
+    x = s.data[["service", "prijs", "klacht"]].to_numpy(float)
+    y = np.digitize(s.data["ltr"], [7, 9])
+    # statsmodels: OrderedModel(y, x, distr="logit").fit(method="bfgs")
+    reference = ordinal.OrderedModel(y, x, distr="logit").fit(
+        method="bfgs", disp=False, maxiter=2000, gtol=1e-9
+    )
+    ours = _fit_cumulative_logit(x, y, np.ones(len(y)), 3)
+    np.testing.assert_allclose(ours["beta"], reference.params[:3], atol=1e-5)
+    np.testing.assert_allclose(ours["loglik"], reference.llf, rtol=1e-9)
+    np.testing.assert_allclose(_cumulative_probabilities(ours, x), reference.predict(x), atol=1e-6)
+
+
+def test_weighted_ordinal_fit_equals_replicated_rows():
+    # integer weights = rows repeated: the weighted likelihood is the replicated one
+    ordinal = pytest.importorskip("statsmodels.miscmodels.ordinal_model")
+    s = synthetic_survey(n=200, missing=False)
+    x = s.data[["service", "prijs", "klacht"]].to_numpy(float)
+    y = np.digitize(s.data["ltr"], [7, 9])
+    w = np.random.default_rng(0).integers(1, 4, len(y))
+    rows = np.repeat(np.arange(len(y)), w)
+    reference = ordinal.OrderedModel(y[rows], x[rows], distr="logit").fit(
+        method="newton", disp=False, maxiter=200
+    )
+    ours = _fit_cumulative_logit(x, y, w.astype(float), 3)
+    np.testing.assert_allclose(ours["beta"], reference.params[:3], atol=1e-5)
+
+
+def test_binary_fit_matches_glm_freq_weights():
+    sm = pytest.importorskip("statsmodels.api")
+    s = synthetic_survey(missing=False, weighted=True)
+    x = s.data[["service", "prijs", "klacht"]].to_numpy(float)
+    y = (s.data["ltr"] >= 9).astype(int).to_numpy()
+    w = s.data["w"].to_numpy(float)
+    # statsmodels: GLM(y, add_constant(x), family=Binomial(), freq_weights=w)
+    glm = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial(), freq_weights=w).fit()
+    ours = _fit_cumulative_logit(x, y, w, 2)
+    np.testing.assert_allclose(ours["beta"], glm.params[1:], atol=1e-6)
+    np.testing.assert_allclose(-ours["theta"][0], glm.params[0], atol=1e-6)
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+@pytest.mark.parametrize("model", ["ordinal", "logit"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_zero_shift_gives_exactly_zero(model, weighted):
+    s = synthetic_survey(weighted=weighted)
+    sim = simulate(s, changes={"klacht": 0.0}, model=model, bootstrap=10, progress=False)
+    assert (sim.table["change"] == 0).all()
+    assert (sim.table["ci_low"] == 0).all() and (sim.table["ci_high"] == 0).all()
+    assert sim.weighted is weighted and sim.model == model
+
+
+def test_result_shape_and_invariants():
+    s = synthetic_survey()
+    sim = simulate(s, changes={"service": 0.5}, bootstrap=30, progress=False)
+    assert isinstance(sim, SimulationResult)
+    assert sim.table["measure"].tolist() == ["nps", "promoters", "detractors"]
+    rows = sim.table.set_index("measure")
+    for column in ("before", "after", "observed"):
+        assert rows.loc["nps", column] == pytest.approx(
+            100 * (rows.loc["promoters", column] - rows.loc["detractors", column])
+        )
+    assert (rows["change"] == rows["after"] - rows["before"]).all()
+    assert rows.loc["nps", "before"] == pytest.approx(rows.loc["nps", "observed"], abs=2)
+    assert sim.bootstrap == 30 and sim.draws.shape == (30, 3)
+    assert sim.assumptions == ASSUMPTIONS["en"]
+    assert "klacht_answered" in sim.coefficients.index  # 60% skipped it
+    assert sim.label("service", "en") == "Customer service"
+    assert "What-if simulation" in sim.summary() and "<table" in sim._repr_html_()
+
+
+def test_ci_covers_point_estimate_and_is_seeded():
+    s = synthetic_survey()
+    sim = simulate(s, changes={"service": 0.6}, bootstrap=40, seed=5, progress=False)
+    for _, row in sim.table.iterrows():
+        assert row["ci_low"] <= row["change"] <= row["ci_high"]
+    assert sim.nps_change > 0 and sim.significant
+    again = simulate(s, changes={"service": 0.6}, bootstrap=40, seed=5, progress=False)
+    pd.testing.assert_frame_equal(sim.table, again.table)
+
+
+def test_not_applicable_respondents_are_not_changed():
+    s = synthetic_survey()
+    sim = simulate(s, changes={"klacht": 1.0}, bootstrap=0, progress=False)
+    row = sim.changes.iloc[0]
+    assert row["n"] == s.data["klacht"].notna().sum()
+    assert row["mean_after"] == pytest.approx(np.clip(s.data["klacht"].dropna() + 1, 1, 10).mean())
+
+
+def test_capping_at_the_scale_top():
+    s = synthetic_survey()
+    sim = simulate(s, changes={"service": 20}, bootstrap=0, progress=False)
+    assert sim.changes.iloc[0]["mean_after"] == 10.0
+    down = simulate(s, changes={"service": -20}, bootstrap=0, progress=False)
+    assert down.changes.iloc[0]["mean_after"] == 1.0
+    assert down.nps_change < 0 < sim.nps_change
+
+
+def test_to_target_mean_and_at_least():
+    s = synthetic_survey(weighted=True)
+    sim = simulate(s, changes={"klacht": ("to", 7.2)}, bootstrap=0, progress=False)
+    row = sim.changes.iloc[0]
+    answered = s.data["klacht"].notna()
+    before = np.average(s.data.loc[answered, "klacht"], weights=s.data.loc[answered, "w"])
+    assert row["mean_before"] == pytest.approx(before)
+    assert row["mean_after"] == pytest.approx(7.2, abs=1e-9)
+    assert row["kind"] == "to"
+    same = simulate(s, changes={"klacht": ("to", before)}, bootstrap=0, progress=False)
+    assert abs(same.nps_change) < 1e-6
+    floor = simulate(s, changes={"prijs": ("at_least", 8)}, bootstrap=0, progress=False)
+    assert floor.changes.iloc[0]["kind"] == "at_least"
+    assert floor.changes.iloc[0]["share_changed"] > 0.5
+    assert floor.nps_change >= 0 or floor.coefficients.loc["prijs"].iloc[0] < 0
+
+
+def test_benchmark_from_mapping():
+    s = synthetic_survey()
+    by_name = simulate(
+        s, changes={"klacht": "benchmark"}, benchmark={"klacht": 7.2}, bootstrap=0, progress=False
+    )
+    by_value = simulate(s, changes={"klacht": ("to", 7.2)}, bootstrap=0, progress=False)
+    assert by_name.nps_change == by_value.nps_change
+    assert by_name.changes.iloc[0]["source"] == "benchmark"
+
+
+def test_errors():
+    s = synthetic_survey()
+    with pytest.raises(ColumnNotFoundError, match="did you mean 'klacht'"):
+        simulate(s, changes={"klachten": 0.5}, progress=False)
+    with pytest.raises(ParameterError, match="outside the grade scale"):
+        simulate(s, changes={"klacht": ("to", 11)}, progress=False)
+    with pytest.raises(ParameterError, match="must be one of"):
+        simulate(s, changes={"klacht": ("naar", 7)}, progress=False)
+    with pytest.raises(ParameterError, match="'model' parameter of simulate"):
+        simulate(s, changes={"klacht": 0.5}, model="probit", progress=False)
+    with pytest.raises(ParameterError, match="non-empty dict"):
+        simulate(s, changes={}, progress=False)
+    with pytest.raises(ParameterError, match="bootstrap"):
+        simulate(s, changes={"klacht": 0.5}, bootstrap=-1, progress=False)
+    with pytest.raises(ParameterError, match="benchmark"):
+        simulate(s, changes={"prijs": "benchmark"}, benchmark={"klacht": 7}, progress=False)
+
+
+def test_small_base_warns():
+    s = synthetic_survey(n=25, missing=False)
+    with pytest.warns(SmallBaseWarning, match="25 respondents"):
+        simulate(s, changes={"service": 0.5}, bootstrap=0, progress=False)
+
+
+# --------------------------------------------------------------------------- demo data
+
+
+def test_demo_zero_shift_and_monotone(demo_survey):
+    shifts = [-1.0, -0.5, 0.0, 0.3, 0.6, 1.2, 2.0]
+    changes = [
+        simulate(
+            demo_survey, changes={"klachtafhandeling": s}, bootstrap=0, progress=False
+        ).nps_change
+        for s in shifts
+    ]
+    assert changes[shifts.index(0.0)] == 0.0
+    assert np.all(np.diff(changes) > 0)
+
+
+def test_demo_ci_covers_estimate(demo_survey):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # every refit succeeds
+        sim = simulate(
+            demo_survey, changes={"klachtafhandeling": 0.6}, bootstrap=30, progress=False
+        )
+    row = sim.row("nps")
+    assert row["ci_low"] <= row["change"] <= row["ci_high"]
+    assert sim.weighted  # the demo survey has weights
+    assert 0 < row["change"] < 10
