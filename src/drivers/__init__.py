@@ -1,16 +1,27 @@
 """drivers: which improvements matter most for a client's Net Promoter Score.
 
 The public namespace is flat: ``import drivers as dr`` then ``dr.load_survey``,
-``dr.nps``, ``dr.key_drivers``, ``dr.priority_matrix``, ...
+``dr.nps``, ``dr.key_drivers``, ``dr.priority_matrix``, ``dr.simulate``, ...
+Modules with heavier imports load on first use: ``dr.charts``, ``dr.deck``,
+``dr.narrate``, ``dr.demo``, ``dr.benchmark``.
 """
 
+import importlib
+
+from drivers.client import ClientConfig, load_client
 from drivers.errors import (
+    AnalysisError,
+    DataError,
     DriversError,
     MissingTouchpointWarning,
+    ParameterError,
     SmallBaseWarning,
 )
+from drivers.importance import DriverResult, compare_drivers, key_drivers
 from drivers.io import load_survey, read_table
+from drivers.matrix import PriorityMatrix, priority_matrix
 from drivers.nps import (
+    NPSDifference,
     NPSResult,
     classify,
     compare_nps,
@@ -20,26 +31,54 @@ from drivers.nps import (
     touchpoint_performance,
 )
 from drivers.quality import QualityReport
+from drivers.report import Analysis, write_report
+from drivers.run import run_client
+from drivers.simulate import SimulationResult, simulate
 from drivers.spec import SurveySpec, Touchpoint
 from drivers.survey import Survey
 
 __version__ = "0.1.0"
 
+_LAZY = ("charts", "deck", "narrate", "demo", "benchmark", "palette")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return importlib.import_module(f"drivers.{name}")
+    raise AttributeError(f"module 'drivers' has no attribute {name!r}")
+
+
 __all__ = [
+    "Analysis",
+    "AnalysisError",
+    "ClientConfig",
+    "DataError",
+    "DriverResult",
     "DriversError",
     "MissingTouchpointWarning",
+    "NPSDifference",
     "NPSResult",
+    "ParameterError",
+    "PriorityMatrix",
     "QualityReport",
+    "SimulationResult",
     "SmallBaseWarning",
     "Survey",
     "SurveySpec",
     "Touchpoint",
     "classify",
+    "compare_drivers",
     "compare_nps",
+    "key_drivers",
+    "load_client",
     "load_survey",
     "nps",
     "nps_table",
+    "priority_matrix",
     "read_table",
+    "run_client",
     "score_distribution",
+    "simulate",
     "touchpoint_performance",
+    "write_report",
 ]

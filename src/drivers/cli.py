@@ -1,4 +1,4 @@
-"""Command line: ``drivers demo``, ``drivers check FILE``."""
+"""Command line: ``drivers demo``, ``drivers run``, ``drivers new``, ``drivers check``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,45 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from drivers.report import demo_report
+    from drivers import demo
+    from drivers.run import run_client
 
-    print(demo_report(lang=args.lang, out=args.out))
+    config = demo.client_config()
+    print(demo.summary(lang=args.lang))
+    out = run_client(config, out_root=args.out, bootstrap=args.bootstrap,
+                     progress=not args.quiet)
+    _print_report(out)
     return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from drivers.run import run_client
+
+    out = run_client(args.config, wave=args.wave, out_root=args.out,
+                     bootstrap=args.bootstrap, progress=not args.quiet)
+    _print_report(out)
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from drivers.client import scaffold_client
+
+    folder = scaffold_client(args.name, root=args.root)
+    print(f"Created {folder}/ with client.toml, survey.toml and the demo waves as examples.\n"
+          f"Replace the data files with the client's, edit client.toml and survey.toml, then:\n"
+          f"  drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
+          f"  drivers run {folder}/client.toml")
+    return 0
+
+
+def _print_report(out: Path) -> None:
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    charts = [f for f in files if f.parts[0] == "charts"]
+    other = [f for f in files if f.parts[0] != "charts"]
+    print(f"\nReport written to {out}/")
+    for f in other:
+        print(f"  {f}")
+    print(f"  charts/ ({len(charts)} files: PNG + SVG)")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -55,10 +90,23 @@ def main(argv: list[str] | None = None) -> int:
         prog="drivers", description="Key-driver analysis of CX surveys against the NPS."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("demo", help="run the demo analysis on the shipped demo client")
+    p = sub.add_parser("demo", help="run the full analysis of the shipped demo client")
     p.add_argument("--lang", default="nl", choices=["nl", "en"])
-    p.add_argument("--out", default="reports/demo", help="report folder (default reports/demo)")
+    p.add_argument("--out", default="reports", help="reports root (default reports/)")
+    p.add_argument("--bootstrap", type=int, default=None, help="bootstrap resamples")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_demo)
+    p = sub.add_parser("run", help="run a client's notebook suite for a wave")
+    p.add_argument("config", help="clients/NAME/client.toml")
+    p.add_argument("--wave", help="wave to report on (default: the latest)")
+    p.add_argument("--out", default="reports", help="reports root (default reports/)")
+    p.add_argument("--bootstrap", type=int, default=None, help="bootstrap resamples")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_run)
+    p = sub.add_parser("new", help="scaffold clients/NAME/ from the demo client")
+    p.add_argument("name")
+    p.add_argument("--root", default="clients")
+    p.set_defaults(func=_new)
     p = sub.add_parser("check", help="load a data file and print its row accounting")
     p.add_argument("file")
     p.add_argument("--spec", help="survey spec (TOML); inferred when left out")

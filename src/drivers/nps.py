@@ -320,7 +320,9 @@ def nps_table(
     rows = []
     for values, part in groups:
         row = dict(zip(keys, values, strict=True))
-        row["group"] = " / ".join(str(v) for v in values) if keys else _TOTAL[lang]
+        is_total = part is frame
+        row["group"] = (_TOTAL[lang] if is_total or not keys
+                        else " / ".join(str(v) for v in values))
         scores = part[score_col].to_numpy(dtype=float)
         w = part[weight_col].to_numpy(dtype=float) if weight_col else None
         answered = int(np.isfinite(scores).sum())
