@@ -182,6 +182,10 @@ TEXT: dict[str, dict[str, str]] = {
     "nps": {"nl": "NPS", "en": "NPS"},
     "total": {"nl": "Totaal", "en": "Total"},
     "benchmark": {"nl": "Benchmark", "en": "Benchmark"},
+    "mean": {"nl": "Gemiddelde", "en": "Mean"},
+    "previous_wave": {"nl": "Vorige meting", "en": "Previous wave"},
+    "this_wave": {"nl": "Deze meting", "en": "This wave"},
+    "percentage_points": {"nl": "%-punt", "en": "pp"},
     "ci95": {"nl": "95%-betrouwbaarheidsinterval", "en": "95% confidence interval"},
     "change": {"nl": "Verschil", "en": "Change"},
     "method": {"nl": "Methode", "en": "Method"},
@@ -217,8 +221,14 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "importance": {"nl": "Belang", "en": "Importance"},
     "importance_axis": {"nl": "Belang voor de aanbeveling", "en": "Importance for recommendation"},
-    "performance_axis": {"nl": "Prestatie (gemiddeld rapportcijfer)", "en": "Performance (mean grade)"},
-    "performance_share_axis": {"nl": "Prestatie (aandeel 8 of hoger)", "en": "Performance (share 8 or higher)"},
+    "performance_axis": {
+        "nl": "Prestatie (gemiddeld rapportcijfer)",
+        "en": "Performance (mean grade)",
+    },
+    "performance_share_axis": {
+        "nl": "Prestatie (aandeel 8 of hoger)",
+        "en": "Performance (share 8 or higher)",
+    },
     # notes
     "suppressed": {"nl": "n < {n}", "en": "n < {n}"},
     "small_base_note": {
@@ -236,6 +246,10 @@ TEXT: dict[str, dict[str, str]] = {
     "probability_note": {
         "nl": "Percentage bij een naam: kans dat het contactmoment in dit kwadrant valt (bootstrap).",
         "en": "Percentage after a name: probability that the touchpoint falls in this quadrant (bootstrap).",
+    },
+    "nps_ci_note": {
+        "nl": "Lijn op de NPS-balk: 95%-betrouwbaarheidsinterval.",
+        "en": "Line on the NPS bar: 95% confidence interval.",
     },
     "whiskers_note": {
         "nl": "Lijnen: 95%-betrouwbaarheidsinterval.",
