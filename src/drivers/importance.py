@@ -1,0 +1,1586 @@
+"""The key-driver engine: how much each touchpoint drives likelihood-to-recommend.
+
+One entry point, :func:`key_drivers`, seven methods (:data:`METHODS`), survey weights,
+three ways to treat "not applicable" touchpoints, diagnostics, bootstrap confidence
+intervals and rank stability, all returned in one read-only :class:`DriverResult` whose
+``table`` is the single source of truth. :func:`compare_drivers` puts two waves side by side.
+
+The correlation-based methods (``shapley``, ``relative_weights``, ``correlation``, and the
+bootstrap of ``beta``) work on the (weighted) correlation matrix only; the exact Shapley
+core lives in :mod:`drivers._shapley`. Bootstrap resamples are weighted cross-products
+(resample counts × survey weights), so they reuse that core instead of refitting models.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from drivers._shapley import PIVOT_TOL, shapley_batch
+from drivers.errors import (
+    AnalysisError,
+    CollinearityWarning,
+    ColumnNotFoundError,
+    DataError,
+    MissingTouchpointWarning,
+    ParameterError,
+    SmallSampleWarning,
+    check_option,
+    closest,
+)
+
+__all__ = [
+    "METHODS",
+    "MISSING",
+    "Diagnostics",
+    "DriverResult",
+    "key_drivers",
+    "compare_drivers",
+]
+
+Method = Literal[
+    "shapley", "relative_weights", "beta", "correlation", "logit", "forest", "penalty_reward"
+]
+Missing = Literal["listwise", "pairwise", "impute"]
+
+#: The methods :func:`key_drivers` knows, in the order the docs present them.
+METHODS: tuple[str, ...] = (
+    "shapley",
+    "relative_weights",
+    "beta",
+    "correlation",
+    "logit",
+    "forest",
+    "penalty_reward",
+)
+#: The ways to treat not-applicable (NaN) driver grades.
+MISSING: tuple[str, ...] = ("listwise", "pairwise", "impute")
+
+# Methods computed from a correlation matrix only: they accept missing="pairwise".
+_PAIRWISE_METHODS = ("shapley", "relative_weights", "correlation")
+# Methods whose bootstrap reuses the correlation core (no refit per resample).
+_CORE_METHODS = ("shapley", "relative_weights", "correlation", "beta")
+_MAX_SHAPLEY_DRIVERS = 30
+_VIF_LIMIT = 10.0
+_PROMOTER_MIN, _DETRACTOR_MAX = 9, 6
+_FOREST_FOLDS = 5
+_FOREST_TREES = 100
+_FOREST_REPEATS = 5
+_KANO_RATIO = 2.0
+_INDICATOR_SHARE = 0.05  # impute: "answered" indicator for drivers skipped by >= 5% (as simulate)
+_BOOT_CHUNK = 100
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnostics:
+    """How the model behind a :class:`DriverResult` was fitted, and how sound it is.
+
+    Attributes
+    ----------
+    r2, adj_r2 : float
+        R² and adjusted R² of the linear model of the outcome on all model columns
+        (from the same correlation matrix the correlation-based methods use).
+    n : int
+        Rows used. With ``missing="pairwise"`` the rows with an outcome; ``adj_r2`` then
+        uses the smallest pairwise count.
+    p : int
+        Model columns (drivers plus applicability indicators).
+    vif : Series
+        Variance inflation factor per model column (inf for an exact linear dependence).
+    condition_number : float
+        ``sqrt(λmax / λmin)`` of the drivers' correlation matrix (Belsley: above 30 is
+        worrying).
+    rows_total, rows_used : int
+        Rows in the input and rows used; ``rows_total = rows_used + sum(rows_excluded)``.
+    rows_excluded : dict
+        Reason → number of rows left out.
+    cv_r2 : float or None
+        Cross-validated R² (``forest`` only).
+    pseudo_r2 : dict or None
+        McFadden pseudo-R² of the promoter and detractor models (``logit`` only).
+    failed_resamples : int
+        Bootstrap resamples in which the method could not be fitted (left out of CIs).
+    notes : tuple of str
+        Anything else worth knowing (thresholds used, matrix repairs, ...).
+    """
+
+    r2: float
+    adj_r2: float
+    n: int
+    p: int
+    vif: pd.Series
+    condition_number: float
+    rows_total: int
+    rows_used: int
+    rows_excluded: dict[str, int]
+    cv_r2: float | None = None
+    pseudo_r2: dict[str, float] | None = None
+    failed_resamples: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class DriverResult:
+    """The result of :func:`key_drivers`: read-only, one canonical tidy table.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per model column, sorted by ``rank`` (1 = most important). Always:
+        ``driver``, ``label``, ``indicator`` (True for the ``<driver>_answered`` rows that
+        ``missing="impute"`` adds), ``importance``, ``share``, ``rank``, ``n``; with a
+        bootstrap also ``ci_low``, ``ci_high``, ``share_ci_low``, ``share_ci_high``,
+        ``rank_ci_low``, ``rank_ci_high``; then the method's own columns (see
+        :func:`key_drivers`).
+    r2 : float
+        Variance explained by the method's model (``forest``: cross-validated R²;
+        ``logit``: mean McFadden pseudo-R² of the promoter and detractor models).
+    n : int
+        Rows used.
+    method, outcome, missing : str
+    diagnostics : Diagnostics
+    draws : ndarray or None
+        Bootstrap importance draws, shape ``(B, len(columns))``; column ``i`` belongs to
+        ``columns[i]``. None without a bootstrap.
+    columns : tuple of str
+        Model columns in input order (the order of ``draws``).
+    level : float
+        Confidence level of the bootstrap intervals.
+    weighted : bool
+    seed : int
+    """
+
+    table: pd.DataFrame
+    r2: float
+    n: int
+    method: str
+    outcome: str
+    diagnostics: Diagnostics
+    draws: np.ndarray | None = None
+    columns: tuple[str, ...] = ()
+    level: float = 0.95
+    missing: str = "listwise"
+    weighted: bool = False
+    seed: int = 0
+
+    @property
+    def bootstrap(self) -> int:
+        """Number of bootstrap resamples (0 when none)."""
+        return 0 if self.draws is None else int(self.draws.shape[0])
+
+    def _ranks(self) -> np.ndarray:
+        """Ordinal ranks (1 = most important) per usable resample, shape (B, p)."""
+        if self.draws is None:
+            raise ParameterError(
+                "rank_stability needs bootstrap draws: call key_drivers(..., bootstrap=1000)."
+            )
+        return _ordinal_ranks(self.draws[~np.isnan(self.draws).any(axis=1)])
+
+    def rank_stability(self, k: int = 3) -> pd.Series:
+        """Share of bootstrap resamples in which each driver is among the top ``k``.
+
+        Parameters
+        ----------
+        k : int
+            1 ≤ k ≤ number of model columns.
+
+        Returns
+        -------
+        Series
+            Indexed by driver in table order, values in 0..1, summing to ``k``.
+        """
+        p = len(self.columns)
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= p:
+            raise ParameterError(
+                f"The 'k' parameter of rank_stability must be an integer from 1 to {p} "
+                f"(the number of drivers). Got {k!r} instead."
+            )
+        ranks = self._ranks()
+        top = (ranks <= k).mean(axis=0)
+        series = pd.Series(top, index=list(self.columns), name=f"top_{k}")
+        return series.reindex(self.table["driver"].tolist())
+
+    def rank_distribution(self) -> pd.DataFrame:
+        """Share of resamples in which each driver takes each rank (rows: drivers)."""
+        ranks = self._ranks()
+        p = len(self.columns)
+        shares = np.stack([(ranks == r).mean(axis=0) for r in range(1, p + 1)], axis=1)
+        frame = pd.DataFrame(shares, index=list(self.columns), columns=range(1, p + 1))
+        frame.columns.name = "rank"
+        return frame.reindex(self.table["driver"].tolist())
+
+    def _header_lines(self) -> list[str]:
+        d = self.diagnostics
+        excluded = sum(d.rows_excluded.values())
+        reasons = "; ".join(f"{k}: {v}" for k, v in d.rows_excluded.items() if v)
+        lines = [
+            f"Key drivers of {self.outcome!r}: method {self.method}, missing={self.missing!r}, "
+            f"{'weighted' if self.weighted else 'unweighted'}",
+            f"Rows: {d.rows_used} used of {d.rows_total}"
+            + (f" ({excluded} excluded: {reasons})" if excluded else ""),
+            f"R² = {self.r2:.3f} ({_R2_MEANING.get(self.method, 'linear model')}); "
+            f"linear R² = {d.r2:.3f}, adjusted {d.adj_r2:.3f}; "
+            f"max VIF = {np.nanmax(d.vif.to_numpy()) if len(d.vif) else np.nan:.1f}, "
+            f"condition number = {d.condition_number:.1f}",
+        ]
+        if self.draws is not None:
+            lines.append(
+                f"Bootstrap: {self.bootstrap} resamples (seed {self.seed}), "
+                f"{self.level:.0%} percentile intervals"
+                + (f", {d.failed_resamples} failed" if d.failed_resamples else "")
+            )
+        return lines
+
+    def _display_table(self) -> pd.DataFrame:
+        shown = self.table.drop(columns=["indicator"]).copy()
+        if not self.table["indicator"].any():
+            return shown
+        shown["driver"] = [
+            f"{name} *" if flag else name
+            for name, flag in zip(self.table["driver"], self.table["indicator"], strict=True)
+        ]
+        return shown
+
+    def summary(self) -> str:
+        """A plain-text report: header, the table, notes."""
+        lines = self._header_lines()
+        with pd.option_context("display.width", 200, "display.max_columns", 40):
+            lines += ["", self._display_table().round(4).to_string(index=False)]
+        if self.table["indicator"].any():
+            lines.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
+        if self.diagnostics.notes:
+            lines += [""] + [f"Note: {note}" for note in self.diagnostics.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"DriverResult(method={self.method!r}, outcome={self.outcome!r}, n={self.n}, "
+            f"r2={self.r2:.4f}, drivers={len(self.columns)}, bootstrap={self.bootstrap})"
+        )
+
+    def _repr_html_(self) -> str:
+        header = "<br>".join(html.escape(line) for line in self._header_lines())
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.diagnostics.notes)
+        body = self._display_table().round(4).to_html(index=False, border=0)
+        return f"<div><p>{header}</p>{body}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
+
+
+_R2_MEANING = {
+    "forest": "cross-validated",
+    "logit": "mean McFadden pseudo-R²",
+    "correlation": "linear model with all drivers",
+}
+
+
+# --------------------------------------------------------------------------- input handling
+
+
+@dataclass
+class _Design:
+    """The rows and columns one analysis uses (internal)."""
+
+    outcome: str
+    drivers: list[str]
+    columns: list[str]  # model columns: drivers, then indicators
+    indicator: list[bool]
+    labels: list[str]
+    Z: np.ndarray  # model matrix with the outcome last; NaN only with missing="pairwise"
+    grades: np.ndarray  # raw driver grades with NaN (penalty_reward dummies)
+    w: np.ndarray  # weights (ones when unweighted)
+    weighted: bool
+    n_col: np.ndarray  # rows used per model column
+    rows_total: int
+    rows_excluded: dict[str, int]
+    missing: str
+    thresholds: tuple[float, float]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.Z[:, :-1]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.Z[:, -1]
+
+    @property
+    def n(self) -> int:
+        return int(self.Z.shape[0])
+
+    @property
+    def p(self) -> int:
+        return len(self.columns)
+
+
+def _is_survey(data: object) -> bool:
+    return isinstance(getattr(data, "data", None), pd.DataFrame) and hasattr(data, "spec")
+
+
+def _require_columns(frame: pd.DataFrame, names: Sequence[str], role: str) -> None:
+    available = [str(c) for c in frame.columns]
+    for name in names:
+        if name in frame.columns:
+            continue
+        hint = closest(str(name), available)
+        more = f" Did you mean {hint!r}?" if hint else ""
+        listed = ", ".join(available[:20]) + (" ..." if len(available) > 20 else "")
+        raise ColumnNotFoundError(
+            f"key_drivers: the {role} column {name!r} is not in the data.{more} "
+            f"Columns available: {listed}."
+        )
+
+
+def _numeric(frame: pd.DataFrame, name: str, role: str) -> np.ndarray:
+    column = frame[name]
+    if not (pd.api.types.is_numeric_dtype(column) or column.isna().all()):
+        converted = pd.to_numeric(column, errors="coerce")
+        bad = column.notna() & converted.isna()
+        if bad.any():
+            examples = ", ".join(repr(v) for v in column[bad].unique()[:3])
+            raise DataError(
+                f"key_drivers: the {role} column {name!r} holds text that is not a number "
+                f"in {int(bad.sum())} rows (e.g. {examples}). Load the data with "
+                f"drivers.load_survey (which turns n.v.t. codes into NaN) or clean the column."
+            )
+        column = converted
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _numeric_block(frame: pd.DataFrame, drivers: list[str], outcome: str) -> np.ndarray:
+    """Driver columns then the outcome as one float64 matrix (NaN = missing)."""
+    names = [*drivers, outcome]
+    if all(pd.api.types.is_numeric_dtype(frame[c]) for c in names):
+        return frame[names].to_numpy(dtype=float, na_value=np.nan)
+    roles = ["driver"] * len(drivers) + ["outcome"]
+    return np.column_stack([_numeric(frame, c, r) for c, r in zip(names, roles, strict=True)])
+
+
+def _default_thresholds(scale: tuple[float, float]) -> tuple[float, float]:
+    """Bottom and top box of a grade scale: 1-10 gives (5, 9), 1-5 gives (2.78, 4.56)."""
+    low, high = (float(v) for v in scale)
+    span = high - low
+    return low + span * 4 / 9, low + span * 8 / 9
+
+
+def _prepare(
+    data: Any,
+    outcome: str | None,
+    drivers: Sequence[str] | None,
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None,
+    missing: str,
+    labels: Mapping[str, str] | None,
+    thresholds: tuple[float, float] | None,
+) -> _Design:
+    spec = None
+    if _is_survey(data):
+        spec = data.spec
+        frame = data.data
+        outcome = spec.nps if outcome is None else outcome
+        drivers = list(spec.touchpoint_keys) if drivers is None else drivers
+        if weights is None and getattr(spec, "weight", None):
+            weights = spec.weight
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+    else:
+        raise ParameterError(
+            "The 'data' parameter of key_drivers must be a pandas DataFrame or a "
+            f"drivers Survey. Got {type(data).__name__} instead."
+        )
+    if outcome is None:
+        raise ParameterError(
+            "key_drivers needs outcome= (the 0-10 likelihood-to-recommend column) when data "
+            "is a DataFrame, e.g. key_drivers(df, outcome='ltr', drivers=[...])."
+        )
+    if drivers is None:
+        raise ParameterError(
+            "key_drivers needs drivers= (the touchpoint grade columns) when data is a "
+            "DataFrame, e.g. key_drivers(df, outcome='ltr', drivers=['service', 'price'])."
+        )
+    drivers = [drivers] if isinstance(drivers, str) else list(drivers)
+    if not drivers:
+        raise ParameterError("key_drivers needs at least one driver; drivers=[] was given.")
+    duplicated = sorted({d for d in drivers if drivers.count(d) > 1})
+    if duplicated:
+        raise ParameterError(f"key_drivers: drivers listed twice: {duplicated}.")
+    if outcome in drivers:
+        raise ParameterError(
+            f"key_drivers: the outcome {outcome!r} is also listed as a driver; remove it "
+            "from drivers."
+        )
+    _require_columns(frame, [outcome], "outcome")
+    _require_columns(frame, drivers, "driver")
+
+    rows_total = len(frame)
+    Z = _numeric_block(frame, drivers, outcome)  # drivers, outcome last: one copy
+    y, grades = Z[:, -1], Z[:, :-1]
+    weighted = weights is not None
+    if isinstance(weights, str):
+        _require_columns(frame, [weights], "weight")
+        if weights in drivers or weights == outcome:
+            raise ParameterError(
+                f"key_drivers: the weight column {weights!r} is also the outcome or a driver."
+            )
+        w = _numeric(frame, weights, "weight")
+    elif weights is None:
+        w = np.ones(rows_total)
+    else:
+        w = np.asarray(weights, dtype=float).ravel()
+        if w.shape[0] != rows_total:
+            raise ParameterError(
+                f"key_drivers: weights has {w.shape[0]} values but the data has "
+                f"{rows_total} rows; pass one weight per row or a column name."
+            )
+    if np.isinf(w).any() or (w < 0).any():
+        bad = int((np.isinf(w) | (w < 0)).sum())
+        raise DataError(
+            f"key_drivers: {bad} weights are negative or infinite; survey weights must be "
+            "finite and ≥ 0."
+        )
+
+    excluded: dict[str, int] = {}
+    keep = ~np.isnan(y)
+    excluded["outcome missing"] = int((~keep).sum())
+    if weighted:
+        no_weight = keep & np.isnan(w)
+        excluded["weight missing"] = int(no_weight.sum())
+        keep &= ~no_weight
+    base = int(keep.sum())
+    answered = (~np.isnan(grades[keep])).sum(axis=0)
+    _warn_sparse(drivers, answered, base, missing)
+    if missing == "listwise":
+        complete = keep & ~np.isnan(grades).any(axis=1)
+        excluded["driver missing (listwise)"] = int((keep & ~complete).sum())
+        keep = complete
+    if not keep.any():
+        per_driver = ", ".join(f"{d}: {a}" for d, a in zip(drivers, answered, strict=True))
+        raise AnalysisError(
+            f"key_drivers: no rows left to analyse ({rows_total} rows; excluded "
+            f"{excluded}). Answers per driver: {per_driver}. Try missing='impute' or "
+            "drop the least answered drivers."
+        )
+    if not keep.all():
+        Z, w = Z[keep], w[keep]
+    y, grades = Z[:, -1], Z[:, :-1]
+    if w.sum() <= 0:
+        raise DataError("key_drivers: every weight of the rows used is zero.")
+
+    names = dict(labels or {})
+    lang = getattr(spec, "language", "en") if spec is not None else "en"
+
+    def label_of(column: str) -> str:
+        if column in names:
+            return str(names[column])
+        if spec is not None:
+            try:
+                return str(spec.label(column))
+            except Exception:  # noqa: BLE001 - a label is never worth a failure
+                return column
+        return column
+
+    columns, indicator = list(drivers), [False] * len(drivers)
+    shown = [label_of(d) for d in drivers]
+    n_col = (~np.isnan(grades)).sum(axis=0).astype(int)
+    notes: list[str] = []
+    if missing == "impute" and np.isnan(grades).any():
+        X = grades.copy()
+        extra, extra_n, imputed_only = [], [], []
+        for j, name in enumerate(drivers):
+            seen = ~np.isnan(grades[:, j])
+            if not seen.any():
+                raise AnalysisError(
+                    f"key_drivers: driver {name!r} has no answers in the {len(y)} rows used "
+                    "(all n.v.t.); drop it from drivers."
+                )
+            if seen.all():
+                continue
+            X[~seen, j] = (
+                np.average(grades[seen, j], weights=w[seen])
+                if w[seen].sum() > 0
+                else grades[seen, j].mean()
+            )
+            if (~seen).mean() < _INDICATOR_SHARE:
+                imputed_only.append(name)
+                continue
+            extra.append(seen.astype(float))
+            columns.append(f"{name}_answered")
+            indicator.append(True)
+            word = "beantwoord" if lang == "nl" else "answered"
+            shown.append(f"{shown[j]} ({word})")
+            extra_n.append(len(y))
+        Z = np.column_stack([X, *extra, y])
+        n_col = np.concatenate([n_col, extra_n]).astype(int)
+        if imputed_only:
+            notes.append(
+                "missing='impute': mean-imputed without an indicator (fewer than "
+                f"{_INDICATOR_SHARE:.0%} n.v.t.): {', '.join(imputed_only)}"
+            )
+
+    if thresholds is None:
+        scale = tuple(getattr(spec, "scale", (1, 10))) if spec is not None else (1, 10)
+        thresholds = _default_thresholds(scale)
+    else:
+        thresholds = tuple(float(t) for t in thresholds)
+        if len(thresholds) != 2 or not thresholds[0] < thresholds[1]:
+            raise ParameterError(
+                "The 'thresholds' parameter of key_drivers must be (low, high) with "
+                f"low < high: grades ≤ low are low, ≥ high are high. Got {thresholds!r}."
+            )
+    return _Design(
+        outcome=str(outcome),
+        drivers=drivers,
+        columns=columns,
+        indicator=indicator,
+        labels=shown,
+        Z=Z,
+        grades=grades,
+        w=w,
+        weighted=weighted,
+        n_col=n_col,
+        rows_total=rows_total,
+        rows_excluded=excluded,
+        missing=missing,
+        thresholds=thresholds,
+        notes=notes,
+    )
+
+
+def _warn_sparse(drivers: list[str], answered: np.ndarray, base: int, missing: str) -> None:
+    sparse = [(d, int(a)) for d, a in zip(drivers, answered, strict=True) if a < base / 2]
+    if not sparse or base == 0:
+        return
+    listed = ", ".join(f"{d!r} ({a} of {base})" for d, a in sparse)
+    warnings.warn(
+        f"key_drivers: answered by fewer than half of the respondents: {listed}. "
+        f"Now missing={missing!r}. Options: 'listwise' keeps only respondents who graded "
+        "every driver (few rows left, and only those who e.g. complained); 'pairwise' "
+        "uses every available pair for the correlation matrix (shapley, relative_weights, "
+        "correlation); 'impute' fills the mean and adds an '<driver>_answered' indicator so "
+        "the effect of having experienced the touchpoint is measured too. Or leave the "
+        "driver out.",
+        MissingTouchpointWarning,
+        stacklevel=3,
+    )
+
+
+# --------------------------------------------------------------------------- correlation
+
+
+def _cov_to_corr(cov: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(np.clip(np.diagonal(cov, axis1=-2, axis2=-1), 0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = cov / (sd[..., :, None] * sd[..., None, :])
+    return corr
+
+
+def _corr_complete(Z: np.ndarray, w: np.ndarray, weighted: bool = True) -> np.ndarray:
+    """Weighted correlation matrix of complete data (weights = frequencies).
+
+    The cross-product is taken as ``(√w·Zc)'(√w·Zc)``: a symmetric rank-k update that
+    BLAS does far faster than a general product at a million rows.
+    """
+    sw = w.sum()
+    mean = (w @ Z) / sw
+    scaled = Z - mean
+    if weighted or not np.all(w == 1):
+        scaled *= np.sqrt(w)[:, None]
+    cov = scaled.T @ scaled / sw
+    return _cov_to_corr(cov)
+
+
+def _corr_pairwise(Z: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted correlations over pairwise-complete rows (means and SDs per pair)."""
+    seen = ~np.isnan(Z)
+    mask = seen.astype(float)
+    centre = np.nanmean(Z, axis=0)
+    x0 = np.where(seen, Z - centre, 0.0)
+    wm = mask * w[:, None]
+    sw = mask.T @ wm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_i = (x0.T @ wm) / sw  # mean of column i over rows where i and j are seen
+        var_i = ((x0**2).T @ wm) / sw - mean_i**2
+        cov = (x0.T @ (x0 * w[:, None])) / sw - mean_i * mean_i.T
+        corr = cov / np.sqrt(var_i * var_i.T)
+    return corr
+
+
+def _clean_corr(corr: np.ndarray) -> np.ndarray:
+    """Undefined correlations (no variance in a resample) become 0, the diagonal 1."""
+    corr = np.where(np.isfinite(corr), corr, 0.0)
+    q = corr.shape[-1]
+    corr[..., np.arange(q), np.arange(q)] = 1.0
+    return corr
+
+
+def _nearest_psd(corr: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Clip negative eigenvalues and rescale to a unit diagonal (Higham-style, one step)."""
+    lam, vec = np.linalg.eigh(corr)
+    if lam.min() >= -1e-10:
+        return corr, False
+    lam = np.clip(lam, 1e-8, None)
+    fixed = (vec * lam) @ vec.T
+    sd = np.sqrt(np.diag(fixed))
+    fixed = fixed / np.outer(sd, sd)
+    np.fill_diagonal(fixed, 1.0)
+    return (fixed + fixed.T) / 2, True
+
+
+def _design_corr(design: _Design, w: np.ndarray) -> np.ndarray:
+    """(p + 1) x (p + 1) correlation matrix, drivers first, outcome last."""
+    if design.missing == "pairwise" and np.isnan(design.X).any():
+        return _corr_pairwise(design.Z, w)
+    return _corr_complete(design.Z, w, weighted=design.weighted)
+
+
+def _point_corr(design: _Design) -> np.ndarray:
+    corr = _design_corr(design, design.w)
+    names = [*design.columns, design.outcome]
+    sd_zero = ~np.isfinite(np.diag(corr)) | (np.abs(np.diag(corr) - 1) > 1e-6)
+    if sd_zero.any():
+        flat = [names[i] for i in np.flatnonzero(sd_zero)]
+        raise AnalysisError(
+            f"key_drivers: no variance in {flat} over the {design.n} rows used (every "
+            "answer the same, or no overlap with the outcome); drop those columns."
+        )
+    if not np.isfinite(corr).all():
+        i, j = np.argwhere(~np.isfinite(corr))[0]
+        raise AnalysisError(
+            f"key_drivers: no rows where both {names[i]!r} and {names[j]!r} are answered "
+            "(or no variance there), so missing='pairwise' cannot correlate them. Use "
+            "missing='impute' or leave one of them out."
+        )
+    if design.missing == "pairwise":
+        corr, repaired = _nearest_psd(corr)
+        if repaired:
+            note = (
+                "the pairwise correlation matrix was not positive semi-definite (pairs rest "
+                "on different respondents); negative eigenvalues were clipped"
+            )
+            design.notes.append(note)
+            warnings.warn(
+                f"key_drivers: {note}. Results are approximate; missing='impute' or "
+                "'listwise' avoid this.",
+                MissingTouchpointWarning,
+                stacklevel=3,
+            )
+    return corr
+
+
+def _r2_from_corr(corr: np.ndarray) -> float:
+    rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
+    return float(rxy @ np.linalg.pinv(rxx, hermitian=True) @ rxy)
+
+
+# --------------------------------------------------------------------------- methods
+# Each method returns a _Fit; the correlation-based ones also have a batched version that
+# maps a stack of correlation matrices to (importance, share) for the bootstrap.
+
+
+@dataclass
+class _Fit:
+    importance: np.ndarray
+    share: np.ndarray
+    r2: float
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+    cv_r2: float | None = None
+    pseudo_r2: dict[str, float] | None = None
+
+
+def _share_abs(importance: np.ndarray) -> np.ndarray:
+    size = np.abs(importance)
+    total = size.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, size / total, np.nan)
+
+
+def _share_positive(importance: np.ndarray) -> np.ndarray:
+    size = np.clip(importance, 0, None)
+    total = size.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, size / total, np.nan)
+
+
+def _shapley_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    values, r2 = shapley_batch(corrs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return values, values / r2[:, None]
+
+
+def _relative_weights_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    raw = _relative_weights_raw(corrs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return raw, raw / raw.sum(axis=1, keepdims=True)
+
+
+def _relative_weights_raw(corrs: np.ndarray) -> np.ndarray:
+    """Johnson's raw relative weights for a stack of correlation matrices (outcome last)."""
+    rxx, rxy = corrs[:, :-1, :-1], corrs[:, :-1, -1]
+    lam, vec = np.linalg.eigh(rxx)
+    lam = np.clip(lam, 0, None)
+    keep = lam > PIVOT_TOL * lam.max(axis=1, keepdims=True)
+    root = np.sqrt(lam)
+    inv_root = np.where(keep, 1 / np.where(keep, root, 1), 0.0)
+    vt = np.swapaxes(vec, 1, 2)
+    loadings = (vec * root[:, None, :]) @ vt  # Λ = R^{1/2}: drivers on orthogonal twins
+    beta = ((vec * inv_root[:, None, :]) @ vt @ rxy[:, :, None])[:, :, 0]
+    return np.einsum("bjk,bk->bj", loadings**2, beta**2)
+
+
+def _correlation_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r = corrs[:, :-1, -1]
+    return r, _share_abs(r)
+
+
+def _beta_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rxx, rxy = corrs[:, :-1, :-1], corrs[:, :-1, -1]
+    beta = (np.linalg.pinv(rxx, hermitian=True) @ rxy[:, :, None])[:, :, 0]
+    return np.abs(beta), _share_abs(beta)
+
+
+_BATCH: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
+    "shapley": _shapley_batch,
+    "relative_weights": _relative_weights_batch,
+    "correlation": _correlation_batch,
+    "beta": _beta_batch,
+}
+
+
+def _fit_shapley(design: _Design, corr: np.ndarray) -> _Fit:
+    values, r2 = shapley_batch(corr[None])
+    imp = values[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = imp / r2[0]
+    return _Fit(imp, share, float(r2[0]), {"pearson": corr[:-1, -1].copy()})
+
+
+def _fit_relative_weights(design: _Design, corr: np.ndarray) -> _Fit:
+    raw = _relative_weights_raw(corr[None])[0]
+    r2 = float(raw.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = raw / r2
+    return _Fit(raw, share, r2, {"pearson": corr[:-1, -1].copy()})
+
+
+def _weighted_pearson(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
+    corr = _corr_complete(np.column_stack([a, b]), w)
+    return float(corr[0, 1])
+
+
+def _spearman(design: _Design) -> np.ndarray:
+    """Weighted Pearson correlation of mid-ranks, per column over its answered rows."""
+    out = np.empty(design.p)
+    for j in range(design.p):
+        x = design.X[:, j]
+        seen = ~np.isnan(x)
+        ranks_x = pd.Series(x[seen]).rank().to_numpy()
+        ranks_y = pd.Series(design.y[seen]).rank().to_numpy()
+        out[j] = _weighted_pearson(ranks_x, ranks_y, design.w[seen])
+    return out
+
+
+def _fit_correlation(design: _Design, corr: np.ndarray) -> _Fit:
+    r = corr[:-1, -1].copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spearman = _spearman(design)
+    return _Fit(r, _share_abs(r), _r2_from_corr(corr), {"pearson": r, "spearman": spearman})
+
+
+def _standardise(values: np.ndarray, w: np.ndarray) -> np.ndarray:
+    mean = np.average(values, axis=0, weights=w)
+    sd = np.sqrt(np.average((values - mean) ** 2, axis=0, weights=w))
+    return (values - mean) / sd
+
+
+def _wls(y: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool):
+    import statsmodels.api as sm
+
+    design = sm.add_constant(X, has_constant="add")
+    model = sm.WLS(y, design, weights=w) if weighted else sm.OLS(y, design)
+    return model.fit(cov_type="HC3")
+
+
+def _fit_beta(design: _Design, corr: np.ndarray) -> _Fit:
+    z_y = _standardise(design.y, design.w)
+    z_x = _standardise(design.X, design.w)
+    fit = _wls(z_y, z_x, design.w, design.weighted)
+    beta = np.asarray(fit.params)[1:]
+    extra = {
+        "beta": beta,
+        "se": np.asarray(fit.bse)[1:],
+        "p_value": np.asarray(fit.pvalues)[1:],
+    }
+    return _Fit(np.abs(beta), _share_abs(beta), float(fit.rsquared), extra)
+
+
+def _logit_ame(target: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool, what: str):
+    """Average marginal effects of a logit of ``target`` on ``X``.
+
+    Unweighted: ``statsmodels`` Logit and ``get_margeff(at="overall")``. Weighted: GLM
+    Binomial with ``var_weights`` (normalised to mean 1), sandwich (HC0) covariance, and the
+    weighted average ``AME_j = β_j Σ w p(1-p) / Σ w`` with delta-method standard errors.
+    """
+    import statsmodels.api as sm
+    from scipy import stats
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+    )
+
+    design = sm.add_constant(X, has_constant="add")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if weighted:
+                scaled = w / w.mean()
+                glm = sm.GLM(target, design, family=sm.families.Binomial(), var_weights=scaled)
+                fit = glm.fit(cov_type="HC0")
+            else:
+                fit = sm.Logit(target, design).fit(disp=0)
+        except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
+            raise AnalysisError(
+                f"key_drivers(method='logit'): the {what} model cannot be fitted ({exc}). "
+                "Some driver separates the groups perfectly; use method='shapley'."
+            ) from None
+    trouble = [c for c in caught if issubclass(c.category, PerfectSeparationWarning)]
+    if trouble or not np.all(np.isfinite(fit.params)):
+        raise AnalysisError(
+            f"key_drivers(method='logit'): the {what} model is perfectly separated (a "
+            "combination of drivers predicts the group exactly), so its effects are "
+            "infinite. Use method='shapley' or 'beta', or fewer drivers."
+        )
+    converged = not any(issubclass(c.category, ConvergenceWarning) for c in caught)
+    if not weighted:
+        margeff = fit.get_margeff(at="overall")
+        ame, se, p_value = margeff.margeff, margeff.margeff_se, margeff.pvalues
+        pseudo = float(fit.prsquared)
+    else:
+        params = np.asarray(fit.params)
+        prob = np.asarray(fit.predict())
+        dens = prob * (1 - prob)
+        mean_dens = np.average(dens, weights=w)
+        ame = params[1:] * mean_dens
+        # d AME_j / d β_k = δ_jk mean(p(1-p)) + β_j mean(p(1-p)(1-2p) x_k)
+        slope = np.average(dens[:, None] * (1 - 2 * prob)[:, None] * design, axis=0, weights=w)
+        jac = params[1:, None] * slope[None, :]
+        jac[:, 1:] += np.eye(len(ame)) * mean_dens
+        se = np.sqrt(np.diag(jac @ np.asarray(fit.cov_params()) @ jac.T))
+        p_value = 2 * stats.norm.sf(np.abs(ame / se))
+        null = sm.GLM(
+            target, np.ones((len(target), 1)), family=sm.families.Binomial(), var_weights=scaled
+        ).fit()
+        pseudo = float(1 - fit.llf / null.llf)
+    return np.asarray(ame), np.asarray(se), np.asarray(p_value), pseudo, converged
+
+
+def _logit_groups(design: _Design) -> tuple[np.ndarray, np.ndarray]:
+    y = design.y
+    if y.min() < 0 or y.max() > 10:
+        raise DataError(
+            f"key_drivers(method='logit') needs a 0-10 likelihood-to-recommend outcome; "
+            f"{design.outcome!r} runs from {y.min():g} to {y.max():g}."
+        )
+    promoter = (y >= _PROMOTER_MIN).astype(float)
+    detractor = (y <= _DETRACTOR_MAX).astype(float)
+    n = len(y)
+    for name, flag in (("promoters", promoter), ("detractors", detractor)):
+        count = int(flag.sum())
+        if count in (0, n):
+            everyone = "every respondent is" if count == n else "no respondent is"
+            raise AnalysisError(
+                f"key_drivers(method='logit'): {everyone} among the {name} ({count} of {n} "
+                f"rows), so there is nothing to model for the {name}. Use method='shapley' "
+                "(works on the 0-10 score) or analyse a larger group."
+            )
+    return promoter, detractor
+
+
+def _fit_logit(design: _Design, corr: np.ndarray | None = None) -> _Fit:
+    promoter, detractor = _logit_groups(design)
+    fits = {
+        name: _logit_ame(target, design.X, design.w, design.weighted, name)
+        for name, target in (("promoter", promoter), ("detractor", detractor))
+    }
+    ame_p, se_p, pv_p, r2_p, _ = fits["promoter"]
+    ame_d, se_d, pv_d, r2_d, _ = fits["detractor"]
+    importance = (np.abs(ame_p) + np.abs(ame_d)) / 2
+    extra = {
+        "ame_promoter": ame_p,
+        "se_promoter": se_p,
+        "p_promoter": pv_p,
+        "ame_detractor": ame_d,
+        "se_detractor": se_d,
+        "p_detractor": pv_d,
+    }
+    pseudo = {"promoter": r2_p, "detractor": r2_d}
+    return _Fit(importance, _share_abs(importance), (r2_p + r2_d) / 2, extra, pseudo_r2=pseudo)
+
+
+def _weighted_r2(y: np.ndarray, pred: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """R² of predictions ``pred`` (..., n) for ``y`` (n,), weighted, over the last axis."""
+    mean = np.average(y, weights=w)
+    total = np.sum(w * (y - mean) ** 2)
+    return 1 - np.sum(w * (y - pred) ** 2, axis=-1) / total
+
+
+def _forest(seed: int):
+    from sklearn.ensemble import RandomForestRegressor
+
+    return RandomForestRegressor(
+        n_estimators=_FOREST_TREES, min_samples_leaf=5, random_state=seed, n_jobs=1
+    )
+
+
+def _permutation_importance(
+    model: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, float]:
+    """Drop in held-out (weighted) R² when one column is shuffled, mean of a few shuffles.
+
+    Same definition as ``sklearn.inspection.permutation_importance`` with ``scoring="r2"``,
+    but all shuffles of one column go through the forest in a single ``predict`` call.
+    """
+    base = float(_weighted_r2(y, model.predict(X), w))
+    n, q = X.shape
+    drop = np.empty(q)
+    for j in range(q):
+        shuffled = np.repeat(X[None], _FOREST_REPEATS, axis=0)
+        for r in range(_FOREST_REPEATS):
+            shuffled[r, :, j] = X[rng.permutation(n), j]
+        pred = model.predict(shuffled.reshape(-1, q)).reshape(_FOREST_REPEATS, n)
+        drop[j] = base - _weighted_r2(y, pred, w).mean()
+    return drop, base
+
+
+def _fit_forest(design: _Design, corr: np.ndarray | None = None, seed: int = 0) -> _Fit:
+    from sklearn.model_selection import KFold
+
+    folds = min(_FOREST_FOLDS, design.n)
+    if design.n < 2 * _FOREST_FOLDS:
+        raise AnalysisError(
+            f"key_drivers(method='forest') needs at least {2 * _FOREST_FOLDS} rows for its "
+            f"{_FOREST_FOLDS}-fold cross-validation; {design.n} rows are used."
+        )
+    rng = np.random.default_rng(seed)
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    importances, scores = [], []
+    for train, test in splitter.split(design.X):
+        model = _forest(seed)
+        fit_kw = {"sample_weight": design.w[train]} if design.weighted else {}
+        model.fit(design.X[train], design.y[train], **fit_kw)
+        drop, score = _permutation_importance(
+            model, design.X[test], design.y[test], design.w[test], rng
+        )
+        importances.append(drop)
+        scores.append(score)
+    importance = np.mean(importances, axis=0)
+    cv_r2 = float(np.mean(scores))
+    extra = {"importance_sd": np.std(importances, axis=0, ddof=1)}
+    return _Fit(importance, _share_positive(importance), cv_r2, extra, cv_r2=cv_r2)
+
+
+def _forest_out_of_bag(
+    design: _Design, counts: np.ndarray, seed: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """One bootstrap draw of forest importance: fit on the resample (counts as weights),
+    permutation importance on the rows the resample left out (about 37%)."""
+    drawn = counts > 0
+    if drawn.all() or (~drawn).sum() < 2:
+        raise AnalysisError("no out-of-bag rows")
+    model = _forest(seed)
+    model.fit(design.X[drawn], design.y[drawn], sample_weight=(counts * design.w)[drawn])
+    held = ~drawn
+    drop, _ = _permutation_importance(model, design.X[held], design.y[held], design.w[held], rng)
+    return drop, _share_positive(drop)
+
+
+def _kano(penalty: np.ndarray, reward: np.ndarray) -> np.ndarray:
+    loss = np.clip(-penalty, 0, None)
+    gain = np.clip(reward, 0, None)
+    return np.where(
+        loss > _KANO_RATIO * gain,
+        "basic",
+        np.where(gain > _KANO_RATIO * loss, "excitement", "performance"),
+    )
+
+
+def _penalty_reward_matrix(design: _Design) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """Low and high dummies per driver (NaN → 0 in both), then any indicator columns."""
+    low_max, high_min = design.thresholds
+    blocks, meaning = [], []
+    for j in range(len(design.drivers)):
+        grade = design.grades[:, j]
+        blocks.append(np.where(np.isnan(grade), 0.0, grade <= low_max))
+        meaning.append(("low", j))
+        blocks.append(np.where(np.isnan(grade), 0.0, grade >= high_min))
+        meaning.append(("high", j))
+    for j in range(len(design.drivers), design.p):
+        blocks.append(design.X[:, j])
+        meaning.append(("indicator", j))
+    return np.column_stack(blocks).astype(float), meaning
+
+
+def _fit_penalty_reward(design: _Design, corr: np.ndarray | None = None) -> _Fit:
+    dummies, meaning = _penalty_reward_matrix(design)
+    used = dummies.std(axis=0) > 0  # a driver nobody graded low (or high) has no such effect
+    fit = _wls(design.y, dummies[:, used], design.w, design.weighted)
+    coef = np.zeros(dummies.shape[1])
+    pval = np.full(dummies.shape[1], np.nan)
+    coef[used] = np.asarray(fit.params)[1:]
+    pval[used] = np.asarray(fit.pvalues)[1:]
+    n_drv = len(design.drivers)
+    penalty = np.full(design.p, np.nan)
+    reward = np.full(design.p, np.nan)
+    p_pen = np.full(design.p, np.nan)
+    p_rew = np.full(design.p, np.nan)
+    importance = np.empty(design.p)
+    for k, (kind, j) in enumerate(meaning):
+        if kind == "low":
+            penalty[j], p_pen[j] = coef[k], pval[k]
+        elif kind == "high":
+            reward[j], p_rew[j] = coef[k], pval[k]
+        else:
+            importance[j] = abs(coef[k])
+    importance[:n_drv] = reward[:n_drv] - penalty[:n_drv]
+    kano = np.full(design.p, "", dtype=object)
+    kano[:n_drv] = _kano(penalty[:n_drv], reward[:n_drv])
+    n_low = np.full(design.p, np.nan)
+    n_high = np.full(design.p, np.nan)
+    n_low[:n_drv] = dummies[:, 0 : 2 * n_drv : 2].sum(axis=0)
+    n_high[:n_drv] = dummies[:, 1 : 2 * n_drv : 2].sum(axis=0)
+    extra = {
+        "penalty": penalty,
+        "reward": reward,
+        "penalty_p": p_pen,
+        "reward_p": p_rew,
+        "n_low": n_low,
+        "n_high": n_high,
+        "kano": kano,
+    }
+    if not used.all():
+        design.notes.append(
+            "no respondent in the low (or high) group of: "
+            + ", ".join(
+                sorted(
+                    {design.drivers[j] for (_, j), u in zip(meaning, used, strict=True) if not u}
+                )
+            )
+            + "; that effect is set to 0"
+        )
+    return _Fit(importance, _share_positive(importance), float(fit.rsquared), extra)
+
+
+_FITTERS: dict[str, Callable[..., _Fit]] = {
+    "shapley": _fit_shapley,
+    "relative_weights": _fit_relative_weights,
+    "beta": _fit_beta,
+    "correlation": _fit_correlation,
+    "logit": _fit_logit,
+    "forest": _fit_forest,
+    "penalty_reward": _fit_penalty_reward,
+}
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+def _collinearity(corr: np.ndarray) -> tuple[np.ndarray, float]:
+    """VIF per driver and sqrt(λmax/λmin) of the drivers' correlation matrix.
+
+    ``VIF_j = (R⁻¹)_jj = Σ_k Q_jk² / λ_k``; a driver with weight on a (numerically) zero
+    eigenvalue is an exact linear combination of the others: VIF = inf.
+    """
+    lam, vec = np.linalg.eigh(corr[:-1, :-1])
+    null = lam <= PIVOT_TOL * max(lam[-1], 1.0)
+    safe = np.where(null, 1.0, lam)
+    vif = (vec[:, ~null] ** 2 / safe[~null]).sum(axis=1)
+    vif[(vec[:, null] ** 2).sum(axis=1) > 1e-8] = np.inf
+    cond = np.inf if null.any() else float(np.sqrt(lam[-1] / lam[0]))
+    return vif, cond
+
+
+def _diagnostics(design: _Design, corr: np.ndarray, fit: _Fit) -> Diagnostics:
+    r2 = _r2_from_corr(corr)
+    n_eff = int(design.n_col.min()) if design.missing == "pairwise" else design.n
+    p = design.p
+    adj = 1 - (1 - r2) * (n_eff - 1) / (n_eff - p - 1) if n_eff - p - 1 > 0 else np.nan
+    vif, cond = _collinearity(corr)
+    high = [(c, v) for c, v in zip(design.columns, vif, strict=True) if v > _VIF_LIMIT]
+    if high:
+        listed = ", ".join(f"{c!r} (VIF {v:.1f})" for c, v in high)
+        warnings.warn(
+            f"key_drivers: strongly correlated drivers: {listed}; VIF above {_VIF_LIMIT:g} "
+            "makes beta and logit effects unstable. Shapley and relative weights share the "
+            "overlap fairly; consider merging the drivers or reading their combined share.",
+            CollinearityWarning,
+            stacklevel=3,
+        )
+    if n_eff < 10 * p:
+        warnings.warn(
+            f"key_drivers: {n_eff} rows for {p} drivers; at least 10 rows per driver "
+            f"({10 * p}) is advisable. Importances will be unstable: use bootstrap= to see "
+            "how much, or fewer drivers.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+    notes = list(design.notes)
+    if design.missing == "pairwise":
+        notes.append(
+            f"missing='pairwise': correlations use every pair answered; n per pair from "
+            f"{int(design.n_col.min())} to {int(design.n_col.max())}"
+        )
+    if design.missing == "impute" and any(design.indicator):
+        notes.append(
+            "missing='impute': n.v.t. grades were replaced by the driver's mean; the "
+            "'<driver>_answered' rows measure the effect of having experienced the touchpoint"
+        )
+    return Diagnostics(
+        r2=r2,
+        adj_r2=float(adj),
+        n=design.n,
+        p=p,
+        vif=pd.Series(vif, index=design.columns, name="vif"),
+        condition_number=cond,
+        rows_total=design.rows_total,
+        rows_used=design.n,
+        rows_excluded=dict(design.rows_excluded),
+        cv_r2=fit.cv_r2,
+        pseudo_r2=fit.pseudo_r2,
+        notes=tuple(notes),
+    )
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+
+def _ordinal_ranks(values: np.ndarray) -> np.ndarray:
+    """Rank 1 = largest, per row; ties broken by column order."""
+    order = np.argsort(-values, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(values.shape[0])[:, None]
+    ranks[rows, order] = np.arange(1, values.shape[1] + 1)
+    return ranks
+
+
+def _resample_weights(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Multinomial resample counts (the classic bootstrap), as float weights."""
+    return np.bincount(rng.integers(0, n, size=n), minlength=n).astype(float)
+
+
+def _subset(design: _Design, counts: np.ndarray) -> _Design:
+    rows = np.repeat(np.arange(design.n), counts.astype(int))
+    clone = _Design(**{**design.__dict__})
+    clone.Z, clone.grades, clone.w = design.Z[rows], design.grades[rows], design.w[rows]
+    clone.notes = []
+    return clone
+
+
+def _bootstrap(
+    design: _Design, method: str, B: int, seed: int, progress: bool
+) -> tuple[np.ndarray, np.ndarray, int]:
+    from tqdm.auto import tqdm
+
+    rng = np.random.default_rng(seed)
+    imp = np.full((B, design.p), np.nan)
+    share = np.full((B, design.p), np.nan)
+    failed = 0
+    bar = tqdm(total=B, desc=f"bootstrap {method}", disable=not progress, leave=False)
+    try:
+        if method in _CORE_METHODS:
+            batch = _BATCH[method]
+            for start in range(0, B, _BOOT_CHUNK):
+                stop = min(start + _BOOT_CHUNK, B)
+                corrs = np.stack(
+                    [
+                        _clean_corr(
+                            _design_corr(design, _resample_weights(rng, design.n) * design.w)
+                        )
+                        for _ in range(start, stop)
+                    ]
+                )
+                if design.missing == "pairwise":
+                    corrs = np.stack([_nearest_psd(c)[0] for c in corrs])
+                imp[start:stop], share[start:stop] = batch(corrs)
+                bar.update(stop - start)
+        else:
+            fitter = _FITTERS[method]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for b in range(B):
+                    counts = _resample_weights(rng, design.n)
+                    try:
+                        if method == "forest":
+                            imp[b], share[b] = _forest_out_of_bag(design, counts, seed, rng)
+                        else:
+                            fit = fitter(_subset(design, counts), None)
+                            imp[b], share[b] = fit.importance, fit.share
+                    except (AnalysisError, np.linalg.LinAlgError, ValueError):
+                        failed += 1
+                    bar.update(1)
+    finally:
+        bar.close()
+    return imp, share, failed
+
+
+def _percentile(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    alpha = (1 - level) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
+        low, high = np.nanquantile(draws, [alpha, 1 - alpha], axis=0)
+    return low, high
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _check_options(method: str, missing: str, bootstrap: int, seed: int, level: float) -> None:
+    check_option("key_drivers", "method", method, METHODS)
+    check_option("key_drivers", "missing", missing, MISSING)
+    if missing == "pairwise" and method not in _PAIRWISE_METHODS:
+        accepted = ", ".join(repr(m) for m in _PAIRWISE_METHODS)
+        raise ParameterError(
+            f"key_drivers: missing='pairwise' works only with the correlation-based methods "
+            f"{accepted}; method={method!r} fits a model on complete rows. Use "
+            "missing='listwise' (drop incomplete rows) or missing='impute' (mean plus an "
+            "'answered' indicator)."
+        )
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
+        raise ParameterError(
+            "The 'bootstrap' parameter of key_drivers must be a whole number ≥ 0 (resamples; "
+            f"1000 is usual). Got {bootstrap!r} instead."
+        )
+    if 0 < bootstrap < 20:
+        raise ParameterError(
+            f"key_drivers: bootstrap={bootstrap} resamples are too few for percentile "
+            "intervals (20 at the very least; 1000 is usual); use 0 for none."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ParameterError(
+            f"The 'seed' parameter of key_drivers must be an integer. Got {seed!r} instead."
+        )
+    if not isinstance(level, float | int) or not 0 < level < 1:
+        raise ParameterError(
+            f"The 'level' parameter of key_drivers must be between 0 and 1 (e.g. 0.95). "
+            f"Got {level!r} instead."
+        )
+
+
+def key_drivers(
+    data: Any,
+    *,
+    outcome: str | None = None,
+    drivers: Sequence[str] | None = None,
+    method: Method = "shapley",
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    missing: Missing = "listwise",
+    bootstrap: int = 0,
+    seed: int = 0,
+    level: float = 0.95,
+    progress: bool = True,
+    labels: Mapping[str, str] | None = None,
+    thresholds: tuple[float, float] | None = None,
+) -> DriverResult:
+    r"""How much each driver (touchpoint grade) drives the outcome (likelihood to recommend).
+
+    Parameters
+    ----------
+    data : DataFrame or Survey
+        One row per respondent. A :class:`drivers.survey.Survey` supplies defaults:
+        ``outcome`` = ``spec.nps``, ``drivers`` = ``spec.touchpoint_keys``, ``weights`` =
+        ``spec.weight`` and labels in the spec's language.
+    outcome : str
+        The 0-10 likelihood-to-recommend column. Required for a DataFrame.
+    drivers : list of str
+        The grade columns, NaN = not applicable. Required for a DataFrame.
+    method : {"shapley", "relative_weights", "beta", "correlation", "logit", "forest", \
+"penalty_reward"}
+        See Notes.
+    weights : str or array-like, optional
+        Survey weights: a column name or one value per row (≥ 0). Rows with a missing
+        weight are excluded and counted.
+    missing : {"listwise", "pairwise", "impute"}
+        Not-applicable grades. ``"listwise"`` drops rows with any NaN driver.
+        ``"pairwise"`` (shapley, relative_weights, correlation only) builds the correlation
+        matrix from pairwise-complete rows, repairing a non-positive-semi-definite result
+        (eigenvalue clip, with a warning). ``"impute"`` fills the driver's (weighted) mean
+        and adds an indicator column ``<driver>_answered`` (1 = graded) for every driver
+        that at least 5% of the rows leave unanswered (a handful of "weet niet" is only
+        imputed, as in :mod:`drivers.simulate`); indicators are their own rows of the
+        table with ``indicator=True`` (not folded into the driver). Rows without an outcome are always excluded.
+    bootstrap : int
+        Number of resamples for percentile intervals (0 = none, 1000 is usual).
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same intervals.
+    level : float
+        Confidence level of the intervals.
+    progress : bool
+        Show a tqdm progress bar during the bootstrap.
+    labels : mapping, optional
+        Display label per driver (overrides the spec's).
+    thresholds : (float, float), optional
+        ``penalty_reward`` only: grades ≤ ``low`` are "low", grades ≥ ``high`` "high".
+        Default from the grade scale (spec or 1-10): ``low = lo + 4/9·(hi - lo)``,
+        ``high = lo + 8/9·(hi - lo)``, i.e. ≤ 5 and ≥ 9 on 1-10.
+
+    Returns
+    -------
+    DriverResult
+        ``table`` columns, always: ``driver``, ``label``, ``indicator``, ``importance``,
+        ``share``, ``rank`` (1 = most important), ``n`` (rows behind that driver); with a
+        bootstrap: ``ci_low``, ``ci_high``, ``share_ci_low``, ``share_ci_high``,
+        ``rank_ci_low``, ``rank_ci_high``. Per method: ``pearson`` (shapley,
+        relative_weights, correlation), ``spearman`` (correlation), ``beta``, ``se``,
+        ``p_value`` (beta), ``ame_promoter``, ``se_promoter``, ``p_promoter``,
+        ``ame_detractor``, ``se_detractor``, ``p_detractor`` (logit), ``importance_sd``
+        (forest, across folds), ``penalty``, ``reward``, ``penalty_p``, ``reward_p``,
+        ``n_low``, ``n_high``, ``kano`` (penalty_reward).
+
+    Raises
+    ------
+    ParameterError
+        Unknown option value, or an option that does not fit the method.
+    ColumnNotFoundError
+        A named column is not in the data (with the closest name).
+    AnalysisError
+        The data cannot support the method (no variance, no rows left, separation).
+
+    Warns
+    -----
+    MissingTouchpointWarning
+        A driver is answered by fewer than half the respondents.
+    CollinearityWarning
+        A VIF above 10.
+    SmallSampleWarning
+        Fewer than 10 rows per driver.
+
+    Notes
+    -----
+    With ``R`` the (weighted) correlation matrix, ``R²(S) = r_S' R_SS⁻¹ r_S``:
+
+    ``shapley``
+        Shapley value regression = LMG = general dominance:
+        ``φ_j = Σ_{S ⊆ P∖{j}} |S|!(p-|S|-1)!/p! · (R²(S∪{j}) - R²(S))``, exact over all
+        ``2^p`` subsets from the correlation matrix (sweep operator, no refitting). The
+        values sum to the full-model R²; ``share = φ_j / R²``. Lindeman, Merenda & Gold
+        (1980); Grömping (2006), J. Stat. Software 17(1), relaimpo ``lmg``; Lipovetsky &
+        Conklin (2001), Appl. Stoch. Models Bus. Ind. 17.
+    ``relative_weights``
+        Johnson (2000), Multivariate Behav. Res. 35(1): with ``R_xx = QΛQ'`` and
+        ``Λ* = QΛ^{1/2}Q'``, ``β* = Λ*⁻¹ r_xy`` and ``ε_j = Σ_k Λ*_jk² β*_k²``; the
+        weights sum to R²; ``share = ε_j / R²``.
+    ``beta``
+        Standardised (weighted) OLS coefficients, ``statsmodels`` WLS/OLS with HC3 robust
+        standard errors. ``importance = |β_j|`` (the sign is in ``beta``),
+        ``share = |β_j| / Σ|β|``.
+    ``correlation``
+        ``importance`` = weighted Pearson ``r`` with the outcome (signed, so a negative
+        driver ranks last); ``share = |r_j| / Σ|r|``; ``spearman`` = weighted Pearson of
+        mid-ranks. Classic "derived importance".
+    ``logit``
+        Two logits: promoter (outcome ≥ 9) vs rest and detractor (≤ 6) vs rest, average
+        marginal effects ``AME_j = β_j · mean(p(1-p))`` (statsmodels ``get_margeff``; GLM
+        Binomial with ``var_weights`` and sandwich SEs when weighted).
+        ``importance = (|AME_promoter| + |AME_detractor|) / 2``: the change in the chance
+        of being a promoter or detractor per grade point. ``r2`` = mean McFadden
+        pseudo-R². Raises :class:`AnalysisError` when a group is empty or separated.
+    ``forest``
+        scikit-learn RandomForestRegressor (100 trees, leaves ≥ 5), permutation importance
+        (drop in R², 5 repeats) on the held-out fold of a seeded 5-fold KFold, averaged.
+        ``r2`` = ``diagnostics.cv_r2``, the cross-validated R²; ``share`` = positive part /
+        its sum. Breiman (2001), Machine Learning 45.
+    ``penalty_reward``
+        One (weighted) regression of the outcome on a low dummy (grade ≤ low) and a high
+        dummy (grade ≥ high) per driver; n.v.t. is 0 in both. ``penalty`` = coefficient of
+        low (usually negative), ``reward`` = coefficient of high;
+        ``importance = reward - penalty`` (the impact range from a low to a high grade,
+        ``|penalty| + reward`` in the usual case). Kano class: "basic" when
+        ``-penalty > 2·reward``, "excitement" when ``reward > 2·(-penalty)``, else
+        "performance" (negative parts count as 0). Brandt (1987), Marketing News;
+        Mittal, Ross & Baldasare (1998), J. Marketing 62(1); Matzler & Sauerwein (2002).
+
+    The bootstrap draws multinomial resample counts and multiplies them into the weights.
+    For shapley, relative_weights, correlation and beta each resample is one weighted
+    cross-product and the fast core; logit, forest and penalty_reward refit per resample.
+    With ``missing="impute"`` the means are imputed once, before resampling.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from drivers.importance import key_drivers
+    >>> rng = np.random.default_rng(7)
+    >>> grades = rng.integers(1, 11, size=(400, 3)).astype(float)
+    >>> df = pd.DataFrame(grades, columns=["service", "price", "web"])
+    >>> noise = rng.normal(0, 1, 400)
+    >>> df["ltr"] = (0.6 * df.service + 0.3 * df.price + noise).clip(0, 10).round()
+    >>> res = key_drivers(df, outcome="ltr", drivers=["service", "price", "web"])
+    >>> res.table["driver"].tolist()
+    ['service', 'price', 'web']
+    >>> bool(np.isclose(res.table["importance"].sum(), res.r2))
+    True
+    >>> round(res.r2, 2)
+    0.8...
+    """
+    _check_options(method, missing, bootstrap, seed, level)
+    design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds)
+    if method == "shapley" and design.p > _MAX_SHAPLEY_DRIVERS:
+        raise ParameterError(
+            f"key_drivers: exact Shapley over {design.p} drivers needs 2^{design.p} subsets; "
+            f"the limit is {_MAX_SHAPLEY_DRIVERS}. Use method='relative_weights' (close to "
+            "Shapley, instant) or group drivers."
+        )
+    if method == "logit":
+        _logit_groups(design)  # a clear message before any "no variance" one
+    corr = _point_corr(design)
+    fitter = _FITTERS[method]
+    fit = fitter(design, corr, seed=seed) if method == "forest" else fitter(design, corr)
+    diagnostics = _diagnostics(design, corr, fit)
+
+    draws = None
+    table = pd.DataFrame(
+        {
+            "driver": design.columns,
+            "label": design.labels,
+            "indicator": design.indicator,
+            "importance": fit.importance,
+            "share": fit.share,
+        }
+    )
+    table["rank"] = (
+        table["importance"].rank(ascending=False, method="min", na_option="bottom").astype(int)
+    )
+    table["n"] = design.n_col.astype(int)
+    if bootstrap:
+        draws, share_draws, failed = _bootstrap(design, method, int(bootstrap), seed, progress)
+        if failed == bootstrap:
+            raise AnalysisError(
+                f"key_drivers: the {method} model failed in every bootstrap resample; the "
+                "data are too thin for this method. Try method='shapley'."
+            )
+        table["ci_low"], table["ci_high"] = _percentile(draws, level)
+        table["share_ci_low"], table["share_ci_high"] = _percentile(share_draws, level)
+        ok = ~np.isnan(draws).any(axis=1)
+        ranks = _ordinal_ranks(draws[ok])
+        alpha = (1 - level) / 2
+        table["rank_ci_low"] = np.quantile(ranks, alpha, axis=0, method="lower").astype(int)
+        table["rank_ci_high"] = np.quantile(ranks, 1 - alpha, axis=0, method="higher").astype(int)
+        if failed:
+            diagnostics = _replace(diagnostics, failed_resamples=failed)
+    for name, values in fit.extra.items():
+        if values is not None:
+            table[name] = values
+    table = table.sort_values(["rank"], kind="stable").reset_index(drop=True)
+    return DriverResult(
+        table=table,
+        r2=float(fit.r2),
+        n=design.n,
+        method=method,
+        outcome=design.outcome,
+        diagnostics=diagnostics,
+        draws=draws,
+        columns=tuple(design.columns),
+        level=float(level),
+        missing=missing,
+        weighted=design.weighted,
+        seed=int(seed),
+    )
+
+
+def _replace(diagnostics: Diagnostics, **changes: Any) -> Diagnostics:
+    from dataclasses import replace
+
+    return replace(diagnostics, **changes)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def compare_drivers(
+    results: Sequence[DriverResult], *, names: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Two or more key-driver results side by side (e.g. two waves).
+
+    Parameters
+    ----------
+    results : sequence of DriverResult
+        At least two, all from the same method.
+    names : sequence of str, optional
+        One unique name per result (default "1", "2", ...), used as column suffixes.
+
+    Returns
+    -------
+    DataFrame
+        One row per driver (union, in the first result's rank order, then new drivers):
+        ``driver``, ``label``, then per name ``importance_<name>``, ``share_<name>``,
+        ``rank_<name>``, then ``change`` = importance in the last result minus the first
+        and ``change_share``; when both have bootstrap draws also ``change_ci_low`` and
+        ``change_ci_high``: percentiles of the differences of the two (independent) sets of
+        draws, paired by draw number, at the last result's level.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from drivers.importance import key_drivers, compare_drivers
+    >>> rng = np.random.default_rng(3)
+    >>> def wave(n):
+    ...     df = pd.DataFrame(rng.integers(1, 11, (n, 2)).astype(float), columns=["a", "b"])
+    ...     df["ltr"] = (0.5 * df.a + 0.2 * df.b + rng.normal(0, 1, n)).clip(0, 10)
+    ...     return key_drivers(df, outcome="ltr", drivers=["a", "b"])
+    >>> table = compare_drivers([wave(300), wave(300)], names=["2023", "2024"])
+    >>> table.columns.tolist()[:5]
+    ['driver', 'label', 'importance_2023', 'share_2023', 'rank_2023']
+    """
+    results = list(results)
+    if len(results) < 2 or not all(isinstance(r, DriverResult) for r in results):
+        raise ParameterError(
+            "compare_drivers needs a list of at least two DriverResult objects (from key_drivers)."
+        )
+    methods = {r.method for r in results}
+    if len(methods) > 1:
+        raise ParameterError(
+            f"compare_drivers: the results use different methods ({sorted(methods)}); "
+            "importances are only comparable within one method."
+        )
+    names = [str(i + 1) for i in range(len(results))] if names is None else [str(n) for n in names]
+    if len(names) != len(results) or len(set(names)) != len(names):
+        raise ParameterError(
+            f"compare_drivers: names must be {len(results)} unique names, one per result. "
+            f"Got {names!r}."
+        )
+    order: list[str] = []
+    labels: dict[str, str] = {}
+    for result in results:
+        for driver, label in zip(result.table["driver"], result.table["label"], strict=True):
+            if driver not in labels:
+                order.append(driver)
+                labels[driver] = label
+    out = pd.DataFrame({"driver": order, "label": [labels[d] for d in order]})
+    for name, result in zip(names, results, strict=True):
+        part = result.table.set_index("driver")
+        out[f"importance_{name}"] = part["importance"].reindex(order).to_numpy()
+        out[f"share_{name}"] = part["share"].reindex(order).to_numpy()
+        out[f"rank_{name}"] = part["rank"].reindex(order).astype("Int64").to_numpy()
+    first, last = results[0], results[-1]
+    out["change"] = out[f"importance_{names[-1]}"] - out[f"importance_{names[0]}"]
+    out["change_share"] = out[f"share_{names[-1]}"] - out[f"share_{names[0]}"]
+    if first.draws is not None and last.draws is not None:
+        B = min(first.bootstrap, last.bootstrap)
+        low, high = np.full(len(order), np.nan), np.full(len(order), np.nan)
+        for i, driver in enumerate(order):
+            if driver in first.columns and driver in last.columns:
+                diff = (
+                    last.draws[:B, last.columns.index(driver)]
+                    - first.draws[:B, first.columns.index(driver)]
+                )
+                (low[i],), (high[i],) = _percentile(diff[:, None], last.level)
+        out["change_ci_low"], out["change_ci_high"] = low, high
+    return out
