@@ -149,6 +149,54 @@ def test_driver_labels_and_relabel():
     assert m.touchpoints("improve") == ["a"]
 
 
+def test_labels_equal_to_keys_do_not_override_display_labels():
+    # key_drivers on a bare DataFrame labels each driver with its key
+    keys = ["prijs_kwaliteit", "levering", "webshop"]
+    res = result([0.3, 0.2, 0.1], keys)
+    res.table["label"] = keys
+    perf = pd.DataFrame(
+        {
+            "touchpoint": keys,
+            "label": ["Prijs-kwaliteitverhouding", "Levering", np.nan],
+            "mean": [6.9, 7.4, 7.2],
+        }
+    )
+    m = priority_matrix(res, perf)
+    labels = m.table.set_index("touchpoint")["label"].to_dict()
+    assert labels == {
+        "prijs_kwaliteit": "Prijs-kwaliteitverhouding",  # performance table, not the key
+        "levering": "Levering",
+        "webshop": "webshop",  # no label anywhere: the key
+    }
+    # a real label from the driver result comes first
+    res.table["label"] = ["Prijs/kwaliteit", "levering", "webshop"]
+    m = priority_matrix(res, perf)
+    assert m.table.set_index("touchpoint")["label"]["prijs_kwaliteit"] == "Prijs/kwaliteit"
+    assert m.table.set_index("touchpoint")["label"]["levering"] == "Levering"
+
+
+def test_label_order_with_a_survey_spec():
+    spec = SimpleNamespace(
+        label=lambda key, lang: {"nl": {"a": "Aa-nl", "b": "Bee-nl"},
+                                 "en": {"a": "Aa-en", "b": "Bee-en"}}[lang].get(key, key)
+    )  # fmt: skip
+    survey = SimpleNamespace(spec=spec)
+    keys = ["a", "b", "c"]
+    res = result([0.3, 0.2, 0.1], keys)
+    res.table["label"] = ["a", "Bee-nl", "c"]  # a: the key; b: the spec's own Dutch label
+    perf = pd.Series({"a": 6.0, "b": 8.0, "c": 7.0})
+    m = priority_matrix(res, perf, survey=survey, lang="en")
+    assert m.table.set_index("touchpoint")["label"].to_dict() == {
+        "a": "Aa-en",  # the spec, not the key
+        "b": "Bee-en",  # a spec label follows the spec into English
+        "c": "c",
+    }
+    assert m.relabel("nl").table.set_index("touchpoint")["label"]["b"] == "Bee-nl"
+    res.table["label"] = ["a", "Our own wording", "c"]  # a real label beats the spec
+    m = priority_matrix(res, perf, survey=survey, lang="en")
+    assert m.table.set_index("touchpoint")["label"]["b"] == "Our own wording"
+
+
 def test_indicator_rows_are_not_touchpoints():
     res = result(
         [0.3, 0.1, 0.2],

@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
@@ -52,6 +52,7 @@ __all__ = [
     "touchpoint_grades",
     "driver_importance",
     "priority_matrix",
+    "matrix_movement",
     "wave_change",
 ]
 
@@ -1061,30 +1062,10 @@ def priority_matrix(
                    zorder=4)  # fmt: skip
 
         # limits: data, whiskers and lines, with room for the corner names and labels
-        xs = _finite(*extent_x, [x_line] if x_line is not None else [])
-        ys = _finite(*extent_y, [y_line] if y_line is not None else [])
-        x_span = max(float(xs.max() - xs.min()), 1e-9)
-        y_span = max(float(ys.max() - ys.min()), 1e-9)
-        ax.set_xlim(xs.min() - 0.16 * x_span, xs.max() + 0.16 * x_span)
-        ax.set_ylim(ys.min() - 0.2 * y_span, ys.max() + 0.2 * y_span)
-        if x_line is not None:
-            ax.axvline(x_line, color=palette.RULE, linestyle=(0, (5, 4)), linewidth=1.4, zorder=1)
-        if y_line is not None:
-            ax.axhline(y_line, color=palette.RULE, linestyle=(0, (5, 4)), linewidth=1.4, zorder=1)
-        _quadrant_tints(ax, x_line, y_line)
-        _ticks(ax.xaxis, lang, style="percent" if x_percent else "number", nbins=7)
-        _ticks(ax.yaxis, lang, style=importance_format, nbins=6)
-        ax.tick_params(axis="y", length=5, pad=6)
-        corners = _quadrant_names(ax, lang)
-
-        x_label = None
-        if hasattr(matrix_or_table, "axis_label"):
-            with contextlib.suppress(Exception):
-                x_label = matrix_or_table.axis_label("x", lang)
-        if not x_label:
-            x_label = text("performance_share_axis" if x_percent else "performance_axis", lang)
-        ax.set_xlabel(x_label, fontsize=_LABEL)
-        ax.set_ylabel(text("importance_axis", lang), fontsize=_LABEL)
+        corners = _matrix_frame(
+            ax, matrix_or_table, extent_x, extent_y, x_line, y_line, lang=lang,
+            x_percent=x_percent, importance_format=importance_format,
+        )  # fmt: skip
 
         names = list(labels)
         if probability is not None:
@@ -1099,6 +1080,50 @@ def priority_matrix(
         _titles(ax, title, subtitle, "title_priority_matrix", lang)
         _place_labels(ax, performance, importance, names, obstacles=corners, segments=whiskers)
     return ax
+
+
+def _matrix_frame(
+    ax: Axes,
+    source: Any,
+    extent_x: Sequence[Any],
+    extent_y: Sequence[Any],
+    x_line: float | None,
+    y_line: float | None,
+    *,
+    lang: str,
+    x_percent: bool,
+    importance_format: str,
+) -> list[Any]:
+    """Limits, quadrant lines and tints, ticks, axis titles and corner names of a matrix.
+
+    The limits hold every value in ``extent_x`` / ``extent_y`` and the lines, with room for
+    the corner names and labels. Returns the corner names (obstacles for the labels).
+    """
+    xs = _finite(*extent_x, [x_line] if x_line is not None else [])
+    ys = _finite(*extent_y, [y_line] if y_line is not None else [])
+    x_span = max(float(xs.max() - xs.min()), 1e-9)
+    y_span = max(float(ys.max() - ys.min()), 1e-9)
+    ax.set_xlim(xs.min() - 0.16 * x_span, xs.max() + 0.16 * x_span)
+    ax.set_ylim(ys.min() - 0.2 * y_span, ys.max() + 0.2 * y_span)
+    if x_line is not None:
+        ax.axvline(x_line, color=palette.RULE, linestyle=(0, (5, 4)), linewidth=1.4, zorder=1)
+    if y_line is not None:
+        ax.axhline(y_line, color=palette.RULE, linestyle=(0, (5, 4)), linewidth=1.4, zorder=1)
+    _quadrant_tints(ax, x_line, y_line)
+    _ticks(ax.xaxis, lang, style="percent" if x_percent else "number", nbins=7)
+    _ticks(ax.yaxis, lang, style=importance_format, nbins=6)
+    ax.tick_params(axis="y", length=5, pad=6)
+    corners = _quadrant_names(ax, lang)
+
+    x_label = None
+    if hasattr(source, "axis_label"):
+        with contextlib.suppress(Exception):
+            x_label = source.axis_label("x", lang)
+    if not x_label:
+        x_label = text("performance_share_axis" if x_percent else "performance_axis", lang)
+    ax.set_xlabel(x_label, fontsize=_LABEL)
+    ax.set_ylabel(text("importance_axis", lang), fontsize=_LABEL)
+    return corners
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -1159,6 +1184,220 @@ def _shade(colour: str, amount: float) -> tuple[float, float, float]:
     return tuple(float(v) * amount for v in _rgb(colour))  # type: ignore[return-value]
 
 
+# --------------------------------------------------------------------------- 5b. matrix movement
+
+# Strings of this chart that are not (yet) in the translation table of drivers._format.
+_MOVEMENT_TEXT = {
+    "no_arrow_note": {
+        "nl": "Zonder pijl: in een van beide metingen niet in de matrix.",
+        "en": "No arrow: not in the matrix in one of the two waves.",
+    },
+}
+_AFTER_SIZE = 240.0  # marker area in pt², as in priority_matrix
+_BEFORE_SIZE = 120.0
+_ARROW_GID = "movement-arrow"
+
+
+def matrix_movement(
+    before: Any,
+    after: Any,
+    *,
+    ax: Axes | None = None,
+    lang: str = "nl",
+    title: str | bool | None = None,
+    subtitle: str | None = None,
+    wave_before: str | None = None,
+    wave_after: str | None = None,
+) -> Axes:
+    """The priority matrix of the later wave, with an arrow per touchpoint from where it was.
+
+    Each touchpoint of ``after`` is a filled dot coloured by its quadrant (as in
+    :func:`priority_matrix`); its place in ``before`` is a hollow grey dot with an arrow to
+    the new place. Quadrant lines and names are those of ``after``. A touchpoint in only
+    one of the two matrices has no arrow: a filled dot when it is new, a hollow dot with a
+    grey label "Webshop (2023)" when it is gone. The axes hold every point of both waves.
+    A move shorter than the two dots and an arrowhead is drawn as a short stub between the
+    dots: the touchpoint barely moved.
+
+    Parameters
+    ----------
+    before, after : PriorityMatrix or DataFrame
+        The matrices (or their tables: ``touchpoint``, ``label``, ``importance``,
+        ``performance``; ``after`` also ``quadrant``) of the earlier and the later wave,
+        matched on ``touchpoint``. The lines come from ``after.x_line`` / ``after.y_line``
+        (or its table's columns of that name).
+    ax : Axes, optional
+        Where to draw; a new slide-size figure when None.
+    lang : {"nl", "en"}
+        Language of the display text and number format.
+    title, subtitle : str, optional
+        Title (default "Prioriteitenmatrix 2023 → 2024"; ``False`` for none) and subtitle
+        (default: the driver method of ``after``, if known).
+    wave_before, wave_after : str, optional
+        Wave names in the legend "○ 2023 → ● 2024". Default: the matrices' ``wave``
+        attribute or ``wave`` column, else "Vorige meting" / "Deze meting".
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from drivers import charts
+    >>> old = pd.DataFrame({"touchpoint": ["a", "b"], "label": ["Offerte", "Levering"],
+    ...                     "importance": [0.10, 0.04], "performance": [7.0, 7.9]})
+    >>> new = old.assign(importance=[0.12, 0.05], performance=[7.4, 7.6],
+    ...                  quadrant=["maintain", "monitor"], x_line=7.5, y_line=0.085)
+    >>> ax = charts.matrix_movement(old, new, wave_before="2023", wave_after="2024")
+    >>> len(charts._movement_arrows(ax))
+    2
+    """
+    func = "matrix_movement"
+    check_lang(func, lang)
+    old = _frame(before, func, "before")
+    new = _frame(after, func, "after")
+    _require(old, ["touchpoint", "importance", "performance"], func)
+    _require(new, ["touchpoint", "importance", "performance", "quadrant"], func)
+    bad = sorted(set(map(str, new["quadrant"])) - set(_QUADRANTS))
+    if bad:
+        raise DataError(f"{func}: column 'quadrant' has {bad}; expected one of {list(_QUADRANTS)}.")
+    for name, frame in (("before", old), ("after", new)):
+        doubles = frame.loc[frame["touchpoint"].duplicated(), "touchpoint"]
+        if len(doubles):
+            raise DataError(
+                f"{func}: the {name!r} table has touchpoint(s) {sorted(map(str, set(doubles)))} "
+                "more than once; expected one row per touchpoint."
+            )
+    waves = (
+        _wave_label(wave_before, before, old, "previous_wave", lang),
+        _wave_label(wave_after, after, new, "this_wave", lang),
+    )
+    x_line = _line_value(after, new, "x_line", None)
+    y_line = _line_value(after, new, "y_line", None)
+    points = _movement_points(old, new, lang)
+    now = points[points["in_after"]]
+    then = points[np.isfinite(points["x_before"])]
+    moved = points[points["in_after"] & np.isfinite(points["x_before"])]
+    gone = points[~points["in_after"]]
+
+    x_kind = getattr(after, "x", None)
+    every_x = _finite(points["x_after"], points["x_before"])
+    x_percent = x_kind == "top_box" or (
+        x_kind is None and bool(np.all((every_x >= 0) & (every_x <= 1)))
+    )
+    if subtitle is None:
+        subtitle = _method_line(after, lang)
+    if title is None:
+        title = f"{text('title_priority_matrix', lang)} {waves[0]} \u2192 {waves[1]}"
+
+    with use_style():
+        ax = _axes(ax, func)
+        _style_axes(ax)
+        corners = _matrix_frame(
+            ax, after, [points["x_after"], points["x_before"]],
+            [points["y_after"], points["y_before"]], x_line, y_line, lang=lang,
+            x_percent=x_percent, importance_format="number",
+        )  # fmt: skip
+        ax.scatter(then["x_before"], then["y_before"], s=_BEFORE_SIZE, facecolors="white",
+                   edgecolors=palette.BEFORE, linewidths=2.2, zorder=4)  # fmt: skip
+        fills = [palette.QUADRANT_COLOURS[q] for q in now["quadrant"]]
+        # a white rim keeps two dots that overlap apart
+        ax.scatter(now["x_after"], now["y_after"], s=_AFTER_SIZE, c=fills, edgecolors="white",
+                   linewidths=1.5, zorder=5)  # fmt: skip
+        handles = [
+            Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="white",
+                   markeredgecolor=palette.BEFORE, markeredgewidth=2.2),
+            Line2D([], [], marker="o", linestyle="none", markersize=12, color=palette.TEXT),
+        ]  # fmt: skip
+        _legend_above(ax, handles, [f"{waves[0]}  \u2192", waves[1]])
+        if len(moved) < len(now) or len(gone):
+            _footnote(ax, [_MOVEMENT_TEXT["no_arrow_note"][lang]])
+        _titles(ax, title, subtitle, "title_priority_matrix", lang, header=_HEADER_ROW)
+
+        # how an arrow looks depends on its length on the slide: lay out first
+        _renderer(ax.figure)
+        paths = []
+        for row in moved.itertuples():
+            start, end = (row.x_before, row.y_before), (row.x_after, row.y_after)
+            _movement_arrow(ax, start, end)
+            paths.append((start, end))
+        labelled = pd.concat([now, gone])
+        xs = np.where(labelled["in_after"], labelled["x_after"], labelled["x_before"])
+        ys = np.where(labelled["in_after"], labelled["y_after"], labelled["y_before"])
+        names = [
+            label if present else f"{label} ({waves[0]})"
+            for label, present in zip(labelled["label"], labelled["in_after"], strict=True)
+        ]
+        inks = [palette.TEXT if present else palette.MUTED for present in labelled["in_after"]]
+        # the hollow dots of the touchpoints that are labelled at their new place
+        others = moved[["x_before", "y_before"]].to_numpy(float)
+        _place_labels(ax, xs.astype(float), ys.astype(float), names, obstacles=corners,
+                      paths=paths, markers=others, colours=inks,
+                      other_radius=_marker_radius(_BEFORE_SIZE, 2.2))  # fmt: skip
+    return ax
+
+
+def _wave_label(given: Any, obj: Any, frame: pd.DataFrame, fallback: str, lang: str) -> str:
+    """Wave name: the argument, the object's ``wave``, the table's ``wave`` column, a word."""
+    if given is None and not isinstance(obj, pd.DataFrame):
+        given = getattr(obj, "wave", None)
+    if given is None and "wave" in frame.columns:
+        present = frame["wave"].dropna()
+        given = present.iloc[0] if len(present) else None
+    return str(given) if given is not None else text(fallback, lang)
+
+
+def _movement_points(old: pd.DataFrame, new: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per touchpoint placed in either wave: later place first, then earlier."""
+    after = pd.DataFrame({
+        "touchpoint": new["touchpoint"].astype(str), "label": _labels(new, "label", "touchpoint", lang),
+        "x_after": _numbers(new, "performance"), "y_after": _numbers(new, "importance"),
+        "quadrant": new["quadrant"].astype(str),
+    })  # fmt: skip
+    after = after[np.isfinite(after["x_after"]) & np.isfinite(after["y_after"])]
+    before = pd.DataFrame({
+        "touchpoint": old["touchpoint"].astype(str), "label_before": _labels(old, "label", "touchpoint", lang),
+        "x_before": _numbers(old, "performance"), "y_before": _numbers(old, "importance"),
+    })  # fmt: skip
+    before = before[np.isfinite(before["x_before"]) & np.isfinite(before["y_before"])]
+    points = after.merge(before, on="touchpoint", how="outer", sort=False, indicator=True)
+    points["in_after"] = points["_merge"] != "right_only"
+    points["label"] = points["label"].where(points["in_after"], points["label_before"])
+    order = np.argsort(~points["in_after"].to_numpy(), kind="stable")  # later wave first
+    return points.iloc[order].drop(columns=["_merge", "label_before"]).reset_index(drop=True)
+
+
+def _marker_radius(size: float, edge: float) -> float:
+    """Radius in points of a scatter marker of area ``size`` pt² with an edge ``edge`` wide."""
+    return math.sqrt(size) / 2 + edge / 2
+
+
+def _movement_arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Arrow from the hollow dot to the filled one; a plain stub when there is no room."""
+    fig = ax.figure
+    ends = ax.transData.transform(np.array([start, end], dtype=float))
+    length = float(np.linalg.norm(ends[1] - ends[0])) / (fig.dpi / 72.0)  # in points
+    gap_start = _marker_radius(_BEFORE_SIZE, 2.2)
+    gap_end = _marker_radius(_AFTER_SIZE, 1.5) + 1.0
+    head = 9.0  # head_length 0.6 × mutation_scale 15
+    if length >= gap_start + gap_end + head + 5.0:  # a head and a bit of shaft
+        style, shrink_a, shrink_b = "-|>,head_length=0.6,head_width=0.3", gap_start, gap_end
+    else:  # the dots (nearly) touch: a line between their edges, if any of it shows
+        style, shrink_a, shrink_b = "-", 0.0, 0.0
+    arrow = FancyArrowPatch(
+        start, end, arrowstyle=style, mutation_scale=15, shrinkA=shrink_a, shrinkB=shrink_b,
+        color=palette.RULE, linewidth=2.0, zorder=3, gid=_ARROW_GID,
+    )  # fmt: skip
+    arrow.set_in_layout(False)
+    ax.add_patch(arrow)
+
+
+def _movement_arrows(ax: Axes) -> list[FancyArrowPatch]:
+    """The movement arrows drawn on ``ax`` (for tests and the deck)."""
+    return [p for p in ax.patches if isinstance(p, FancyArrowPatch) and p.get_gid() == _ARROW_GID]
+
+
 # --------------------------------------------------------------------------- label repel
 
 
@@ -1205,6 +1444,26 @@ def _crosses(segment: tuple[np.ndarray, np.ndarray], box: np.ndarray) -> bool:
     return True
 
 
+def _clip_length(box: np.ndarray, segment: np.ndarray) -> float:
+    """Length of any straight segment inside ``box`` (Liang-Barsky clipping)."""
+    (x0, y0), (x1, y1) = segment
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return 0.0
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 >= t1:
+            return 0.0
+    return float((t1 - t0) * math.hypot(dx, dy))
+
+
 def _segment_hits(box: np.ndarray, segment: np.ndarray) -> float:
     """Length of an axis-parallel segment inside ``box`` (whiskers are axis-parallel)."""
     (x0, y0), (x1, y1) = segment
@@ -1225,15 +1484,25 @@ def _place_labels(
     *,
     obstacles: Sequence[Any] = (),
     segments: Sequence[Any] = (),
+    paths: Sequence[Any] = (),
+    markers: Any = (),
+    colours: Sequence[Any] | None = None,
     fontsize: float = _VALUE,
     marker_radius: float = 9.0,
+    other_radius: float = 7.0,
 ) -> list[Annotation]:
     """Label points without overlaps: greedy choice among candidate spots, then a repel.
 
     Works in display (pixel) coordinates after the layout has run, then stores each label
     as an offset in points from its point, so the result holds at any dpi. Deterministic:
     no randomness, ties broken by order.
+
+    ``obstacles`` are artists to keep clear of (corner names), ``segments`` axis-parallel
+    data segments (whiskers), ``paths`` any straight data segments (arrows), ``markers``
+    unlabelled data points (radius ``other_radius`` points); ``colours`` the text colour
+    per label.
     """
+    colours = [palette.TEXT] * len(names) if colours is None else list(colours)
     fig = ax.figure
     labels = [
         ax.annotate(
@@ -1268,6 +1537,10 @@ def _place_labels(
         e = obstacle.get_window_extent(renderer)
         fixed.append(np.array([e.x0 - 4, e.y0 - 4, e.x1 + 4, e.y1 + 4]))
     lines = [ax.transData.transform(np.asarray(s, dtype=float)) for s in segments]
+    arrows = [ax.transData.transform(np.asarray(s, dtype=float)) for s in paths]
+    markers = np.asarray(markers, dtype=float).reshape(-1, 2)
+    others = ax.transData.transform(markers) if len(markers) else np.empty((0, 2))
+    other_reach = 1.6 * other_radius * px_per_pt
 
     def box_at(i: int, centre: np.ndarray) -> np.ndarray:
         w, h = sizes[i]
@@ -1321,6 +1594,11 @@ def _place_labels(
                         closer = own + 1.2 * h - _box_distance(box, p)
                         cost += 2.0 * h * max(0.0, closer)
                 cost += sum(0.25 * h * _segment_hits(box, s) for s in lines)
+                cost += sum(0.6 * h * _clip_length(box, s) for s in arrows)
+                for p in others:
+                    near = np.array([p[0] - other_reach, p[1] - other_reach,
+                                     p[0] + other_reach, p[1] + other_reach])  # fmt: skip
+                    cost += 4.0 * _overlap_area(box, near)
                 # a leader line through another label (either way round) is a tangle
                 line = leader(i, box)
                 for j in placed:
@@ -1377,7 +1655,7 @@ def _place_labels(
         label = ax.annotate(
             name, xy=(xs[i], ys[i]), xytext=(float(offset[0]), float(offset[1])),
             textcoords="offset points", ha="center", va="center", fontsize=fontsize,
-            color=palette.TEXT, zorder=6, annotation_clip=False,
+            color=colours[i], zorder=6, annotation_clip=False,
             bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
                   "alpha": 0.8},
             **extra,

@@ -125,6 +125,8 @@ class PriorityMatrix:
         Number of bootstrap draws behind the quadrant probabilities (0 if none).
     n : int or None
         Respondents behind the driver analysis.
+    wave : str or None
+        Name of the wave the matrix describes (shown by :func:`drivers.charts.matrix_movement`).
     """
 
     table: pd.DataFrame
@@ -136,6 +138,7 @@ class PriorityMatrix:
     lines: tuple[str, str] = ("mean", "mean")
     n_draws: int = 0
     n: int | None = None
+    wave: str | None = None
     _labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -233,6 +236,7 @@ def priority_matrix(
     lang: str | None = None,
     performance_uncertainty: bool = True,
     seed: int = 0,
+    wave: str | None = None,
 ) -> PriorityMatrix:
     """Sort touchpoints into improve first / maintain / monitor / possible overkill.
 
@@ -264,6 +268,9 @@ def priority_matrix(
         for ``top_box`` the standard error is ``sqrt(p (1 - p) / n)``.
     seed : int, default 0
         Seed of the performance perturbation (the importance draws come as they are).
+    wave : str, optional
+        Name of the wave, kept as ``.wave``. Default: the survey's wave when it holds
+        exactly one.
 
     Returns
     -------
@@ -390,6 +397,7 @@ def priority_matrix(
         lines=(_how(x_spec), _how(y_spec)),
         n_draws=n_draws,
         n=_as_int(getattr(drivers_result, "n", None)),
+        wave=_wave_name(wave, survey),
         _labels=labels,
     )
 
@@ -402,6 +410,16 @@ def _as_int(value: Any) -> int | None:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _wave_name(wave: Any, survey: Any) -> str | None:
+    if wave is not None:
+        return str(wave)
+    try:
+        waves = list(getattr(survey, "waves", None) or [])
+    except Exception:  # a survey-like object without usable waves: no name
+        return None
+    return str(waves[0]) if len(waves) == 1 else None
 
 
 def _how(spec: LineSpec) -> str:
@@ -591,7 +609,7 @@ def _performance_table(performance: Any, *, survey: Any, x: str) -> pd.DataFrame
         )
     out = pd.DataFrame({"value": frame[x].astype(float)}, index=frame.index.astype(str))
     if "label" in frame.columns:
-        out["label"] = frame["label"].astype(str).to_numpy()
+        out["label"] = frame["label"].to_numpy(dtype=object)  # NaN stays "no label"
     z = stats.norm.ppf(0.5 + _DEFAULT_PERFORMANCE_LEVEL / 2)
     if x == "mean" and {"ci_low", "ci_high"} <= set(frame.columns):
         out["ci_low"] = frame["ci_low"].astype(float).to_numpy()
@@ -607,15 +625,27 @@ def _performance_table(performance: Any, *, survey: Any, x: str) -> pd.DataFrame
     return out
 
 
+def _real_label(value: Any, key: str) -> str | None:
+    """``value`` as a display label, or None when it is none: missing, empty or the key."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    label = str(value).strip()
+    return label if label and label != key else None
+
+
 def _collect_labels(keys, drv, perf, survey) -> dict[str, dict[str, str]]:
-    """Touchpoint labels per language: from the survey spec, else the tables."""
-    labels: dict[str, dict[str, str]] = {lang: {} for lang in _LANGS}
+    """Touchpoint labels per language.
+
+    A label equal to its key is no label (``key_drivers`` on a bare DataFrame labels each
+    driver with its key). Per touchpoint the first real label wins: the driver result's,
+    then the performance table's, then the survey spec's, then the key. A table label that
+    is one of the spec's own labels for that touchpoint carries nothing the spec does not,
+    so it follows the spec into every language (``relabel`` can still translate it).
+    """
     spec = getattr(survey, "spec", None)
-    fallback = {}
-    if "label" in perf.columns:
-        fallback.update(perf.loc[keys, "label"].to_dict())
-    if "label" in drv.columns:
-        fallback.update(dict(zip(drv["driver"], drv["label"].astype(str), strict=True)))
+    driver_labels = dict(zip(drv["driver"], drv["label"], strict=True)) if "label" in drv else {}
+    perf_labels = perf["label"].to_dict() if "label" in perf.columns else {}
+    spec_labels: dict[str, dict[str, str | None]] = {lang: {} for lang in _LANGS}
     for lang in _LANGS:
         for key in keys:
             label = None
@@ -624,5 +654,14 @@ def _collect_labels(keys, drv, perf, survey) -> dict[str, dict[str, str]]:
                     label = spec.label(key, lang)
                 except Exception:  # a spec without this column: fall back to the tables
                     label = None
-            labels[lang][key] = str(label) if label else str(fallback.get(key, key))
+            spec_labels[lang][key] = _real_label(label, key)
+    labels: dict[str, dict[str, str]] = {lang: {} for lang in _LANGS}
+    for key in keys:
+        known = {spec_labels[lang][key] for lang in _LANGS} - {None}
+        given = _real_label(driver_labels.get(key), key) or _real_label(perf_labels.get(key), key)
+        for lang in _LANGS:
+            if given is not None and given not in known:
+                labels[lang][key] = given  # the caller's own wording, in no known language
+            else:
+                labels[lang][key] = spec_labels[lang][key] or given or str(key)
     return labels
