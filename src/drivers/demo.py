@@ -111,7 +111,7 @@ WAVES = (2023, 2024)
 #: Where the shipped demo files live in a checkout (editable install).
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 
-_FILES = ("survey.toml", "wave_2023.csv", "wave_2024.csv", "wave_2024.sav")
+_FILES = ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv", "wave_2024.sav")
 _SEED = 2024
 _N = 800
 
@@ -130,17 +130,40 @@ class _TP:
 
 #: The ten touchpoints of the demo survey (key, labels, journey phase), in survey order.
 _TOUCHPOINTS = (
-    _TP("accountmanager", "Accountmanager", "Account manager", "Oriëntatie", 7.85, 1.15, 0.0, 0.012),
+    _TP(
+        "accountmanager", "Accountmanager", "Account manager", "Oriëntatie", 7.85, 1.15, 0.0, 0.012
+    ),
     _TP("offerte", "Offerte", "Quotation", "Oriëntatie", 7.35, 1.10, 0.0, 0.015),
-    _TP("orderverwerking", "Orderverwerking", "Order processing", "Bestellen", 7.65, 1.00, 0.0, 0.006),
+    _TP(
+        "orderverwerking",
+        "Orderverwerking",
+        "Order processing",
+        "Bestellen",
+        7.65,
+        1.00,
+        0.0,
+        0.006,
+    ),
     _TP("webshop", "Webshop", "Web shop", "Bestellen", 7.25, 1.25, 0.05, 0.0),
-    _TP("levering", "Levering en logistiek", "Delivery and logistics", "Levering", 7.45, 1.25, 0.15),
+    _TP(
+        "levering", "Levering en logistiek", "Delivery and logistics", "Levering", 7.45, 1.25, 0.15
+    ),
     _TP("facturatie", "Facturatie", "Invoicing", "Levering", 7.55, 1.05, 0.0, 0.02),
     _TP("klantenservice", "Klantenservice", "Customer service", "Service", 8.05, 1.10, 0.1, 0.005),
-    _TP("klachtafhandeling", "Klachtafhandeling", "Complaint handling", "Service", 7.03, 1.75, 0.45),
+    _TP(
+        "klachtafhandeling", "Klachtafhandeling", "Complaint handling", "Service", 7.03, 1.75, 0.35
+    ),
     _TP("productkwaliteit", "Productkwaliteit", "Product quality", "Product", 7.95, 1.00),
-    _TP("prijs_kwaliteit", "Prijs-kwaliteitverhouding", "Value for money", "Product", 7.05, 1.15, 0.0,
-        0.01),
+    _TP(
+        "prijs_kwaliteit",
+        "Prijs-kwaliteitverhouding",
+        "Value for money",
+        "Product",
+        7.05,
+        1.15,
+        0.0,
+        0.01,
+    ),
 )
 
 #: Touchpoint keys with their Dutch and English labels and journey phase.
@@ -153,24 +176,24 @@ TOUCHPOINTS = MappingProxyType(
 #: shop only for its users; ``offerte`` has no effect.
 TRUE_DRIVERS = MappingProxyType(
     {
-        "klachtafhandeling": 0.45,
-        "productkwaliteit": 0.36,
-        "klantenservice": 0.27,
-        "levering": 0.13,
-        "accountmanager": 0.05,
-        "prijs_kwaliteit": 0.05,
-        "orderverwerking": 0.04,
-        "webshop": 0.03,
-        "facturatie": 0.02,
+        "klachtafhandeling": 0.70,
+        "productkwaliteit": 0.58,
+        "klantenservice": 0.40,
+        "levering": 0.24,
+        "accountmanager": 0.02,
+        "prijs_kwaliteit": 0.02,
+        "orderverwerking": 0.02,
+        "webshop": 0.02,
+        "facturatie": 0.01,
         "offerte": 0.00,
     }
 )
 
-_LOADING = 0.6  # loading of every touchpoint on the overall-satisfaction factor
+_LOADING = 0.58  # loading of every touchpoint on the overall-satisfaction factor
 _COMPLAINT_PENALTY = -0.15  # effect of having had to complain at all, on L
-_NOISE_SD = 0.78  # residual noise on L
-_LTR_CENTER, _LTR_SCALE = 8.1, 1.55
-_LTR_UPLIFT_2024 = 0.03  # general goodwill in 2024, on L
+_NOISE_SD = 0.8  # residual noise on L
+_LTR_CENTER, _LTR_SCALE = 8.2, 1.55
+_LTR_UPLIFT_2024 = 0.0  # general goodwill in 2024, on L
 
 _SECTORS = {"bouw": 0.30, "industrie": 0.24, "horeca": 0.195, "retail": 0.24, "zorg": 0.025}
 _SECTOR_EFFECT = {"bouw": -0.05, "industrie": 0.15, "horeca": -0.2, "retail": 0.0, "zorg": -0.3}
@@ -185,29 +208,39 @@ _EMPTY_ANSWER = 0.15
 _NA, _DONT_KNOW = "n.v.t.", "weet niet"
 _NA_CODE, _DONT_KNOW_CODE = 99, 98
 
-_NPS_QUESTION = (
-    f"Hoe waarschijnlijk is het dat u {CLIENT} aanbeveelt aan een collega of relatie?"
-)
+_NPS_QUESTION = f"Hoe waarschijnlijk is het dat u {CLIENT} aanbeveelt aan een collega of relatie?"
 
 # -- open answers ---------------------------------------------------------------------------
 # Complaint about a touchpoint, used when it is the respondent's weakest grade.
 _WEAK_POINT = {
-    "accountmanager": ("de accountmanager laat weinig van zich horen",
-                       "we zien onze accountmanager bijna nooit"),
+    "accountmanager": (
+        "de accountmanager laat weinig van zich horen",
+        "we zien onze accountmanager bijna nooit",
+    ),
     "offerte": ("offertes duren te lang", "de offerte was onduidelijk"),
-    "orderverwerking": ("bestellingen worden niet altijd goed verwerkt",
-                        "er gaat te vaak iets mis met de orders"),
+    "orderverwerking": (
+        "bestellingen worden niet altijd goed verwerkt",
+        "er gaat te vaak iets mis met de orders",
+    ),
     "webshop": ("de webshop is onoverzichtelijk", "in de webshop vind ik niet wat ik zoek"),
     "levering": ("leveringen komen regelmatig te laat", "de levertijden worden niet gehaald"),
     "facturatie": ("de facturen kloppen vaak niet", "creditnota's laten lang op zich wachten"),
-    "klantenservice": ("de klantenservice is slecht bereikbaar",
-                       "je moet lang wachten aan de telefoon"),
-    "klachtafhandeling": ("onze klacht is niet goed opgelost",
-                          "het duurde weken voordat onze klacht was afgehandeld"),
-    "productkwaliteit": ("de kwaliteit van de producten wisselt",
-                         "we krijgen te vaak beschadigde producten"),
-    "prijs_kwaliteit": ("de prijzen zijn te hoog voor wat je krijgt",
-                        "andere groothandels zijn goedkoper"),
+    "klantenservice": (
+        "de klantenservice is slecht bereikbaar",
+        "je moet lang wachten aan de telefoon",
+    ),
+    "klachtafhandeling": (
+        "onze klacht is niet goed opgelost",
+        "het duurde weken voordat onze klacht was afgehandeld",
+    ),
+    "productkwaliteit": (
+        "de kwaliteit van de producten wisselt",
+        "we krijgen te vaak beschadigde producten",
+    ),
+    "prijs_kwaliteit": (
+        "de prijzen zijn te hoog voor wat je krijgt",
+        "andere groothandels zijn goedkoper",
+    ),
 }
 _PROMOTER = (
     "Altijd snel en goed geholpen.",
@@ -264,8 +297,10 @@ def _simulate(rng: np.random.Generator, wave: int, n: int) -> pd.DataFrame:
         gain = tp.gain_2024 if later else 0.0
         # Measured against the 2023 mean: a better wave is a better experience.
         latent_vs_2023 = latent + gain / tp.sd
-        applies = complained if tp.key == "klachtafhandeling" else (
-            online if tp.key == "webshop" else np.ones(n, dtype=bool)
+        applies = (
+            complained
+            if tp.key == "klachtafhandeling"
+            else (online if tp.key == "webshop" else np.ones(n, dtype=bool))
         )
         latent_ltr = latent_ltr + TRUE_DRIVERS[tp.key] * latent_vs_2023 * applies
         grade = np.clip(np.rint(tp.mean + gain + tp.sd * latent), 1, 10)
@@ -358,8 +393,12 @@ def _sav_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         out[tp.key] = values.where(values >= 0, _DONT_KNOW_CODE).fillna(_NA_CODE)
     out["aanbeveling"] = out["aanbeveling"].astype(float)
     out["golf"] = out["golf"].astype(float)
-    grade_labels = {1.0: "Zeer slecht", 10.0: "Uitstekend",
-                    float(_DONT_KNOW_CODE): _DONT_KNOW, float(_NA_CODE): _NA}
+    grade_labels = {
+        1.0: "Zeer slecht",
+        10.0: "Uitstekend",
+        float(_DONT_KNOW_CODE): _DONT_KNOW,
+        float(_NA_CODE): _NA,
+    }
     value_labels = {
         "aanbeveling": {0.0: "Zeer onwaarschijnlijk", 10.0: "Zeer waarschijnlijk"},
         **{tp.key: grade_labels for tp in _TOUCHPOINTS},
@@ -379,8 +418,9 @@ def _sav_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     meta = {
         "column_labels": [column_labels[c] for c in out.columns],
         "variable_value_labels": value_labels,
-        "missing_ranges": {tp.key: [float(_DONT_KNOW_CODE), float(_NA_CODE)]
-                           for tp in _TOUCHPOINTS},
+        "missing_ranges": {
+            tp.key: [float(_DONT_KNOW_CODE), float(_NA_CODE)] for tp in _TOUCHPOINTS
+        },
         "variable_measure": {
             **{c: "nominal" for c in ("respondent", "sector", "omvang", "regio", "toelichting")},
             **{c: "scale" for c in ("golf", "aanbeveling", "gewicht")},
@@ -451,8 +491,8 @@ def simulate(*, seed: int = _SEED, n: int = _N) -> dict[int, pd.DataFrame]:
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 10:
         raise ParameterError(f"The 'n' parameter of simulate must be an integer >= 10. Got {n!r}.")
-    rng = np.random.default_rng(seed)
-    return {wave: _simulate(rng, wave, int(n)) for wave in WAVES}
+    # One stream per wave: a wave's data do not depend on the other wave.
+    return {wave: _simulate(np.random.default_rng([seed, wave]), wave, int(n)) for wave in WAVES}
 
 
 def generate(path: str | Path = "data/demo", *, seed: int = _SEED, n: int = _N) -> Path:
@@ -478,12 +518,13 @@ def generate(path: str | Path = "data/demo", *, seed: int = _SEED, n: int = _N) 
     >>> import tempfile
     >>> folder = generate(tempfile.mkdtemp(), n=50)
     >>> sorted(p.name for p in folder.iterdir())
-    ['survey.toml', 'wave_2023.csv', 'wave_2024.csv', 'wave_2024.sav']
+    ['client.toml', 'survey.toml', 'wave_2023.csv', 'wave_2024.csv', 'wave_2024.sav']
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     waves = simulate(seed=seed, n=n)
     (folder / "survey.toml").write_bytes(_spec_text().encode("utf-8"))
+    (folder / "client.toml").write_bytes(_CLIENT_TOML.encode("utf-8"))
     for wave, frame in waves.items():
         _write_csv(frame, folder / f"wave_{wave}.csv")
     _write_sav(waves[WAVES[-1]], folder / f"wave_{WAVES[-1]}.sav")
@@ -541,6 +582,62 @@ def load(wave: int | None = 2024, *, path: str | Path | None = None) -> Survey:
     if wave is None:
         return load_survey([folder / f"wave_{w}.csv" for w in WAVES], spec)
     return load_survey(folder / f"wave_{wave}.csv", spec)
+
+
+_CLIENT_TOML = f"""\
+# Client configuration of the demo client, written by drivers.demo.generate().
+name = "demo"
+client = "{CLIENT}"
+language = "nl"
+sector = "groothandel"
+spec = "survey.toml"
+
+[[waves]]
+name = "2023"
+file = "wave_2023.csv"
+
+[[waves]]
+name = "2024"
+file = "wave_2024.csv"
+
+[options]
+min_n = 30
+privacy_floor = 5
+bootstrap = 500
+methods = ["shapley", "relative_weights", "beta", "logit"]
+lines = "mean"
+"""
+
+
+def client_config() -> Path:
+    """Path of the demo client's ``client.toml`` (for :func:`drivers.load_client`)."""
+    return demo_dir() / "client.toml"
+
+
+def summary(lang: str = "nl") -> str:
+    """The NPS of both demo waves with margins and the change, as plain text.
+
+    Examples
+    --------
+    >>> print(summary("en"))  # doctest: +ELLIPSIS
+    Van Dijk Groothandel (demo): NPS per wave
+      2023: NPS +16 ...
+    """
+    from drivers.nps import compare_nps, nps
+
+    results = {}
+    for wave in WAVES:
+        survey = load(wave)
+        results[wave] = nps(survey.nps_scores, survey.weights)
+    head = "NPS per golf" if lang == "nl" else "NPS per wave"
+    lines = [f"{CLIENT} (demo): {head}"]
+    for wave, r in results.items():
+        lines.append(f"  {wave}: NPS {r.nps:+.0f} (95% CI {r.ci_low:+.0f} to {r.ci_high:+.0f}), "
+                     f"n = {r.n}, {r.promoters:.0%} promoters, {r.detractors:.0%} detractors")
+    change = compare_nps(results[WAVES[0]], results[WAVES[-1]])
+    lines.append(f"  {WAVES[0]} -> {WAVES[-1]}: {change}")
+    text = "\n".join(lines)
+    return text.replace(" to ", " tot ") if lang == "nl" else text
 
 
 def load_both(*, path: str | Path | None = None) -> Survey:

@@ -460,6 +460,9 @@ def write_report(config: ClientConfig | str | Path, *, wave: str | None = None,
                                                                benchmark=a.nps_benchmark)
     if a.grade_changes is not None and len(a.grade_changes):
         figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, lang=lang)
+        figures["matrix_movement"] = lambda: charts.matrix_movement(
+            a.matrix_previous, a.matrix, lang=lang, wave_before=a.previous_wave,
+            wave_after=a.wave)
     for name, draw in figures.items():
         with charts.use_style():
             ax = draw()
