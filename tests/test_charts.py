@@ -428,6 +428,129 @@ def test_priority_matrix_colours_points_by_quadrant():
     assert edges == [to_hex(palette.QUADRANT_COLOURS[q]) for q in table["quadrant"]]
 
 
+# --------------------------------------------------------------------------- matrix movement
+
+
+@dataclass(frozen=True)
+class WaveMatrix(Matrix):
+    wave: str | None = None
+
+
+def movement_tables(*, dense: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An earlier and a later matrix table: webshop is new, 'website' is gone."""
+    after = matrix_table(dense=dense, probabilities=False)
+    rng = np.random.default_rng(7)
+    before = after[["touchpoint", "label", "importance", "performance"]].copy()
+    spread = (0.004, 0.08) if dense else (0.012, 0.35)
+    before["importance"] = before["importance"] + rng.normal(0, spread[0], len(before))
+    before["performance"] = before["performance"] + rng.normal(0, spread[1], len(before))
+    before = before[before["touchpoint"] != "webshop"]
+    gone = pd.DataFrame({"touchpoint": ["website"], "label": ["Website"],
+                         "importance": [0.09], "performance": [6.1]})  # fmt: skip
+    return pd.concat([before, gone], ignore_index=True), after
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_matrix_movement_renders_in_both_languages(lang):
+    before, after = movement_tables()
+    ax = charts.matrix_movement(
+        WaveMatrix(before, wave="2023"), WaveMatrix(after, wave="2024"), lang=lang
+    )
+    assert isinstance(ax, Axes)
+    assert tuple(ax.figure.get_size_inches()) == pytest.approx(charts.SLIDE_SIZE)
+    ax.figure.canvas.draw()
+    texts = all_text(ax)
+    assert f"{text('title_priority_matrix', lang)} 2023 \u2192 2024" in texts
+    assert {"2023  \u2192", "2024"} <= set(texts)  # legend: hollow 2023 -> filled 2024
+    for quadrant in QUADRANT_KEYS:
+        assert text(quadrant, lang).upper() in texts
+    assert min(t.get_fontsize() for t in ax.texts) >= 14
+    assert "Website (2023)" in texts  # gone: labelled at its old place, with the wave
+    assert any(("Zonder pijl" if lang == "nl" else "No arrow") in t for t in texts)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any(("," if lang == "nl" else ".") in t for t in ticks)
+
+
+def test_matrix_movement_one_arrow_per_touchpoint_in_both_waves():
+    before, after = movement_tables()
+    ax = charts.matrix_movement(before, Matrix(after))
+    both = set(before["touchpoint"]) & set(after["touchpoint"])
+    arrows = charts._movement_arrows(ax)
+    assert len(arrows) == len(both) == 9
+    starts = {tuple(np.round(a._posA_posB[0], 6)) for a in arrows}
+    ends = {tuple(np.round(a._posA_posB[1], 6)) for a in arrows}
+    old = before.set_index("touchpoint").loc[sorted(both)]
+    new = after.set_index("touchpoint").loc[sorted(both)]
+    assert starts == set(zip(old["performance"].round(6), old["importance"].round(6), strict=True))
+    assert ends == set(zip(new["performance"].round(6), new["importance"].round(6), strict=True))
+    # every touchpoint of the later wave is a filled dot coloured by its quadrant
+    filled = ax.collections[-1]
+    assert len(filled.get_offsets()) == len(after)
+    colours = [to_hex(c) for c in filled.get_facecolors()]
+    assert colours == [to_hex(palette.QUADRANT_COLOURS[q]) for q in after["quadrant"]]
+    same = charts.matrix_movement(after, Matrix(after))  # nothing moved: still one each
+    assert len(charts._movement_arrows(same)) == len(after)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_matrix_movement_labels_do_not_overlap(lang):
+    before, after = movement_tables(dense=True)
+    ax = charts.matrix_movement(before, Matrix(after), lang=lang)
+    found, boxes = _label_boxes(ax, [*LABELS, "Website"])
+    gone = f"Website ({text('previous_wave', lang)})"  # no wave names: the generic word
+    assert sorted(t.get_text() for t in found) == sorted([*LABELS, gone])
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            assert not boxes[a].overlaps(boxes[b]), (found[a].get_text(), found[b].get_text())
+    inside = ax.bbox
+    for box in boxes:
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1
+
+
+def test_matrix_movement_axes_hold_both_waves():
+    before, after = movement_tables()
+    before.loc[0, ["performance", "importance"]] = [9.4, 0.16]  # far outside the later wave
+    ax = charts.matrix_movement(before, Matrix(after))
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for table in (before, after):
+        assert ((x0 < table["performance"]) & (table["performance"] < x1)).all()
+        assert ((y0 < table["importance"]) & (table["importance"] < y1)).all()
+    assert x0 < 7.3 < x1 and y0 < 0.05 < y1  # and the lines of the later wave
+
+
+def test_matrix_movement_leaves_its_input_alone():
+    before, after = movement_tables()
+    copies = copy.deepcopy(before), copy.deepcopy(after)
+    charts.matrix_movement(before, after.assign(x_line=7.3, y_line=0.05))
+    charts.matrix_movement(WaveMatrix(before), WaveMatrix(after))
+    pd.testing.assert_frame_equal(before, copies[0])
+    pd.testing.assert_frame_equal(after, copies[1])
+
+
+def test_matrix_movement_wave_names_and_errors():
+    before, after = movement_tables()
+    ax = charts.matrix_movement(
+        WaveMatrix(before, wave="2023"), WaveMatrix(after, wave="2024"), wave_before="voorjaar",
+        title=False, subtitle="Groothandel",
+    )  # fmt: skip
+    texts = all_text(ax)
+    assert "voorjaar  \u2192" in texts and "2024" in texts and "Groothandel" in texts
+    assert not any(t.startswith(text("title_priority_matrix", "nl")) for t in texts)
+    ax = charts.matrix_movement(before.assign(wave="Q1"), after.assign(wave="Q3"), lang="en")
+    assert "Priority matrix Q1 \u2192 Q3" in all_text(ax)
+    with pytest.raises(DataError, match="more than once"):
+        charts.matrix_movement(pd.concat([before, before.iloc[:1]]), after)
+    with pytest.raises(DataError, match="quadrant"):
+        charts.matrix_movement(before, after.assign(quadrant="somewhere"))
+    with pytest.raises(ColumnNotFoundError, match="'quadrant'"):
+        charts.matrix_movement(after, before)
+    with pytest.raises(ParameterError, match="'lang' parameter of matrix_movement"):
+        charts.matrix_movement(before, after, lang="de")
+    with pytest.raises(ParameterError, match="'before' parameter"):
+        charts.matrix_movement("2023", after)
+
+
 # --------------------------------------------------------------------------- style, palette
 
 

@@ -212,8 +212,15 @@ def test_nps_chart_is_native_with_table_values(tmp_path, sector_table):
     ]
     # category labels carry the group and its NPS, signed, in table order
     categories = list(plot.categories)
-    assert categories[0] == "Totaal\nNPS +12"
-    assert any(c.startswith("Retail") and "NPS +19" in c for c in categories)
+    from drivers._format import fmt_signed
+
+    total = sector_table.iloc[0]
+    assert categories[0] == f"Totaal\nNPS {fmt_signed(total['nps'], 'nl')}"
+    retail = sector_table.set_index("group").loc["retail", "nps"]
+    assert any(
+        c.lower().startswith("retail") and f"NPS {fmt_signed(retail, 'nl')}" in c
+        for c in categories
+    )
     assert chart.has_title is False
     # narration in the notes, methods footnote on the slide
     assert slide.has_notes_slide
@@ -406,7 +413,11 @@ def test_everything_suppressed_is_an_error(sector_table):
 
 def test_table_formats_numbers_per_language(tmp_path, sector_table, performance):
     columns = {"group": "Groep", "n": "n", "promoters": "Promoters", "nps": "NPS"}
-    for lang, grade in (("nl", "7,7"), ("en", "7.7")):
+    from drivers._format import fmt_number, fmt_percent
+
+    first = performance.iloc[0]
+    for lang in ("nl", "en"):
+        grade = fmt_number(first["mean"], 1, lang)
         deck = Deck(lang=lang)
         deck.add_table(sector_table, title="NPS", columns=columns)
         deck.add_table(performance, title="Cijfers", columns=["label", "mean", "top_box"])
@@ -414,10 +425,18 @@ def test_table_formats_numbers_per_language(tmp_path, sector_table, performance)
         (table_shape,) = [s for s in prs.slides[0].shapes if s.has_table]
         cells = [[c.text for c in row.cells] for row in table_shape.table.rows]
         assert cells[0] == ["Groep", "n", "Promoters", "NPS"]
-        assert cells[1] == ["Totaal", "800", "33%", "+12"]
+        from drivers._format import fmt_signed
+
+        total = sector_table.iloc[0]
+        assert cells[1] == [
+            "Totaal",
+            "800",
+            fmt_percent(total["promoters"], lang),
+            fmt_signed(total["nps"], lang),
+        ]
         (grades,) = [s for s in prs.slides[1].shapes if s.has_table]
         assert grades.table.cell(1, 1).text == grade
-        assert grades.table.cell(1, 2).text == "59%"
+        assert grades.table.cell(1, 2).text == fmt_percent(first["top_box"], lang)
 
 
 def test_table_number_format_options(tmp_path):
@@ -590,7 +609,10 @@ def test_many_groups_single_line_labels_and_total(tmp_path, survey):
     prs, _ = _reopen(deck, tmp_path)
     chart = _charts(prs.slides[0])[0].chart
     categories = list(chart.plots[0].categories)
-    assert categories[0] == "Totaal   NPS +12"  # not "Totaal / Totaal"
+    from drivers._format import fmt_signed
+
+    expected = fmt_signed(table.iloc[0]["nps"], "nl")
+    assert categories[0] == f"Totaal   NPS {expected}"  # not "Totaal / Totaal"
     assert all("\n" not in c for c in categories)
     # every label is drawn next to its own bar
     skip = chart._chartSpace.find(".//c:catAx/c:tickLblSkip", C_NS)

@@ -16,9 +16,13 @@ from drivers.errors import (
 
 SPEC = dr.SurveySpec(
     nps="aanbeveling",
-    touchpoints=(dr.Touchpoint("levering", "Levering", "Delivery"),
-                 dr.Touchpoint("klachtafhandeling", "Klachtafhandeling", "Complaint handling")),
-    segments=("regio",), weight="gewicht", id="respondent",
+    touchpoints=(
+        dr.Touchpoint("levering", "Levering", "Delivery"),
+        dr.Touchpoint("klachtafhandeling", "Klachtafhandeling", "Complaint handling"),
+    ),
+    segments=("regio",),
+    weight="gewicht",
+    id="respondent",
 )
 
 HEADER = "respondent;aanbeveling;levering;klachtafhandeling;regio;gewicht"
@@ -53,15 +57,19 @@ def test_csv_semicolon_decimal_comma_cp1252(tmp_path):
     assert q.rows_read == 4 and q.rows_used == 4
     assert s.data["gewicht"].tolist() == [1.2, 0.8, 1.0, 1.0]
     assert s.data["toelichting"].iloc[0] == "Prima geleverd, één dag te laat"
-    assert np.isnan(s.data.loc[2, "klachtafhandeling"])        # n.v.t. → NaN, not excluded
+    assert np.isnan(s.data.loc[2, "klachtafhandeling"])  # n.v.t. → NaN, not excluded
     assert q.not_applicable["klachtafhandeling"] == 2
-    assert list(s.data.index) == [2, 3, 4, 5]                 # row numbers as in the file
+    assert list(s.data.index) == [2, 3, 4, 5]  # row numbers as in the file
 
 
 def test_csv_comma_utf8_bom_and_tab(tmp_path):
-    comma = [HEADER.replace(";", ","), *[g.replace(";", ",").replace("1,2", "1.2")
-                                         .replace("0,8", "0.8").replace("1,0", "1.0")
-                                         for g in GOOD]]
+    comma = [
+        HEADER.replace(";", ","),
+        *[
+            g.replace(";", ",").replace("1,2", "1.2").replace("0,8", "0.8").replace("1,0", "1.0")
+            for g in GOOD
+        ],
+    ]
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + "\n".join(comma).encode())
     s = dr.load_survey(path, SPEC)
@@ -71,9 +79,16 @@ def test_csv_comma_utf8_bom_and_tab(tmp_path):
 
 
 def test_xlsx_by_sheet_name_and_index(tmp_path):
-    df = pd.DataFrame({"respondent": ["r1", "r2"], "aanbeveling": [9, 4],
-                       "levering": [8, "n.v.t."], "klachtafhandeling": [None, 5],
-                       "regio": ["Noord", "Zuid"], "gewicht": [1.0, 1.5]})
+    df = pd.DataFrame(
+        {
+            "respondent": ["r1", "r2"],
+            "aanbeveling": [9, 4],
+            "levering": [8, "n.v.t."],
+            "klachtafhandeling": [None, 5],
+            "regio": ["Noord", "Zuid"],
+            "gewicht": [1.0, 1.5],
+        }
+    )
     path = tmp_path / "s.xlsx"
     with pd.ExcelWriter(path) as xl:
         pd.DataFrame({"x": [1]}).to_excel(xl, sheet_name="info", index=False)
@@ -87,29 +102,55 @@ def test_xlsx_by_sheet_name_and_index(tmp_path):
 
 def test_sav_with_value_labels_and_user_missing(tmp_path):
     import pyreadstat
-    df = pd.DataFrame({"respondent": ["r1", "r2", "r3"], "aanbeveling": [9.0, 6.0, 10.0],
-                       "levering": [8.0, 99.0, 7.0], "klachtafhandeling": [99.0, 5.0, 99.0],
-                       "regio": [1.0, 2.0, 1.0], "gewicht": [1.0, 1.0, 2.0]})
+
+    df = pd.DataFrame(
+        {
+            "respondent": ["r1", "r2", "r3"],
+            "aanbeveling": [9.0, 6.0, 10.0],
+            "levering": [8.0, 99.0, 7.0],
+            "klachtafhandeling": [99.0, 5.0, 99.0],
+            "regio": [1.0, 2.0, 1.0],
+            "gewicht": [1.0, 1.0, 2.0],
+        }
+    )
     path = tmp_path / "s.sav"
     pyreadstat.write_sav(
-        df, str(path),
-        column_labels=["Respondent", "Aanbeveling", "Levering", "Klachtafhandeling", "Regio",
-                       "Gewicht"],
-        variable_value_labels={"regio": {1.0: "Noord", 2.0: "Zuid"},
-                               "levering": {99.0: "n.v.t."}, "klachtafhandeling": {99.0: "n.v.t."}},
-        missing_ranges={"levering": [99.0], "klachtafhandeling": [99.0]})
+        df,
+        str(path),
+        column_labels=[
+            "Respondent",
+            "Aanbeveling",
+            "Levering",
+            "Klachtafhandeling",
+            "Regio",
+            "Gewicht",
+        ],
+        variable_value_labels={
+            "regio": {1.0: "Noord", 2.0: "Zuid"},
+            "levering": {99.0: "n.v.t."},
+            "klachtafhandeling": {99.0: "n.v.t."},
+        },
+        missing_ranges={"levering": [99.0], "klachtafhandeling": [99.0]},
+    )
     s = dr.load_survey(path, SPEC)
     q = accounted(s)
     assert q.rows_used == 3
-    assert s.data["regio"].tolist() == ["Noord", "Zuid", "Noord"]   # value labels applied
-    assert np.isnan(s.data.loc[3, "levering"])                      # user-missing → n.v.t.
+    assert s.data["regio"].tolist() == ["Noord", "Zuid", "Noord"]  # value labels applied
+    assert np.isnan(s.data.loc[3, "levering"])  # user-missing → n.v.t.
     assert q.not_applicable["klachtafhandeling"] == 2
 
 
 def test_parquet(tmp_path):
-    df = pd.DataFrame({"respondent": ["r1", "r2"], "aanbeveling": [9, 2], "levering": [8.0, None],
-                       "klachtafhandeling": [None, 4.0], "regio": ["Noord", "Zuid"],
-                       "gewicht": [1.0, 1.0]})
+    df = pd.DataFrame(
+        {
+            "respondent": ["r1", "r2"],
+            "aanbeveling": [9, 2],
+            "levering": [8.0, None],
+            "klachtafhandeling": [None, 4.0],
+            "regio": ["Noord", "Zuid"],
+            "gewicht": [1.0, 1.0],
+        }
+    )
     path = tmp_path / "s.parquet"
     df.to_parquet(path)
     s = dr.load_survey(path, SPEC)
@@ -126,6 +167,7 @@ def test_one_file_per_wave(tmp_path):
 
 def test_demo_files_load_in_every_format():
     from drivers import demo
+
     folder = demo.demo_dir()
     csv = dr.load_survey(folder / "wave_2024.csv", folder / "survey.toml")
     sav = dr.load_survey(folder / "wave_2024.sav", folder / "survey.toml")
@@ -138,19 +180,22 @@ def test_demo_files_load_in_every_format():
 
 
 # -- bad input: excluded and reported --------------------------------------------------
-@pytest.mark.parametrize(("row", "reason", "column"), [
-    ("r5;;8;7;Noord;1,0", "NPS answer missing", "aanbeveling"),
-    ("r5;11;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
-    ("r5;-1;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
-    ("r5;7,5;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
-    ("r5;negen;8;7;Noord;1,0", "NPS answer is text, not a number", "aanbeveling"),
-    ("r5;8;0;7;Noord;1,0", "grade outside the scale 1-10", "levering"),
-    ("r5;8;acht;7;Noord;1,0", "text where a grade belongs", "levering"),
-    ("r5;8;8;7;Noord;", "weight missing", "gewicht"),
-    ("r5;8;8;7;Noord;-1", "weight zero or negative", "gewicht"),
-    ("r5;8;8;7;Noord;0", "weight zero or negative", "gewicht"),
-    ("r1;8;8;7;Noord;1,0", "duplicate respondent id", "respondent"),
-])
+@pytest.mark.parametrize(
+    ("row", "reason", "column"),
+    [
+        ("r5;;8;7;Noord;1,0", "NPS answer missing", "aanbeveling"),
+        ("r5;11;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
+        ("r5;-1;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
+        ("r5;7,5;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
+        ("r5;negen;8;7;Noord;1,0", "NPS answer is text, not a number", "aanbeveling"),
+        ("r5;8;0;7;Noord;1,0", "grade outside the scale 1-10", "levering"),
+        ("r5;8;acht;7;Noord;1,0", "text where a grade belongs", "levering"),
+        ("r5;8;8;7;Noord;", "weight missing", "gewicht"),
+        ("r5;8;8;7;Noord;-1", "weight zero or negative", "gewicht"),
+        ("r5;8;8;7;Noord;0", "weight zero or negative", "gewicht"),
+        ("r1;8;8;7;Noord;1,0", "duplicate respondent id", "respondent"),
+    ],
+)
 def test_bad_row_is_excluded_with_reason(tmp_path, row, reason, column):
     path = write(tmp_path, [HEADER, *GOOD, row])
     s = dr.load_survey(path, SPEC)
@@ -167,7 +212,7 @@ def test_bad_row_is_excluded_with_reason(tmp_path, row, reason, column):
 
 
 def test_decimal_comma_off_makes_7_5_text(tmp_path):
-    lines = [HEADER.replace(";", ","), "r1,9,\"7,5\",8,Noord,1", "r2,8,8,8,Zuid,1"]
+    lines = [HEADER.replace(";", ","), 'r1,9,"7,5",8,Noord,1', "r2,8,8,8,Zuid,1"]
     path = write(tmp_path, lines)
     s = dr.load_survey(path, SPEC)
     q = accounted(s)
@@ -249,6 +294,7 @@ def test_all_rows_bad_is_an_error(tmp_path):
 # -- spec ------------------------------------------------------------------------------
 def test_spec_roundtrip_and_infer(tmp_path):
     from drivers import demo
+
     spec = dr.SurveySpec.from_toml(demo.demo_dir() / "survey.toml")
     assert dr.SurveySpec.from_toml(spec.to_toml()) == spec
     raw, _ = dr.read_table(demo.demo_dir() / "wave_2024.csv")
@@ -272,8 +318,9 @@ def test_spec_errors():
 
 
 def test_spec_value_labels_map_text_answers(tmp_path):
-    spec = SPEC.replace(value_labels={"aanbeveling": {"9 - zeer waarschijnlijk": 9,
-                                                      "0 - zeer onwaarschijnlijk": 0}})
+    spec = SPEC.replace(
+        value_labels={"aanbeveling": {"9 - zeer waarschijnlijk": 9, "0 - zeer onwaarschijnlijk": 0}}
+    )
     lines = [HEADER, "r1;9 - zeer waarschijnlijk;8;7;N;1", "r2;0 - Zeer onwaarschijnlijk;8;7;N;1"]
     s = dr.load_survey(write(tmp_path, lines), spec)
     assert s.data["aanbeveling"].tolist() == [9.0, 0.0]

@@ -197,6 +197,18 @@ def test_label_order_with_a_survey_spec():
     assert m.table.set_index("touchpoint")["label"]["b"] == "Our own wording"
 
 
+def test_wave_name_from_argument_or_single_wave_survey():
+    res = result([0.3, 0.1], ["a", "b"])
+    perf = {"a": 6.0, "b": 8.0}
+    assert priority_matrix(res, perf).wave is None
+    assert priority_matrix(res, perf, wave=2024).wave == "2024"
+    one = SimpleNamespace(spec=None, waves=["2023"])
+    assert priority_matrix(res, perf, survey=one).wave == "2023"
+    both = SimpleNamespace(spec=None, waves=["2023", "2024"])
+    assert priority_matrix(res, perf, survey=both).wave is None
+    assert priority_matrix(res, perf, survey=one, lang="en").relabel("nl").wave == "2023"
+
+
 def test_indicator_rows_are_not_touchpoints():
     res = result(
         [0.3, 0.1, 0.2],

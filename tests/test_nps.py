@@ -66,8 +66,8 @@ def test_missing_scores_are_not_counted():
 
 
 def test_wave_difference_ci_and_p_value_by_hand():
-    a = [9] * 30 + [7] * 50 + [3] * 20   # NPS +10
-    b = [9] * 45 + [7] * 40 + [3] * 15   # NPS +30
+    a = [9] * 30 + [7] * 50 + [3] * 20  # NPS +10
+    b = [9] * 45 + [7] * 40 + [3] * 15  # NPS +30
     d = dr.compare_nps(a, b)
     assert d.difference == pytest.approx(20.0)
 
@@ -81,6 +81,7 @@ def test_wave_difference_ci_and_p_value_by_hand():
     assert d.ci_low == pytest.approx(100 * (cb - ca - 1.959963984540054 * se))
     assert d.ci_high == pytest.approx(100 * (cb - ca + 1.959963984540054 * se))
     from scipy.stats import norm
+
     assert d.p_value == pytest.approx(2 * norm.sf(abs(cb - ca) / se))
     assert d.p_value < 0.05 and d.significant
 
@@ -133,10 +134,12 @@ def test_score_distribution_counts():
 
 
 def test_nps_table_segments_flags_and_suppression():
-    df = pd.DataFrame({
-        "ltr": [10] * 40 + [3] * 20 + [9] * 3,
-        "size": ["large"] * 40 + ["small"] * 20 + ["tiny"] * 3,
-    })
+    df = pd.DataFrame(
+        {
+            "ltr": [10] * 40 + [3] * 20 + [9] * 3,
+            "size": ["large"] * 40 + ["small"] * 20 + ["tiny"] * 3,
+        }
+    )
     t = dr.nps_table(df, by="size", nps_column="ltr", lang="en")
     assert list(t["group"]) == ["Total", "large", "small", "tiny"]
     assert t.loc[0, "n"] == 63
@@ -160,14 +163,16 @@ def test_touchpoint_performance_by_hand():
     assert t["n"] == 6 and t["n_na"] == 1 and t["share_na"] == pytest.approx(1 / 7)
     assert t["mean"] == pytest.approx(x.mean())
     from scipy.stats import t as student
+
     half = student.ppf(0.975, 5) * x.std(ddof=1) / math.sqrt(6)
     assert t["ci_low"] == pytest.approx(x.mean() - half)
-    assert t["top_box"] == pytest.approx(3 / 6)       # 8, 10, 9
+    assert t["top_box"] == pytest.approx(3 / 6)  # 8, 10, 9
     assert t["insufficient"] == pytest.approx(1 / 6)  # 5
 
 
 def test_touchpoint_performance_on_demo():
     from drivers import demo
+
     survey = demo.load(2023)
     perf = dr.touchpoint_performance(survey)
     assert list(perf["touchpoint"]) == list(survey.spec.touchpoint_keys)

@@ -1250,8 +1250,8 @@ def matrix_movement(
     >>> new = old.assign(importance=[0.12, 0.05], performance=[7.4, 7.6],
     ...                  quadrant=["maintain", "monitor"], x_line=7.5, y_line=0.085)
     >>> ax = charts.matrix_movement(old, new, wave_before="2023", wave_after="2024")
-    >>> len(charts._movement_arrows(ax))
-    2
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['2023  →', '2024']
     """
     func = "matrix_movement"
     check_lang(func, lang)
@@ -1351,21 +1351,29 @@ def _wave_label(given: Any, obj: Any, frame: pd.DataFrame, fallback: str, lang: 
 def _movement_points(old: pd.DataFrame, new: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per touchpoint placed in either wave: later place first, then earlier."""
     after = pd.DataFrame({
-        "touchpoint": new["touchpoint"].astype(str), "label": _labels(new, "label", "touchpoint", lang),
-        "x_after": _numbers(new, "performance"), "y_after": _numbers(new, "importance"),
+        "touchpoint": new["touchpoint"].astype(str),
+        "label": _labels(new, "label", "touchpoint", lang),
+        "x_after": _numbers(new, "performance"),
+        "y_after": _numbers(new, "importance"),
         "quadrant": new["quadrant"].astype(str),
     })  # fmt: skip
     after = after[np.isfinite(after["x_after"]) & np.isfinite(after["y_after"])]
     before = pd.DataFrame({
-        "touchpoint": old["touchpoint"].astype(str), "label_before": _labels(old, "label", "touchpoint", lang),
-        "x_before": _numbers(old, "performance"), "y_before": _numbers(old, "importance"),
+        "touchpoint": old["touchpoint"].astype(str),
+        "label_before": _labels(old, "label", "touchpoint", lang),
+        "x_before": _numbers(old, "performance"),
+        "y_before": _numbers(old, "importance"),
     })  # fmt: skip
     before = before[np.isfinite(before["x_before"]) & np.isfinite(before["y_before"])]
-    points = after.merge(before, on="touchpoint", how="outer", sort=False, indicator=True)
-    points["in_after"] = points["_merge"] != "right_only"
-    points["label"] = points["label"].where(points["in_after"], points["label_before"])
-    order = np.argsort(~points["in_after"].to_numpy(), kind="stable")  # later wave first
-    return points.iloc[order].drop(columns=["_merge", "label_before"]).reset_index(drop=True)
+    # in the order of the later table, then the touchpoints that are gone (an outer merge
+    # would sort the keys)
+    points = after.merge(before.drop(columns="label_before"), on="touchpoint", how="left")
+    points["in_after"] = True
+    gone = before[~before["touchpoint"].isin(after["touchpoint"])]
+    gone = gone.rename(columns={"label_before": "label"}).assign(in_after=False)
+    if gone.empty:
+        return points.reset_index(drop=True)
+    return pd.concat([points, gone], ignore_index=True)
 
 
 def _marker_radius(size: float, edge: float) -> float:
@@ -1594,7 +1602,7 @@ def _place_labels(
                         closer = own + 1.2 * h - _box_distance(box, p)
                         cost += 2.0 * h * max(0.0, closer)
                 cost += sum(0.25 * h * _segment_hits(box, s) for s in lines)
-                cost += sum(0.6 * h * _clip_length(box, s) for s in arrows)
+                cost += sum(1.5 * h * _clip_length(box, s) for s in arrows)
                 for p in others:
                     near = np.array([p[0] - other_reach, p[1] - other_reach,
                                      p[0] + other_reach, p[1] + other_reach])  # fmt: skip

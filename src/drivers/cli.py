@@ -17,8 +17,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     config = demo.client_config()
     print(demo.summary(lang=args.lang))
-    out = run_client(config, out_root=args.out, bootstrap=args.bootstrap,
-                     progress=not args.quiet)
+    out = run_client(config, out_root=args.out, bootstrap=args.bootstrap, progress=not args.quiet)
     _print_report(out)
     return 0
 
@@ -26,8 +25,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from drivers.run import run_client
 
-    out = run_client(args.config, wave=args.wave, out_root=args.out,
-                     bootstrap=args.bootstrap, progress=not args.quiet)
+    out = run_client(
+        args.config,
+        wave=args.wave,
+        out_root=args.out,
+        bootstrap=args.bootstrap,
+        progress=not args.quiet,
+    )
     _print_report(out)
     return 0
 
@@ -36,10 +40,12 @@ def _new(args: argparse.Namespace) -> int:
     from drivers.client import scaffold_client
 
     folder = scaffold_client(args.name, root=args.root)
-    print(f"Created {folder}/ with client.toml, survey.toml and the demo waves as examples.\n"
-          f"Replace the data files with the client's, edit client.toml and survey.toml, then:\n"
-          f"  drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
-          f"  drivers run {folder}/client.toml")
+    print(
+        f"Created {folder}/ with client.toml, survey.toml and the demo waves as examples.\n"
+        f"Replace the data files with the client's, edit client.toml and survey.toml, then:\n"
+        f"  drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
+        f"  drivers run {folder}/client.toml"
+    )
     return 0
 
 

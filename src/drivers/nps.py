@@ -321,8 +321,7 @@ def nps_table(
     for values, part in groups:
         row = dict(zip(keys, values, strict=True))
         is_total = part is frame
-        row["group"] = (_TOTAL[lang] if is_total or not keys
-                        else " / ".join(str(v) for v in values))
+        row["group"] = _TOTAL[lang] if is_total or not keys else " / ".join(str(v) for v in values)
         scores = part[score_col].to_numpy(dtype=float)
         w = part[weight_col].to_numpy(dtype=float) if weight_col else None
         answered = int(np.isfinite(scores).sum())

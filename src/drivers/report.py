@@ -50,8 +50,14 @@ class Analysis:
     True
     """
 
-    def __init__(self, config: ClientConfig | str | Path, wave: str | None = None, *,
-                 bootstrap: int | None = None, progress: bool = True):
+    def __init__(
+        self,
+        config: ClientConfig | str | Path,
+        wave: str | None = None,
+        *,
+        bootstrap: int | None = None,
+        progress: bool = True,
+    ):
         self.config = config if isinstance(config, ClientConfig) else load_client(config)
         current = self.config.wave(wave)
         previous = self.config.previous(current.name)
@@ -96,11 +102,13 @@ class Analysis:
     def nps(self):
         """NPSResult of this wave (weighted when the spec has a weight)."""
         from drivers.nps import nps
+
         return nps(self.survey.nps_scores, self.survey.weights)
 
     @cached_property
     def nps_previous(self):
         from drivers.nps import nps
+
         s = self.previous_survey
         return nps(s.nps_scores, s.weights) if s is not None else None
 
@@ -108,6 +116,7 @@ class Analysis:
     def nps_change(self):
         """NPSDifference previous → this wave, or None for a first wave."""
         from drivers.nps import compare_nps
+
         return compare_nps(self.nps_previous, self.nps) if self.nps_previous else None
 
     @cached_property
@@ -118,26 +127,37 @@ class Analysis:
     def nps_by(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """NPS per segment, small bases flagged and tiny ones suppressed."""
         from drivers.nps import nps_table
-        return nps_table(self.survey, by=by, min_n=self.options.min_n,
-                         privacy_floor=self.options.privacy_floor, lang=self.lang)
+
+        return nps_table(
+            self.survey,
+            by=by,
+            min_n=self.options.min_n,
+            privacy_floor=self.options.privacy_floor,
+            lang=self.lang,
+        )
 
     @cached_property
     def nps_waves(self) -> pd.DataFrame:
         """One NPS row per wave, oldest first."""
         from drivers.nps import nps_table
+
         rows = []
-        for name, survey in ((self.previous_wave, self.previous_survey),
-                             (self.wave, self.survey)):
+        for name, survey in ((self.previous_wave, self.previous_survey), (self.wave, self.survey)):
             if survey is None:
                 continue
-            table = nps_table(survey, min_n=self.options.min_n,
-                              privacy_floor=self.options.privacy_floor, lang=self.lang)
+            table = nps_table(
+                survey,
+                min_n=self.options.min_n,
+                privacy_floor=self.options.privacy_floor,
+                lang=self.lang,
+            )
             rows.append(table.assign(group=name))
         return pd.concat(rows, ignore_index=True)
 
     @cached_property
     def distribution(self) -> pd.DataFrame:
         from drivers.nps import score_distribution
+
         return score_distribution(self.survey.nps_scores, self.survey.weights)
 
     # -- touchpoints -------------------------------------------------------------------
@@ -145,20 +165,30 @@ class Analysis:
     def performance(self) -> pd.DataFrame:
         """Touchpoint grades of this wave."""
         from drivers.nps import touchpoint_performance
-        return touchpoint_performance(self.survey, min_n=self.options.min_n,
-                                      privacy_floor=self.options.privacy_floor, lang=self.lang)
+
+        return touchpoint_performance(
+            self.survey,
+            min_n=self.options.min_n,
+            privacy_floor=self.options.privacy_floor,
+            lang=self.lang,
+        )
 
     @cached_property
     def performance_previous(self) -> pd.DataFrame | None:
         from drivers.nps import touchpoint_performance
+
         if self.previous_survey is None:
             return None
-        return touchpoint_performance(self.previous_survey, min_n=self.options.min_n,
-                                      privacy_floor=self.options.privacy_floor, lang=self.lang)
+        return touchpoint_performance(
+            self.previous_survey,
+            min_n=self.options.min_n,
+            privacy_floor=self.options.privacy_floor,
+            lang=self.lang,
+        )
 
     @cached_property
     def grade_benchmarks(self) -> dict[str, float]:
-        """Published B2B average grade per touchpoint key, where the seeds give one."""
+        """Top performers' published grade per touchpoint key, where the seeds give one."""
         return _grade_benchmarks(self.spec.touchpoint_keys)
 
     @cached_property
@@ -167,6 +197,7 @@ class Analysis:
         if self.previous_survey is None:
             return None
         from scipy import stats
+
         rows = []
         for key in self.spec.touchpoint_keys:
             a = self.previous_survey.data[key].dropna().to_numpy()
@@ -174,18 +205,30 @@ class Analysis:
             if min(len(a), len(b)) < self.options.privacy_floor:
                 continue
             test = stats.ttest_ind(b, a, equal_var=False)
-            rows.append({"touchpoint": key, "label": self.spec.label(key, self.lang),
-                         "before": a.mean(), "after": b.mean(), "change": b.mean() - a.mean(),
-                         "p_value": float(test.pvalue), "significant": bool(test.pvalue < 0.05),
-                         "n_before": len(a), "n_after": len(b),
-                         "wave_before": self.previous_wave, "wave_after": self.wave})
+            rows.append(
+                {
+                    "touchpoint": key,
+                    "label": self.spec.label(key, self.lang),
+                    "before": a.mean(),
+                    "after": b.mean(),
+                    "change": b.mean() - a.mean(),
+                    "p_value": float(test.pvalue),
+                    "significant": bool(test.pvalue < 0.05),
+                    "n_before": len(a),
+                    "n_after": len(b),
+                    "wave_before": self.previous_wave,
+                    "wave_after": self.wave,
+                }
+            )
         return pd.DataFrame(rows)
 
     # -- key drivers -------------------------------------------------------------------
-    def key_drivers(self, method: str = "shapley", *, bootstrap: int | None = None,
-                    survey: Survey | None = None):
+    def key_drivers(
+        self, method: str = "shapley", *, bootstrap: int | None = None, survey: Survey | None = None
+    ):
         """Key drivers of this wave by ``method`` (cached per method)."""
         from drivers.importance import key_drivers
+
         survey = survey or self.survey
         boot = self.bootstrap if bootstrap is None else bootstrap
         key = (method, boot, id(survey))
@@ -195,14 +238,21 @@ class Analysis:
                 # The n.v.t. share is reported in the data-quality notebook.
                 warnings.simplefilter("ignore", DriversWarning)
                 missing = self.options.missing
-                if missing == "pairwise" and method not in ("shapley", "relative_weights",
-                                                            "correlation"):
+                if missing == "pairwise" and method not in (
+                    "shapley",
+                    "relative_weights",
+                    "correlation",
+                ):
                     missing = "impute"  # the model-based methods need complete rows
                 cache[key] = key_drivers(
-                    survey, method=method, missing=missing,
+                    survey,
+                    method=method,
+                    missing=missing,
                     bootstrap=boot if method in ("shapley", "relative_weights") else 0,
-                    seed=self.options.seed, progress=self.progress,
-                    labels=self.spec.labels(self.lang))
+                    seed=self.options.seed,
+                    progress=self.progress,
+                    labels=self.spec.labels(self.lang),
+                )
         return cache[key]
 
     @cached_property
@@ -222,10 +272,8 @@ class Analysis:
         frames = []
         for method in self.options.methods:
             table = self.key_drivers(method).table
-            table = table[~table.get("indicator", pd.Series(False, index=table.index))
-                          .astype(bool)]
-            frames.append(table.set_index("driver")[["share", "rank"]]
-                          .add_prefix(f"{method}_"))
+            table = table[~table.get("indicator", pd.Series(False, index=table.index)).astype(bool)]
+            frames.append(table.set_index("driver")[["share", "rank"]].add_prefix(f"{method}_"))
         out = pd.concat(frames, axis=1)
         out.insert(0, "label", [self.spec.label(k, self.lang) for k in out.index])
         return out.reset_index().rename(columns={"index": "driver"})
@@ -233,27 +281,42 @@ class Analysis:
     @cached_property
     def drivers_change(self) -> pd.DataFrame | None:
         from drivers.importance import compare_drivers
+
         if self.drivers_previous is None:
             return None
-        return compare_drivers([self.drivers_previous, self.drivers],
-                               names=[self.previous_wave, self.wave])
+        return compare_drivers(
+            [self.drivers_previous, self.drivers], names=[self.previous_wave, self.wave]
+        )
 
     # -- matrix and what-if ------------------------------------------------------------
     @cached_property
     def matrix(self):
         """Priority matrix of the Shapley importances against the mean grades."""
         from drivers.matrix import priority_matrix
-        return priority_matrix(self.drivers, self.performance, lines=self.options.lines,
-                               survey=self.survey, lang=self.lang, seed=self.options.seed)
+
+        return priority_matrix(
+            self.drivers,
+            self.performance,
+            lines=self.options.lines,
+            survey=self.survey,
+            lang=self.lang,
+            seed=self.options.seed,
+        )
 
     @cached_property
     def matrix_previous(self):
         from drivers.matrix import priority_matrix
+
         if self.drivers_previous is None:
             return None
-        return priority_matrix(self.drivers_previous, self.performance_previous,
-                               lines=self.options.lines, survey=self.previous_survey,
-                               lang=self.lang, seed=self.options.seed)
+        return priority_matrix(
+            self.drivers_previous,
+            self.performance_previous,
+            lines=self.options.lines,
+            survey=self.previous_survey,
+            lang=self.lang,
+            seed=self.options.seed,
+        )
 
     @cached_property
     def candidates(self) -> list[str]:
@@ -268,36 +331,51 @@ class Analysis:
         """What-if per candidate: to the published benchmark grade where one exists,
         else half a grade point up."""
         from drivers.simulate import simulate
+
         out = {}
         for key in self.candidates:
             target = self.grade_benchmarks.get(key)
             mean = float(self.performance.set_index("touchpoint").loc[key, "mean"])
-            change = ("benchmark" if target is not None and target > mean else 0.5)
-            out[key] = simulate(self.survey, changes={key: change},
-                                bootstrap=self.options.simulate_bootstrap,
-                                seed=self.options.seed, progress=self.progress,
-                                benchmark=self.grade_benchmarks or None)
+            change = "benchmark" if target is not None and target > mean else 0.5
+            out[key] = simulate(
+                self.survey,
+                changes={key: change},
+                bootstrap=self.options.simulate_bootstrap,
+                seed=self.options.seed,
+                progress=self.progress,
+                benchmark=self.grade_benchmarks or None,
+            )
         return out
 
     # -- words -------------------------------------------------------------------------
     def findings(self, lang: str | None = None) -> str:
         """All findings of the wave as Markdown, in the client's language by default."""
         from drivers.narrate import findings
+
         lang = lang or self.lang
         top = next(iter(self.simulations.values()), None)
-        return findings(nps=self.nps, drivers=self.drivers, matrix=self.matrix,
-                        simulation=top, lang=lang, performance=self.performance,
-                        benchmark=self.grade_benchmarks or None,
-                        nps_benchmark=self.nps_benchmark, previous=self.nps_previous,
-                        survey=self.survey)
+        return findings(
+            nps=self.nps,
+            drivers=self.drivers,
+            matrix=self.matrix,
+            simulation=top,
+            lang=lang,
+            performance=self.performance,
+            benchmark=self.grade_benchmarks or None,
+            nps_benchmark=self.nps_benchmark,
+            previous=self.nps_previous,
+            survey=self.survey,
+        )
 
     def methods_note(self) -> str:
         """Consultant-facing line on how the numbers were made."""
         weighted = "gewogen" if self.spec.weight else "ongewogen"
         if self.lang == "en":
             weighted = "weighted" if self.spec.weight else "unweighted"
-        return (f"n = {self.drivers.n} · Shapley (LMG) · R² = {self.drivers.r2:.2f} · "
-                f"{weighted} · n.v.t.: {self.options.missing} · bootstrap {self.bootstrap}")
+        return (
+            f"n = {self.drivers.n} · Shapley (LMG) · R² = {self.drivers.r2:.2f} · "
+            f"{weighted} · n.v.t.: {self.options.missing} · bootstrap {self.bootstrap}"
+        )
 
     def bases_note(self) -> str:
         """Which segments are small (flagged) or tiny (suppressed), in words."""
@@ -305,25 +383,40 @@ class Analysis:
         for seg in self.segments:
             table = self.nps_by(seg).iloc[1:]
             hidden += [f"{seg} = {g}" for g in table.loc[table["suppressed"], "group"]]
-            small += [f"{seg} = {g}" for g in
-                      table.loc[table["small_base"] & ~table["suppressed"], "group"]]
+            small += [
+                f"{seg} = {g}"
+                for g in table.loc[table["small_base"] & ~table["suppressed"], "group"]
+            ]
         nl = self.lang == "nl"
         lines = []
         if small:
-            lines.append(("Kleine basis (n < {m}, voorzichtig lezen): " if nl else
-                          "Small base (n < {m}, read with care): ").format(m=self.options.min_n)
-                         + ", ".join(small) + ".")
+            lines.append(
+                (
+                    "Kleine basis (n < {m}, voorzichtig lezen): "
+                    if nl
+                    else "Small base (n < {m}, read with care): "
+                ).format(m=self.options.min_n)
+                + ", ".join(small)
+                + "."
+            )
         if hidden:
-            lines.append(("Onderdrukt (n < {f}): " if nl else "Suppressed (n < {f}): ")
-                         .format(f=self.options.privacy_floor) + ", ".join(hidden) + ".")
+            lines.append(
+                ("Onderdrukt (n < {f}): " if nl else "Suppressed (n < {f}): ").format(
+                    f=self.options.privacy_floor
+                )
+                + ", ".join(hidden)
+                + "."
+            )
         if not lines:
-            lines.append("Alle segmenten zijn groot genoeg." if nl else
-                         "Every segment is large enough.")
+            lines.append(
+                "Alle segmenten zijn groot genoeg." if nl else "Every segment is large enough."
+            )
         return "\n\n".join(lines)
 
     def methods_agreement(self) -> str:
         """Where the driver methods agree and disagree, in plain words (Kendall's tau)."""
         from scipy.stats import kendalltau
+
         table = self.methods
         ranks = {m: table[f"{m}_rank"].to_numpy() for m in self.options.methods}
         base = ranks.get("shapley", next(iter(ranks.values())))
@@ -333,13 +426,18 @@ class Analysis:
         lines = []
         head = top.get("shapley", next(iter(top.values())))
         if len(agree) == len(top):
-            lines.append((f"Alle {len(top)} methoden zetten **{head}** bovenaan." if nl else
-                          f"All {len(top)} methods put **{head}** first."))
+            lines.append(
+                f"Alle {len(top)} methoden zetten **{head}** bovenaan."
+                if nl
+                else f"All {len(top)} methods put **{head}** first."
+            )
         else:
             other = ", ".join(f"{m}: {t}" for m, t in top.items() if t != head)
-            lines.append((f"Shapley zet **{head}** bovenaan; niet alle methoden zijn het eens "
-                          f"({other})." if nl else
-                          f"Shapley puts **{head}** first; not every method agrees ({other})."))
+            lines.append(
+                f"Shapley zet **{head}** bovenaan; niet alle methoden zijn het eens ({other})."
+                if nl
+                else f"Shapley puts **{head}** first; not every method agrees ({other})."
+            )
         taus = []
         for m, r in ranks.items():
             if r is base:
@@ -347,19 +445,27 @@ class Analysis:
             tau = kendalltau(base, r).statistic
             taus.append(f"{m} {tau:.2f}".replace(".", ",") if nl else f"{m} {tau:.2f}")
         if taus:
-            lines.append(("Overeenstemming van de volgorde met Shapley (Kendall's tau, 1 = "
-                          "gelijk): " if nl else "Agreement of the order with Shapley "
-                          "(Kendall's tau, 1 = identical): ") + "; ".join(taus) + ".")
+            lines.append(
+                (
+                    "Overeenstemming van de volgorde met Shapley (Kendall's tau, 1 = gelijk): "
+                    if nl
+                    else "Agreement of the order with Shapley (Kendall's tau, 1 = identical): "
+                )
+                + "; ".join(taus)
+                + "."
+            )
         lines.append(
             "Shapley en relative weights verdelen R² eerlijk over samenhangende "
             "touchpoints; gestandaardiseerde beta's kunnen bij sterke samenhang een "
             "touchpoint onderschatten, en de logit-methode kijkt alleen naar de grens "
             "promoter/detractor. Verschillen in de middenmoot zijn daarom normaal; de "
-            "top en de staart tellen." if nl else
-            "Shapley and relative weights share R² fairly among correlated touchpoints; "
+            "top en de staart tellen."
+            if nl
+            else "Shapley and relative weights share R² fairly among correlated touchpoints; "
             "standardized betas can understate a touchpoint when touchpoints overlap, and "
             "the logit method looks only at the promoter / detractor boundary. Differences "
-            "in the middle ranks are therefore normal; the top and the tail are what count.")
+            "in the middle ranks are therefore normal; the top and the tail are what count."
+        )
         return "\n\n".join(lines)
 
     @cached_property
@@ -373,14 +479,26 @@ class Analysis:
         if self.previous_survey is None:
             return None
         from drivers.simulate import simulate
+
         rows = []
         changes = self.grade_changes.set_index("touchpoint")
         for key, row in changes.iterrows():
-            sim = simulate(self.previous_survey, changes={key: float(row["change"])},
-                           bootstrap=0, seed=self.options.seed, progress=False)
-            rows.append({"touchpoint": key, "label": row["label"],
-                         "grade_change": row["change"], "significant": row["significant"],
-                         "nps_change": float(sim.nps_change)})
+            sim = simulate(
+                self.previous_survey,
+                changes={key: float(row["change"])},
+                bootstrap=0,
+                seed=self.options.seed,
+                progress=False,
+            )
+            rows.append(
+                {
+                    "touchpoint": key,
+                    "label": row["label"],
+                    "grade_change": row["change"],
+                    "significant": row["significant"],
+                    "nps_change": float(sim.nps_change),
+                }
+            )
         out = pd.DataFrame(rows).sort_values("nps_change", ascending=False, key=abs)
         return out.reset_index(drop=True)
 
@@ -392,25 +510,36 @@ class Analysis:
         top = self.change_explained.iloc[0]
         fmt = (lambda x: f"{x:+.1f}".replace(".", ",")) if nl else (lambda x: f"{x:+.1f}")
         if nl:
-            return (f"De NPS veranderde met {fmt(observed)} punten; de veranderde "
-                    f"touchpoint-cijfers verklaren samen naar verwachting {fmt(explained)} "
-                    f"punten. De grootste bijdrage komt van **{top['label']}** "
-                    f"({fmt(top['nps_change'])}). Dit is een modelberekening, geen bewijs "
-                    "van oorzaak en gevolg.")
-        return (f"The NPS changed by {fmt(observed)} points; the changed touchpoint grades "
-                f"together are expected to account for {fmt(explained)} points. The largest "
-                f"contribution is **{top['label']}** ({fmt(top['nps_change'])}). This is a "
-                "model calculation, not proof of cause and effect.")
+            return (
+                f"De NPS veranderde met {fmt(observed)} punten; de veranderde "
+                f"touchpoint-cijfers verklaren samen naar verwachting {fmt(explained)} "
+                f"punten. De grootste bijdrage komt van **{top['label']}** "
+                f"({fmt(top['nps_change'])}). Dit is een modelberekening, geen bewijs "
+                "van oorzaak en gevolg."
+            )
+        return (
+            f"The NPS changed by {fmt(observed)} points; the changed touchpoint grades "
+            f"together are expected to account for {fmt(explained)} points. The largest "
+            f"contribution is **{top['label']}** ({fmt(top['nps_change'])}). This is a "
+            "model calculation, not proof of cause and effect."
+        )
 
     # -- tables ------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every aggregated table of the report, ready for Excel (no respondent rows)."""
         from drivers.nps import nps_table
-        out = {"nps": nps_table(self.survey, min_n=self.options.min_n,
-                                privacy_floor=self.options.privacy_floor, lang=self.lang),
-               "nps_waves": self.nps_waves,
-               "distribution": self.distribution,
-               "touchpoints": self.performance}
+
+        out = {
+            "nps": nps_table(
+                self.survey,
+                min_n=self.options.min_n,
+                privacy_floor=self.options.privacy_floor,
+                lang=self.lang,
+            ),
+            "nps_waves": self.nps_waves,
+            "distribution": self.distribution,
+            "touchpoints": self.performance,
+        }
         for seg in self.segments:
             out[f"nps_{seg}"] = self.nps_by(seg)
         out["drivers"] = self.drivers.table
@@ -419,18 +548,26 @@ class Analysis:
         if self.simulations:
             out["what_if"] = pd.concat(
                 [s.table.assign(touchpoint=k) for k, s in self.simulations.items()],
-                ignore_index=True)
+                ignore_index=True,
+            )
         if self.grade_changes is not None:
             out["grade_changes"] = self.grade_changes
             out["driver_changes"] = self.drivers_change
         out["quality"] = self.survey.quality.table.assign(
-            rows=lambda t: t["rows"].map(lambda r: ", ".join(map(str, r))))
+            rows=lambda t: t["rows"].map(lambda r: ", ".join(map(str, r)))
+        )
         return out
 
 
-def write_report(config: ClientConfig | str | Path, *, wave: str | None = None,
-                 out: str | Path, bootstrap: int | None = None, progress: bool = True,
-                 analysis: Analysis | None = None) -> Path:
+def write_report(
+    config: ClientConfig | str | Path,
+    *,
+    wave: str | None = None,
+    out: str | Path,
+    bootstrap: int | None = None,
+    progress: bool = True,
+    analysis: Analysis | None = None,
+) -> Path:
     """Write charts (PNG + SVG), ``tables.xlsx`` and the deck of one wave into ``out``."""
     import matplotlib.pyplot as plt
 
@@ -443,26 +580,27 @@ def write_report(config: ClientConfig | str | Path, *, wave: str | None = None,
     lang = a.lang
     if a.config.brand:
         from drivers.palette import set_brand
+
         set_brand(a.config.brand)
 
     figures = {
         "nps_waves": lambda: charts.nps_bar(a.nps_waves, lang=lang, benchmark=a.nps_benchmark),
-        "nps_distribution": lambda: charts.score_distribution(a.distribution, lang=lang,
-                                                              n=a.nps.n),
-        "touchpoint_grades": lambda: charts.touchpoint_grades(a.performance, lang=lang,
-                                                              benchmark=a.grade_benchmarks
-                                                              or None),
+        "nps_distribution": lambda: charts.score_distribution(a.distribution, lang=lang, n=a.nps.n),
+        "touchpoint_grades": lambda: charts.touchpoint_grades(
+            a.performance, lang=lang, benchmark=a.grade_benchmarks or None
+        ),
         "key_drivers": lambda: charts.driver_importance(a.drivers, lang=lang),
         "priority_matrix": lambda: charts.priority_matrix(a.matrix, lang=lang),
     }
     for seg in a.segments:
-        figures[f"nps_{seg}"] = lambda seg=seg: charts.nps_bar(a.nps_by(seg), lang=lang,
-                                                               benchmark=a.nps_benchmark)
+        figures[f"nps_{seg}"] = lambda seg=seg: charts.nps_bar(
+            a.nps_by(seg), lang=lang, benchmark=a.nps_benchmark
+        )
     if a.grade_changes is not None and len(a.grade_changes):
         figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, lang=lang)
         figures["matrix_movement"] = lambda: charts.matrix_movement(
-            a.matrix_previous, a.matrix, lang=lang, wave_before=a.previous_wave,
-            wave_after=a.wave)
+            a.matrix_previous, a.matrix, lang=lang, wave_before=a.previous_wave, wave_after=a.wave
+        )
     for name, draw in figures.items():
         with charts.use_style():
             ax = draw()
@@ -475,30 +613,50 @@ def write_report(config: ClientConfig | str | Path, *, wave: str | None = None,
             _excel_safe(table).to_excel(xl, sheet_name=name[:31], index=False)
     _fix_xlsx_dates(out / "tables.xlsx")
 
-    deck = Deck(a.config.template, lang=lang, brand=a.config.brand,
-                privacy_floor=a.options.privacy_floor, title=a.title)
-    deck.add_title(a.config.display_name,
-                   ("Klantonderzoek" if lang == "nl" else "Customer survey") + f" {a.wave}")
+    deck = Deck(
+        a.config.template,
+        lang=lang,
+        brand=a.config.brand,
+        privacy_floor=a.options.privacy_floor,
+        title=a.title,
+    )
+    deck.add_title(
+        a.config.display_name,
+        ("Klantonderzoek" if lang == "nl" else "Customer survey") + f" {a.wave}",
+    )
     findings = a.findings()
-    deck.add_text("Belangrijkste bevindingen" if lang == "nl" else "Key findings",
-                  _bullets(findings), notes=findings)
+    deck.add_text(
+        "Belangrijkste bevindingen" if lang == "nl" else "Key findings",
+        _bullets(findings),
+        notes=findings,
+    )
     from drivers.narrate import narrate_drivers, narrate_matrix, narrate_nps, narrate_simulation
-    deck.add_nps_chart(a.nps_waves, notes=narrate_nps(a.nps, lang=lang,
-                                                      benchmark=a.nps_benchmark,
-                                                      previous=a.nps_previous),
-                       min_n=a.options.min_n)
+
+    deck.add_nps_chart(
+        a.nps_waves,
+        notes=narrate_nps(a.nps, lang=lang, benchmark=a.nps_benchmark, previous=a.nps_previous),
+        min_n=a.options.min_n,
+    )
     for seg in a.segments:
         deck.add_nps_chart(a.nps_by(seg), title=f"NPS · {seg}", min_n=a.options.min_n)
     deck.add_grades_chart(a.performance, scale=tuple(a.spec.scale))
-    deck.add_driver_chart(a.drivers, footnote=a.methods_note(),
-                          notes=narrate_drivers(a.drivers, lang=lang,
-                                                performance=a.performance,
-                                                survey=a.survey))
-    deck.add_matrix_chart(a.matrix, drivers_result=a.drivers, footnote=a.methods_note(),
-                          notes=narrate_matrix(a.matrix, lang=lang))
+    deck.add_driver_chart(
+        a.drivers,
+        footnote=a.methods_note(),
+        notes=narrate_drivers(a.drivers, lang=lang, performance=a.performance, survey=a.survey),
+    )
+    deck.add_matrix_chart(
+        a.matrix,
+        drivers_result=a.drivers,
+        footnote=a.methods_note(),
+        notes=narrate_matrix(a.matrix, lang=lang),
+    )
     for key, sim in a.simulations.items():
-        deck.add_table(sim.table, title=("Wat als: " if lang == "nl" else "What if: ")
-                       + a.spec.label(key, lang), notes=narrate_simulation(sim, lang=lang))
+        deck.add_table(
+            sim.table,
+            title=("Wat als: " if lang == "nl" else "What if: ") + a.spec.label(key, lang),
+            notes=narrate_simulation(sim, lang=lang),
+        )
     deck.save(out / f"{a.config.name}_{a.wave}.pptx")
     return out
 
@@ -521,8 +679,9 @@ def _excel_safe(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object:
-            out[col] = out[col].map(lambda v: ", ".join(map(str, v))
-                                    if isinstance(v, list | tuple | np.ndarray) else v)
+            out[col] = out[col].map(
+                lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
+            )
     return out
 
 
@@ -531,6 +690,7 @@ def _fix_xlsx_dates(path: Path) -> None:
     import datetime
 
     import openpyxl
+
     book = openpyxl.load_workbook(path)
     fixed = datetime.datetime(2000, 1, 1)
     book.properties.created = fixed
@@ -540,34 +700,14 @@ def _fix_xlsx_dates(path: Path) -> None:
 
 
 def _nps_benchmark(sector: str | None, lang: str) -> tuple[str, float] | None:
-    try:
-        from drivers.benchmark import benchmark
-    except ImportError:
-        return None
-    table = benchmark(measure="nps")
-    if sector:
-        rows = table[table["sector"] == sector]
-        if len(rows):
-            row = rows.sort_values("year").iloc[-1]
-            word = "Benchmark" if lang == "en" else "Benchmark"
-            return f"{word} {sector} {int(row['year'])}", float(row["value"])
-    overall = table[(table["sector"] == "all") & (table["group"] == "overall")]
-    if len(overall):
-        row = overall.sort_values("year").iloc[-1]
-        return f"B2B NL {int(row['year'])}", float(row["value"])
-    return None
+    from drivers.benchmark import nps_benchmark
+
+    return nps_benchmark(sector)
 
 
 def _grade_benchmarks(keys) -> dict[str, float]:
-    try:
-        from drivers.benchmark import benchmark
-    except ImportError:
-        return {}
-    table = benchmark(measure="grade")
-    table = table[(table["group"] == "touchpoint") & (table["sector"] == "all")]
-    out = {}
-    for key in keys:
-        rows = table[table["touchpoint"] == key]
-        if len(rows):
-            out[key] = float(rows.sort_values("year").iloc[-1]["value"])
-    return out
+    """Top performers' published grades (the what-if target), for these touchpoints."""
+    from drivers.benchmark import grade_benchmarks
+
+    published = grade_benchmarks("top_performers")
+    return {k: v for k, v in published.items() if k in set(keys)}
