@@ -1,0 +1,207 @@
+"""End to end: `drivers run` on a client built from the demo data with other column
+names, a .sav wave and three waves; and a broken file that must fail clearly."""
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pyreadstat
+import pytest
+from pptx import Presentation
+
+import drivers as dr
+from drivers import demo
+from drivers.run import RunError, run_client
+
+RENAME = {
+    "respondent": "resp_nr",
+    "aanbeveling": "Q1_aanbevelen",
+    "sector": "branche",
+    "omvang": "grootte",
+    "regio": "gebied",
+    "gewicht": "weegfactor",
+    "toelichting": "Q3_waarom",
+}
+
+
+def _renamed_spec(spec: dr.SurveySpec) -> tuple[dr.SurveySpec, dict[str, str]]:
+    names = dict(RENAME)
+    names.update({key: f"Q2_{i}" for i, key in enumerate(spec.touchpoint_keys, start=1)})
+    touchpoints = tuple(dr.Touchpoint(names[t.key], t.nl, t.en, t.phase) for t in spec.touchpoints)
+    new = spec.replace(
+        nps=names[spec.nps],
+        id=names[spec.id],
+        weight=names[spec.weight],
+        wave=None,
+        segments=tuple(names[s] for s in spec.segments),
+        open_answers=tuple(names[c] for c in spec.open_answers),
+        touchpoints=touchpoints,
+        name="Testklant BV",
+    )
+    return new, names
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clients") / "testklant"
+    folder.mkdir()
+    source = demo.demo_dir()
+    spec, names = _renamed_spec(dr.SurveySpec.from_toml(source / "survey.toml"))
+    spec.to_toml(folder / "survey.toml")
+    raw23, _ = dr.read_table(source / "wave_2023.csv")
+    raw23 = raw23.drop(columns=["golf"]).rename(columns=names)
+    # 2022: a resample of 2023 with its own ids, written with ',' and a decimal point.
+    raw22 = raw23.sample(frac=0.9, random_state=1).reset_index(drop=True)
+    raw22["resp_nr"] = [f"A22-{i:04d}" for i in range(len(raw22))]
+    raw22["weegfactor"] = raw22["weegfactor"].str.replace(",", ".")
+    raw22.to_csv(folder / "meting_2022.csv", index=False)
+    raw23.to_csv(folder / "meting_2023.csv", sep=";", index=False, encoding="cp1252")
+    frame, meta = pyreadstat.read_sav(str(source / "wave_2024.sav"), user_missing=True)
+    frame = frame.drop(columns=["golf"]).rename(columns=names)
+    labels = {names.get(k, k): v for k, v in meta.variable_value_labels.items() if k != "golf"}
+    missing = {names.get(k, k): v for k, v in meta.missing_ranges.items() if k != "golf"}
+    pyreadstat.write_sav(
+        frame, str(folder / "meting_2024.sav"), variable_value_labels=labels, missing_ranges=missing
+    )
+    (folder / "client.toml").write_text(
+        'name = "testklant"\nclient = "Testklant BV"\nlanguage = "en"\nsector = "industrie"\n'
+        'spec = "survey.toml"\n\n'
+        '[[waves]]\nname = "2022"\nfile = "meting_2022.csv"\n\n'
+        '[[waves]]\nname = "2023"\nfile = "meting_2023.csv"\n\n'
+        '[[waves]]\nname = "2024"\nfile = "meting_2024.sav"\n\n'
+        "[options]\nbootstrap = 30\nsimulate_bootstrap = 20\nsimulate_top = 2\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def report(client, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return run_client(client / "client.toml", out_root=out, progress=False)
+
+
+def test_report_folder_has_every_output(report):
+    assert report.name == "2024" and report.parent.name == "testklant"
+    names = {p.name for p in report.iterdir()}
+    for nb in (
+        "01_data_quality",
+        "02_nps_overview",
+        "03_key_drivers",
+        "04_priority_matrix",
+        "05_wave_comparison",
+    ):
+        assert f"{nb}.ipynb" in names and f"{nb}.html" in names
+    assert {"tables.xlsx", "testklant_2024.pptx", "charts"} <= names
+    pngs = sorted(p.stem for p in (report / "charts").glob("*.png"))
+    svgs = sorted(p.stem for p in (report / "charts").glob("*.svg"))
+    assert pngs == svgs and {
+        "key_drivers",
+        "priority_matrix",
+        "matrix_movement",
+        "nps_waves",
+    } <= set(pngs)
+    assert not [p for p in report.parent.iterdir() if ".partial-" in p.name]
+
+
+def test_notebooks_ran_without_errors_and_compare_to_2023(report):
+    for nb in report.glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
+        assert not [o for o in outputs if o.get("output_type") == "error"], nb.name
+    text = (report / "05_wave_comparison.ipynb").read_text(encoding="utf-8")
+    assert "2023" in text and "2024" in text
+
+
+def test_tables_xlsx_has_numbers_not_text(report):
+    book = openpyxl.load_workbook(report / "tables.xlsx")
+    assert {"nps", "touchpoints", "drivers", "matrix", "nps_branche", "quality"} <= set(
+        book.sheetnames
+    )
+    sheet = book["drivers"]
+    header = [c.value for c in sheet[1]]
+    importance = [
+        row[header.index("importance")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert len(importance) == 10 and all(isinstance(v, float) for v in importance)
+    drivers = pd.read_excel(report / "tables.xlsx", sheet_name="drivers")
+    assert set(drivers["driver"]) == {f"Q2_{i}" for i in range(1, 11)}
+
+
+def test_deck_has_native_charts(report):
+    prs = Presentation(report / "testklant_2024.pptx")
+    assert len(prs.slides) >= 8
+    charts = [s for slide in prs.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) >= 5
+    kinds = {c.chart.chart_type for c in charts}
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    assert XL_CHART_TYPE.XY_SCATTER in kinds
+    assert not [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
+
+
+def test_no_respondent_rows_leave_the_package(report):
+    """Ids and open answers of respondents never reach a report file."""
+    raw, _ = dr.read_table(demo.demo_dir() / "wave_2024.csv")
+    ids = set(raw["respondent"].head(50))
+    answers = {a for a in raw["toelichting"].dropna() if len(str(a)) > 25}
+    texts = [
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in report.rglob("*")
+        if p.suffix in (".ipynb", ".html", ".svg")
+    ]
+    for path in [report / "testklant_2024.pptx", report / "tables.xlsx"]:
+        with zipfile.ZipFile(path) as z:
+            texts += [z.read(n).decode("utf-8", errors="ignore") for n in z.namelist()]
+    blob = "\n".join(texts)
+    assert not [i for i in ids if i in blob]
+    assert not [a for a in list(answers)[:50] if a in blob]
+
+
+def test_broken_file_fails_clearly_and_leaves_no_report(client, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for p in client.iterdir():
+        (broken / p.name).write_bytes(p.read_bytes())
+    (broken / "meting_2024.sav").write_bytes(b"not an spss file at all")
+    out = tmp_path / "reports"
+    with pytest.raises((RunError, dr.DriversError)) as err:
+        run_client(broken / "client.toml", out_root=out, progress=False)
+    assert "meting_2024.sav" in str(err.value)
+    assert not (out / "testklant" / "2024").exists()
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "drivers.cli",
+            "run",
+            str(broken / "client.toml"),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode != 0 and "meting_2024.sav" in cli.stderr
+
+
+def test_cli_new_and_check(tmp_path):
+    cli = [sys.executable, "-m", "drivers.cli"]
+    made = subprocess.run(
+        [*cli, "new", "acme", "--root", str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert "client.toml" in made.stdout
+    config = dr.load_client(tmp_path / "acme" / "client.toml")
+    assert [w.name for w in config.waves] == ["2023", "2024"]
+    check = subprocess.run(
+        [*cli, "check", str(tmp_path / "acme" / "wave_2024.csv")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "800 rows read, 800 used, 0 excluded" in check.stdout
+    assert 'nps = "aanbeveling"' in check.stdout
