@@ -269,6 +269,7 @@ _PROMOTER = (
     "Kwaliteit en service zijn top.",
     "Denken goed mee met ons bedrijf.",
     "Prettig contact, korte lijnen.",
+    "Service én kwaliteit zijn uitstekend.",
 )
 _PASSIVE = (
     "Over het algemeen tevreden, maar {weak}.",
@@ -276,6 +277,7 @@ _PASSIVE = (
     "Redelijk, maar {weak}.",
     "Goed, maar niet uitzonderlijk.",
     "Doen wat ze beloven, niet meer en niet minder.",
+    "Oké, maar {weak}.",
 )
 _DETRACTOR = (
     "{Weak}.",
@@ -409,7 +411,8 @@ def _sav_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         out[column] = out[column].map(mapping).astype(float)
     for tp in _TOUCHPOINTS:
         values = out[tp.key]
-        out[tp.key] = values.where(values >= 0, _DONT_KNOW_CODE).fillna(_NA_CODE)
+        # NaN is n.v.t. (99), -1 is weet niet (98); both user-missing in SPSS.
+        out[tp.key] = values.mask(values < 0, _DONT_KNOW_CODE).fillna(_NA_CODE)
     out["aanbeveling"] = out["aanbeveling"].astype(float)
     out["golf"] = out["golf"].astype(float)
     grade_labels = {

@@ -594,7 +594,7 @@ def write_report(
     }
     for seg in a.segments:
         figures[f"nps_{seg}"] = lambda seg=seg: charts.nps_bar(
-            a.nps_by(seg), lang=lang, benchmark=a.nps_benchmark
+            a.nps_by(seg), lang=lang, benchmark=a.nps_benchmark, title=f"NPS · {seg}"
         )
     if a.grade_changes is not None and len(a.grade_changes):
         figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, lang=lang)
