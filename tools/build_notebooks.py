@@ -16,16 +16,16 @@ FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
 
 PARAMETERS = """\
 # Parameters (papermill). Defaults run on the demo client.
-client = None       # path to clients/<name>/client.toml; None = the demo client
-wave = None         # the wave to report on; None = the latest
-output_dir = None   # where `drivers run` collects the report (not used for display)
+client = ""         # path to clients/<name>/client.toml; empty: the demo client
+wave = ""           # the wave to report on; empty: the latest
+output_dir = ""     # where `drivers run` collects the report (not used for display)
 bootstrap = 200     # bootstrap resamples for the key-driver intervals"""
 
 SETUP = """\
 import drivers as dr
 from IPython.display import Markdown, display
 
-a = dr.Analysis(client or dr.demo.client_config(), wave, bootstrap=bootstrap)
+a = dr.Analysis(client or dr.demo.client_config(), wave or None, bootstrap=bootstrap)
 lang = a.lang
 print(a.title)"""
 
