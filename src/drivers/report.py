@@ -652,13 +652,44 @@ def write_report(
         notes=narrate_matrix(a.matrix, lang=lang),
     )
     for key, sim in a.simulations.items():
-        deck.add_table(
-            sim.table,
-            title=("Wat als: " if lang == "nl" else "What if: ") + a.spec.label(key, lang),
-            notes=narrate_simulation(sim, lang=lang),
-        )
+        title, table = what_if_table(sim, a.spec.label(key, lang), lang)
+        deck.add_table(table, title=title, notes=narrate_simulation(sim, lang=lang),
+                       footnote=a.methods_note().split(" · ")[0] + " · "
+                       + ("ordinaal logitmodel, bootstrap-BI" if lang == "nl"
+                          else "ordinal logit model, bootstrap CI"))
     deck.save(out / f"{a.config.name}_{a.wave}.pptx")
     return out
+
+
+def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:
+    """Slide title and a readable table (now / after / change / CI) of a simulation."""
+    from drivers._format import fmt_number, fmt_percent, fmt_signed
+
+    change = sim.changes.iloc[0]
+    nl = lang == "nl"
+    if change["kind"] == "to":
+        how = (f"{fmt_number(change['mean_before'], 1, lang)} → "
+               f"{fmt_number(change['value'], 1, lang)}")
+        if change.get("source") == "benchmark":
+            how += " (benchmark topperformers)" if nl else " (top-performer benchmark)"
+    else:
+        how = f"{fmt_signed(change['shift'], lang, decimals=1)} " + ("punt" if nl else "point")
+    title = ("Wat als " if nl else "What if ") + f"{label} {how}?"
+    names = {"nps": "NPS", "promoters": "Promoters", "detractors": "Detractors"}
+    rows = []
+    for rec in sim.table.itertuples(index=False):
+        if rec.measure == "nps":
+            fmt = lambda x: fmt_signed(x, lang, decimals=1)  # noqa: E731
+        else:
+            fmt = lambda x: fmt_percent(x, lang, decimals=1)  # noqa: E731
+        rows.append({
+            "": names.get(rec.measure, rec.measure),
+            "Nu" if nl else "Now": fmt(rec.before),
+            "Daarna" if nl else "After": fmt(rec.after),
+            "Verschil" if nl else "Change": fmt(rec.change),
+            "95%-BI" if nl else "95% CI": f"{fmt(rec.ci_low)} … {fmt(rec.ci_high)}",
+        })
+    return title, pd.DataFrame(rows)
 
 
 def _bullets(markdown: str, limit: int = 6) -> str:
@@ -666,7 +697,7 @@ def _bullets(markdown: str, limit: int = 6) -> str:
     lines = [ln.strip() for ln in markdown.splitlines() if ln.strip() and not ln.startswith("#")]
     bullets = []
     for line in lines:
-        text = line.lstrip("-* ").strip()
+        text = line.lstrip("-* ").strip().replace("**", "")
         first = text.split(". ")[0].rstrip(".") + "."
         bullets.append(f"- {first}")
         if len(bullets) == limit:
