@@ -19,13 +19,15 @@ PARAMETERS = """\
 client = ""         # path to clients/<name>/client.toml; empty: the demo client
 wave = ""           # the wave to report on; empty: the latest
 output_dir = ""     # where `drivers run` collects the report (not used for display)
-bootstrap = 200     # bootstrap resamples for the key-driver intervals"""
+bootstrap = 200     # bootstrap resamples for the key-driver intervals
+progress = True     # progress bars (off when run by `drivers run`)"""
 
 SETUP = """\
 import drivers as dr
 from IPython.display import Markdown, display
 
-a = dr.Analysis(client or dr.demo.client_config(), wave or None, bootstrap=bootstrap)
+a = dr.Analysis(client or dr.demo.client_config(), wave or None, bootstrap=bootstrap,
+                progress=progress)
 lang = a.lang
 print(a.title)"""
 

@@ -82,6 +82,7 @@ def run_client(
     params = {
         "client": str(config.path),
         "wave": current.name,
+        "progress": False,
         "output_dir": str(work),
         "bootstrap": int(bootstrap if bootstrap is not None else config.options.bootstrap),
     }
