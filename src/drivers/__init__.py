@@ -3,11 +3,12 @@
 The public namespace is flat: ``import drivers as dr`` then ``dr.load_survey``,
 ``dr.nps``, ``dr.key_drivers``, ``dr.priority_matrix``, ``dr.simulate``, ...
 Modules with heavier imports load on first use: ``dr.charts``, ``dr.deck``,
-``dr.narrate``, ``dr.demo``, ``dr.benchmark``.
+``dr.narrate``, ``dr.demo``. ``dr.benchmark(...)`` returns the published figures.
 """
 
 import importlib
 
+from drivers.benchmark import benchmark, compare_benchmark
 from drivers.client import ClientConfig, load_client
 from drivers.errors import (
     AnalysisError,
@@ -39,7 +40,7 @@ from drivers.survey import Survey
 
 __version__ = "0.1.0"
 
-_LAZY = ("charts", "deck", "narrate", "demo", "benchmark", "palette")
+_LAZY = ("charts", "deck", "narrate", "demo", "palette", "privacy")
 
 
 def __getattr__(name: str):
@@ -59,6 +60,8 @@ __all__ = [
     "NPSDifference",
     "NPSResult",
     "ParameterError",
+    "benchmark",
+    "compare_benchmark",
     "PriorityMatrix",
     "QualityReport",
     "SimulationResult",
