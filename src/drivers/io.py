@@ -52,11 +52,15 @@ def read_table(
     sheet: int | str = 0,
     encoding: str | None = None,
     delimiter: str | None = None,
+    header_row: int = 1,
 ) -> tuple[pd.DataFrame, dict]:
     """Read a survey file as it is: one row per data row, index = row number in the file.
 
     Returns the raw frame and a dict of what was detected (``format``, ``encoding``,
     ``delimiter``, ``decimal``, SPSS ``value_labels`` and ``column_labels``).
+    ``header_row`` is the row (counting from 1) that holds the column names in a CSV or
+    Excel file; rows above it (group titles over merged cells) are skipped. Lines that
+    are entirely blank are skipped and listed in ``info["blank_rows"]``.
 
     Examples
     --------
@@ -86,13 +90,23 @@ def read_table(
         )
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path} is empty (0 bytes). Export the survey again.")
+    if isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1:
+        raise ParameterError(
+            f"The 'header_row' parameter of read_table must be a row number >= 1. "
+            f"Got {header_row!r} instead."
+        )
+    if header_row != 1 and kind in ("spss", "parquet"):
+        raise ParameterError(
+            f"{path}: header_row={header_row} applies to CSV and Excel files only; "
+            f"{kind} files name their columns themselves."
+        )
     reader = {"csv": _read_csv, "excel": _read_excel, "spss": _read_spss, "parquet": _read_parquet}[
         kind
     ]
     if kind == "csv":
-        raw, info = reader(path, encoding=encoding, delimiter=delimiter)
+        raw, info = reader(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
     elif kind == "excel":
-        raw, info = reader(path, sheet=sheet)
+        raw, info = reader(path, sheet=sheet, header_row=header_row)
     else:
         raw, info = reader(path)
     info["format"] = kind
@@ -115,6 +129,7 @@ def load_survey(
     wave: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
+    header_row: int = 1,
 ) -> Survey:
     """Load and validate a survey file (or one file per wave) against a spec.
 
@@ -136,6 +151,9 @@ def load_survey(
     encoding : str, optional
         Text encoding of a CSV file; detected when None (UTF-8 with or without BOM,
         UTF-16, else cp1252).
+    header_row : int
+        Row of a CSV or Excel file that holds the column names (default 1). Use 2
+        for exports with a row of group titles (merged cells) above the names.
 
     Returns
     -------
@@ -171,7 +189,7 @@ def load_survey(
     wave_col = spec.wave or ("wave" if any(w is not None for w, _ in items) else None)
     frames, reports = [], []
     for wave_name, file in items:
-        raw, info = read_table(file, sheet=sheet, encoding=encoding)
+        raw, info = read_table(file, sheet=sheet, encoding=encoding, header_row=header_row)
         if wave_name is not None and wave_col:
             if wave_col in raw.columns and spec.wave:
                 raw[wave_col] = raw[wave_col].where(raw[wave_col].notna(), wave_name)
@@ -204,7 +222,7 @@ def load_survey(
 
 # -- readers ---------------------------------------------------------------------------
 def _read_csv(
-    path: Path, *, encoding: str | None, delimiter: str | None
+    path: Path, *, encoding: str | None, delimiter: str | None, header_row: int = 1
 ) -> tuple[pd.DataFrame, dict]:
     data = path.read_bytes()
     text, used = _decode(data, path, encoding)
@@ -212,13 +230,26 @@ def _read_csv(
     if not text.strip():
         raise EmptyFileError(f"{path} holds no text (only blank lines). Export the survey again.")
     lines = text.splitlines()
-    delimiter = delimiter or _sniff_delimiter(lines[:50], path)
-    rows = list(csv.reader(_io.StringIO(text), delimiter=delimiter))
-    header, body = rows[0], rows[1:]
+    if len(lines) < header_row:
+        raise EmptyFileError(
+            f"{path} has {len(lines)} line(s), so row {header_row} cannot be the header "
+            "(header_row). Check the file and the header_row option."
+        )
+    delimiter = delimiter or _sniff_delimiter(lines[header_row - 1 : header_row + 49], path)
+    try:
+        rows = list(csv.reader(_io.StringIO(text), delimiter=delimiter))
+    except csv.Error as err:  # NUL bytes, oversized fields
+        raise FileFormatError(
+            f"{path} cannot be read as CSV ({err}). The file is probably damaged or "
+            "not a text export: export the survey again as CSV."
+        ) from None
+    if len(rows) < header_row:
+        raise EmptyFileError(f"{path} has fewer than {header_row} rows: no header row found.")
+    header, body = rows[header_row - 1], rows[header_row:]
     width = len(header)
     records, ragged, blank = [], [], []
     # Row numbers count physical records; quoted line breaks make them approximate.
-    for number, row in enumerate(body, start=2):
+    for number, row in enumerate(body, start=header_row + 1):
         if not row or all(not cell.strip() for cell in row):
             blank.append(number)
             continue
@@ -316,9 +347,13 @@ def _sniff_delimiter(lines: list[str], path: Path) -> str:
 def _sniff_decimal(raw: pd.DataFrame, delimiter: str) -> str:
     if delimiter == ",":
         return "."
-    sample = raw.head(500).to_numpy().ravel()
-    comma = sum(1 for v in sample if isinstance(v, str) and re.fullmatch(r"-?\d+,\d+", v.strip()))
-    point = sum(1 for v in sample if isinstance(v, str) and re.fullmatch(r"-?\d+\.\d+", v.strip()))
+    sample = [v.strip() for v in raw.head(500).to_numpy().ravel() if isinstance(v, str)]
+    # '1.250' and '1,250' could be either (a thousands separator); they do not count.
+    ambiguous = re.compile(r"-?\d{1,3}[.,]\d{3}")
+    comma_mark = re.compile(r"-?(\d+|\d{1,3}(\.\d{3})+),\d+")
+    point_mark = re.compile(r"-?(\d+|\d{1,3}(,\d{3})+)\.\d+")
+    comma = sum(1 for v in sample if comma_mark.fullmatch(v) and not ambiguous.fullmatch(v))
+    point = sum(1 for v in sample if point_mark.fullmatch(v) and not ambiguous.fullmatch(v))
     return "," if comma >= point and (comma or delimiter == ";") else "."
 
 
@@ -326,7 +361,7 @@ def _name(delimiter: str) -> str:
     return {"\t": "tab", ";": "';'", ",": "','", "|": "'|'"}[delimiter]
 
 
-def _read_excel(path: Path, *, sheet: int | str) -> tuple[pd.DataFrame, dict]:
+def _read_excel(path: Path, *, sheet: int | str, header_row: int = 1) -> tuple[pd.DataFrame, dict]:
     try:
         import openpyxl
 
@@ -348,17 +383,33 @@ def _read_excel(path: Path, *, sheet: int | str) -> tuple[pd.DataFrame, dict]:
         if sheet not in names:
             raise DataError(f"{path} has no sheet {sheet!r}. Its sheets: {', '.join(names)}.")
         name = sheet
-    rows = list(book[name].iter_rows(values_only=True))
-    book.close()
+    try:
+        rows = list(book[name].iter_rows(values_only=True))
+    except Exception as err:  # damaged sheet XML inside a valid zip
+        raise FileFormatError(
+            f"{path}, sheet {name!r}, cannot be read ({type(err).__name__}: {err}). "
+            "Save it again from Excel as .xlsx."
+        ) from None
+    finally:
+        book.close()
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     if not rows:
         raise EmptyFileError(f"{path}, sheet {name!r}, is empty.")
-    header = ["" if v is None else str(v) for v in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    width = len(header)
-    body = [(n, list(r[:width])) for n, r in enumerate(rows[1:], start=2)]
+    if len(rows) < header_row:
+        raise EmptyFileError(
+            f"{path}, sheet {name!r}, has {len(rows)} row(s), so row {header_row} cannot be "
+            "the header (header_row)."
+        )
+    header = ["" if v is None else str(v) for v in rows[header_row - 1]]
+    # Trailing empty header cells are formatting, unless a data row has values there:
+    # those columns are kept (named unnamed_<n>) rather than silently cut off.
+    width = max(_last_filled(r) for r in rows[header_row - 1 :])
+    header = (header + [""] * width)[:width]
+    body = [
+        (n, (list(r) + [None] * width)[:width])
+        for n, r in enumerate(rows[header_row:], start=header_row + 1)
+    ]
     blank = [n for n, r in body if all(v is None or str(v).strip() == "" for v in r)]
     body = [(n, r) for n, r in body if n not in set(blank)]
     raw = pd.DataFrame(
@@ -368,6 +419,11 @@ def _read_excel(path: Path, *, sheet: int | str) -> tuple[pd.DataFrame, dict]:
         dtype="object",
     )
     return raw, {"sheet": name, "decimal": ".", "blank_rows": blank}
+
+
+def _last_filled(row: tuple) -> int:
+    filled = [i for i, v in enumerate(row) if v is not None and str(v).strip() != ""]
+    return filled[-1] + 1 if filled else 0
 
 
 def _read_spss(path: Path) -> tuple[pd.DataFrame, dict]:

@@ -125,7 +125,8 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
     values = pd.Series(values, copy=False)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
         nums = values.astype("float64")
-        return nums, pd.Series(False, index=values.index)
+        infinite = np.isinf(nums)
+        return nums.where(~infinite), infinite
     text = values.map(_as_text)
     empty = text == ""
     cleaned = text
@@ -134,6 +135,8 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
     else:
         cleaned = text.map(lambda t: t.replace(",", "") if _THOUSANDS_COMMA.match(t) else t)
     nums = pd.to_numeric(cleaned.where(~empty, None), errors="coerce").astype("float64")
+    # 'inf' and 'nan' parse as floats but are no answer a respondent gave.
+    nums = nums.where(np.isfinite(nums))
     bad = nums.isna() & ~empty
     return nums, bad
 
@@ -366,8 +369,21 @@ def check_columns(raw: pd.DataFrame, spec: SurveySpec, *, source: str) -> None:
     raise ColumnNotFoundError(
         f"{source}: column{'s' if len(needed) > 1 else ''} {', '.join(parts)} named in the spec "
         f"{'are' if len(needed) > 1 else 'is'} not in the file. The file has: {shown}. "
-        "Fix the column name in the spec (or in the export)."
+        + (_header_below(raw, needed) or "Fix the column name in the spec (or in the export).")
     )
+
+
+def _header_below(raw: pd.DataFrame, needed: list[str]) -> str:
+    """The fix when the names sit in a data row: a second header row under group titles."""
+    for number, row in raw.head(5).iterrows():
+        cells = {_as_text(v) for v in row}
+        if all(col in cells for col in needed):
+            return (
+                f"The names are in row {number}: the file has more than one header row "
+                "(group titles above the column names, often merged cells). Load with "
+                f"header_row={number}, or delete the rows above the names."
+            )
+    return ""
 
 
 def _map_labels(values: pd.Series, spec: SurveySpec, column: str) -> pd.Series:

@@ -125,16 +125,23 @@ class Analysis:
         return _nps_benchmark(self.config.sector, self.lang)
 
     def nps_by(self, by: str | list[str] | None = None) -> pd.DataFrame:
-        """NPS per segment, small bases flagged and tiny ones suppressed."""
+        """NPS per segment, small bases flagged and tiny ones suppressed.
+
+        A suppressed group loses its numbers and its name as well (in B2B the name of a
+        segment of three respondents can point at the companies): the suppressed groups of
+        a segment become one row labelled "overig (n < 5)" / "other (n < 5)".
+        """
         from drivers.nps import nps_table
 
-        return nps_table(
+        table = nps_table(
             self.survey,
             by=by,
             min_n=self.options.min_n,
             privacy_floor=self.options.privacy_floor,
             lang=self.lang,
         )
+        keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+        return _hide_suppressed(table, keys, self.options.privacy_floor, self.lang)
 
     @cached_property
     def nps_waves(self) -> pd.DataFrame:
@@ -653,10 +660,18 @@ def write_report(
     )
     for key, sim in a.simulations.items():
         title, table = what_if_table(sim, a.spec.label(key, lang), lang)
-        deck.add_table(table, title=title, notes=narrate_simulation(sim, lang=lang),
-                       footnote=a.methods_note().split(" · ")[0] + " · "
-                       + ("ordinaal logitmodel, bootstrap-BI" if lang == "nl"
-                          else "ordinal logit model, bootstrap CI"))
+        deck.add_table(
+            table,
+            title=title,
+            notes=narrate_simulation(sim, lang=lang),
+            footnote=a.methods_note().split(" · ")[0]
+            + " · "
+            + (
+                "ordinaal logitmodel, bootstrap-BI"
+                if lang == "nl"
+                else "ordinal logit model, bootstrap CI"
+            ),
+        )
     deck.save(out / f"{a.config.name}_{a.wave}.pptx")
     return out
 
@@ -668,8 +683,9 @@ def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:
     change = sim.changes.iloc[0]
     nl = lang == "nl"
     if change["kind"] == "to":
-        how = (f"{fmt_number(change['mean_before'], 1, lang)} → "
-               f"{fmt_number(change['value'], 1, lang)}")
+        how = (
+            f"{fmt_number(change['mean_before'], 1, lang)} → {fmt_number(change['value'], 1, lang)}"
+        )
         if change.get("source") == "benchmark":
             how += " (benchmark topperformers)" if nl else " (top-performer benchmark)"
     else:
@@ -682,14 +698,30 @@ def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:
             fmt = lambda x: fmt_signed(x, lang, decimals=1)  # noqa: E731
         else:
             fmt = lambda x: fmt_percent(x, lang, decimals=1)  # noqa: E731
-        rows.append({
-            "": names.get(rec.measure, rec.measure),
-            "Nu" if nl else "Now": fmt(rec.before),
-            "Daarna" if nl else "After": fmt(rec.after),
-            "Verschil" if nl else "Change": fmt(rec.change),
-            "95%-BI" if nl else "95% CI": f"{fmt(rec.ci_low)} … {fmt(rec.ci_high)}",
-        })
+        rows.append(
+            {
+                "": names.get(rec.measure, rec.measure),
+                "Nu" if nl else "Now": fmt(rec.before),
+                "Daarna" if nl else "After": fmt(rec.after),
+                "Verschil" if nl else "Change": fmt(rec.change),
+                "95%-BI" if nl else "95% CI": f"{fmt(rec.ci_low)} … {fmt(rec.ci_high)}",
+            }
+        )
     return title, pd.DataFrame(rows)
+
+
+def _hide_suppressed(table: pd.DataFrame, keys: list[str], floor: int, lang: str) -> pd.DataFrame:
+    """Suppressed segment rows merged into one neutral "overig (n < floor)" row."""
+    if not keys or "suppressed" not in table:
+        return table
+    hidden = np.array(table["suppressed"].astype(bool), dtype=bool)
+    hidden[0] = False  # the total row
+    if not hidden.any():
+        return table
+    label = ("overig" if lang == "nl" else "other") + f" (n < {floor})"
+    row = table[hidden].iloc[[0]].copy()
+    row[["group", *keys]] = label
+    return pd.concat([table[~hidden], row], ignore_index=True)
 
 
 def _bullets(markdown: str, limit: int = 6) -> str:

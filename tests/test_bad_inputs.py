@@ -1,0 +1,145 @@
+"""The bad-input catalogue of tests/data/bad/: every case gets its expected, clear answer.
+
+The files and ``expected.toml`` are written by ``tools/make_bad_inputs.py``; a test
+checks that regenerating them gives the same bytes.
+"""
+
+import importlib.util
+import tomllib
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import drivers as dr
+from drivers import errors
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "tests" / "data" / "bad"
+SPEC = dr.SurveySpec.from_toml(FOLDER / "survey.toml")
+CASES = tomllib.loads((FOLDER / "expected.toml").read_text(encoding="utf-8"))["case"]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location(
+        "make_bad_inputs", ROOT / "tools" / "make_bad_inputs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _spec(item):
+    changes = dict(item.get("spec", {}))
+    if "value_labels" in changes:
+        changes["value_labels"] = {
+            c: {k: float(v) for k, v in m.items()} for c, m in changes["value_labels"].items()
+        }
+    return SPEC.replace(**changes) if changes else SPEC
+
+
+def test_catalogue_is_large_enough():
+    assert len(CASES) >= 25
+    assert len({c["name"] for c in CASES}) == len(CASES)
+    for item in CASES:
+        assert (FOLDER / item["file"]).exists(), item["file"]
+
+
+def test_regenerating_gives_the_same_files(tmp_path):
+    written = _generator().write_cases(tmp_path)
+    committed = sorted(p.name for p in FOLDER.iterdir())
+    assert sorted(p.name for p in written) == committed
+    for path in written:
+        assert path.read_bytes() == (FOLDER / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("item", [c for c in CASES if "error" in c], ids=lambda c: c["file"])
+def test_bad_file_raises_clear_error(item):
+    kind = getattr(errors, item["error"])
+    with pytest.raises(errors.DriversError) as caught:
+        dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+    assert isinstance(caught.value, kind), f"{type(caught.value).__name__}: {caught.value}"
+    message = str(caught.value)
+    for fragment in item["match"]:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("item", [c for c in CASES if "error" not in c], ids=lambda c: c["file"])
+def test_file_loads_with_exact_accounting(item):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # loading itself stays quiet; analyses warn
+        survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+    quality = survey.quality
+    assert quality.rows_read == item["rows_read"]
+    assert quality.rows_used == item["rows_used"] == survey.n
+    assert quality.rows_read == quality.rows_used + quality.rows_excluded
+    reasons = quality.excluded.value_counts().to_dict()
+    assert reasons == item["reasons"]
+    if not quality.table.empty:
+        assert quality.table.set_index("reason")["n"].to_dict() == item["reasons"]
+        assert str(FOLDER / item["file"]) in quality.summary()
+    for column, values in item.get("values", {}).items():
+        got = survey.data[column].tolist()
+        if isinstance(values[0], float):
+            np.testing.assert_allclose(got, values)
+        else:
+            assert got == values
+    for column, count in item.get("not_applicable", {}).items():
+        assert quality.not_applicable[column] == count
+    for wave, size in item.get("wave_sizes", {}).items():
+        assert survey.wave(wave).n == size
+    if "blank_rows" in item:
+        _, info = dr.read_table(FOLDER / item["file"])
+        assert info["blank_rows"] == item["blank_rows"]
+
+
+def test_excluded_rows_are_named_by_file_row():
+    survey = dr.load_survey(FOLDER / "nps_out_of_range.csv", SPEC)
+    # rows 2, 3 and 4 of the file hold 11, -1 and 7.5
+    assert sorted(survey.quality.excluded.index) == [2, 3, 4]
+    assert list(survey.data.index) == [5, 6, 7]
+
+
+def test_header_row_is_checked():
+    with pytest.raises(errors.ParameterError, match="header_row"):
+        dr.load_survey(FOLDER / "grade_zero.csv", SPEC, header_row=0)
+    with pytest.raises(errors.ParameterError, match="CSV and Excel files only"):
+        dr.load_survey(FOLDER / "sav_string_numbers.sav", SPEC, header_row=2)
+    with pytest.raises(errors.EmptyFileError, match="no data rows"):
+        dr.load_survey(FOLDER / "header_only.csv", SPEC, header_row=1)
+    with pytest.raises(errors.EmptyFileError, match="row 9 cannot be the header"):
+        dr.load_survey(FOLDER / "grade_zero.csv", SPEC, header_row=9)
+
+
+def test_oversized_field_is_a_format_error(tmp_path):
+    # an unbalanced quote swallows the rest of the file into one field
+    path = tmp_path / "open_quote.csv"
+    text = (FOLDER / "grade_zero.csv").read_text() + 'r07;9;8;7;8;"Noord' + "x" * 140_000 + "\n"
+    path.write_text(text)
+    with pytest.raises(errors.FileFormatError, match=r"open_quote\.csv cannot be read as CSV"):
+        dr.load_survey(path, SPEC)
+
+
+@pytest.mark.parametrize("item", [c for c in CASES if "error" not in c], ids=lambda c: c["file"])
+def test_analyses_on_loaded_cases_answer_clearly(item):
+    """nps and key_drivers succeed or raise a DriversError (small waves, collinear, ...)."""
+    from drivers.importance import key_drivers
+    from drivers.nps import nps
+
+    survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+    parts = [survey] + [survey.wave(w) for w in item.get("wave_sizes", {})]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for part in parts:
+            nps(part.nps_scores, part.weights)
+            for method in ("shapley", "logit"):
+                try:
+                    key_drivers(
+                        part,
+                        method=method,
+                        missing="pairwise" if method == "shapley" else "listwise",
+                        progress=False,
+                    )
+                except errors.DriversError:
+                    pass
