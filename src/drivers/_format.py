@@ -269,6 +269,31 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "random forest (permutation importance)",
     },
     "method_penalty_reward": {"nl": "penalty-reward-analyse", "en": "penalty-reward analysis"},
+    # deck footnotes and notes
+    "weighted": {"nl": "gewogen", "en": "weighted"},
+    "unweighted": {"nl": "ongewogen", "en": "unweighted"},
+    "na_listwise": {"nl": "n.v.t.: listwise", "en": "n/a: listwise"},
+    "na_pairwise": {"nl": "n.v.t.: paarsgewijs", "en": "n/a: pairwise"},
+    "na_impute": {"nl": "n.v.t.: gemiddelde + indicator", "en": "n/a: mean + indicator"},
+    "nps_definition": {
+        "nl": "NPS = % promoters (9–10) − % detractors (0–6)",
+        "en": "NPS = % promoters (9–10) − % detractors (0–6)",
+    },
+    "bootstrap": {"nl": "95%-BI: bootstrap ({n}×)", "en": "95% CI: bootstrap ({n}×)"},
+    "per_touchpoint": {"nl": "per contactmoment", "en": "per touchpoint"},
+    "per_group": {"nl": "per groep", "en": "per group"},
+    "grade_scale": {"nl": "rapportcijfer {lo}–{hi}", "en": "grade {lo}–{hi}"},
+    "lines": {"nl": "lijnen: {how}", "en": "lines: {how}"},
+    "line_mean": {"nl": "gemiddelde", "en": "mean"},
+    "line_median": {"nl": "mediaan", "en": "median"},
+    "line_value": {"nl": "opgegeven waarde", "en": "given value"},
+    "probability": {
+        "nl": "(%) = kans op dit kwadrant als < 95% (bootstrap)",
+        "en": "(%) = probability of this quadrant if < 95% (bootstrap)",
+    },
+    "top": {"nl": "de {k} belangrijkste van {p} getoond", "en": "top {k} of {p} shown"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
 }
 
 

@@ -84,7 +84,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from drivers import palette
-from drivers._format import check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed, text
+from drivers._format import TEXT, check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed, text
 from drivers.errors import DataError, ParameterError, check_option
 
 __all__ = ["Deck", "CHART_KINDS", "FIXED_DATE"]
@@ -113,37 +113,9 @@ _LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
 }
 _LAYOUT_INDEX = {"title": 0, "title_only": 5, "blank": 6}
 
-_WORDS: dict[str, dict[str, str]] = {
-    "weighted": {"nl": "gewogen", "en": "weighted"},
-    "unweighted": {"nl": "ongewogen", "en": "unweighted"},
-    "na_listwise": {"nl": "n.v.t.: listwise", "en": "n/a: listwise"},
-    "na_pairwise": {"nl": "n.v.t.: paarsgewijs", "en": "n/a: pairwise"},
-    "na_impute": {"nl": "n.v.t.: gemiddelde + indicator", "en": "n/a: mean + indicator"},
-    "nps_definition": {
-        "nl": "NPS = % promoters (9–10) − % detractors (0–6)",
-        "en": "NPS = % promoters (9–10) − % detractors (0–6)",
-    },
-    "bootstrap": {"nl": "95%-BI: bootstrap ({n}×)", "en": "95% CI: bootstrap ({n}×)"},
-    "per_touchpoint": {"nl": "per contactmoment", "en": "per touchpoint"},
-    "per_group": {"nl": "per groep", "en": "per group"},
-    "grade_scale": {"nl": "rapportcijfer {lo}–{hi}", "en": "grade {lo}–{hi}"},
-    "lines": {"nl": "lijnen: {how}", "en": "lines: {how}"},
-    "line_mean": {"nl": "gemiddelde", "en": "mean"},
-    "line_median": {"nl": "mediaan", "en": "median"},
-    "line_value": {"nl": "opgegeven waarde", "en": "given value"},
-    "probability": {
-        "nl": "(%) = kans op dit kwadrant als < 95% (bootstrap)",
-        "en": "(%) = probability of this quadrant if < 95% (bootstrap)",
-    },
-    "top": {"nl": "de {k} belangrijkste van {p} getoond", "en": "top {k} of {p} shown"},
-    "yes": {"nl": "ja", "en": "yes"},
-    "no": {"nl": "nee", "en": "no"},
-}
-
 
 def _word(key: str, lang: str, **fields: object) -> str:
-    label = _WORDS[key][lang]
-    return label.format(**fields) if fields else label
+    return text(key, lang, **fields)
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -1142,7 +1114,7 @@ class Deck:
                 parts.append(_word(f"na_{missing}", self.lang))
         lines = getattr(matrix, "lines", None)
         if lines:
-            hows = [_word(f"line_{h}", self.lang) for h in lines if f"line_{h}" in _WORDS]
+            hows = [_word(f"line_{h}", self.lang) for h in lines if f"line_{h}" in TEXT]
             if hows:
                 how = hows[0] if len(set(hows)) == 1 else " / ".join(hows)
                 parts.append(_word("lines", self.lang, how=how))
