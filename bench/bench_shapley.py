@@ -5,7 +5,7 @@ Run: ``python bench/bench_shapley.py`` (``make bench``). Prints a Markdown table
 * Time: wall clock, best of a few repeats for the fast cases, one run for the slow ones.
   "end-to-end" is ``key_drivers(df, ...)`` on a DataFrame already in memory (validation,
   weighted correlation matrix, Shapley core, diagnostics, table); "core" is
-  ``drivers._shapley.shapley_from_corr`` on the correlation matrix alone.
+  ``drivers.stats._shapley.shapley_from_corr`` on the correlation matrix alone.
 * Peak memory: ``tracemalloc`` peak of one end-to-end call (numpy reports its buffers to
   tracemalloc), measured in a separate call from the timing.
 * BLAS threads: limited to 1 for the whole run (``--blas-threads N`` to change). With two
@@ -32,8 +32,8 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
-from drivers._shapley import shapley_from_corr
-from drivers.importance import key_drivers
+from drivers.stats._shapley import shapley_from_corr
+from drivers.stats.importance import key_drivers
 
 REFERENCE = [
     ("R relaimpo calc.relimp(type='lmg'), p=15", "1.15 s"),

@@ -124,8 +124,8 @@ def test_oversized_field_is_a_format_error(tmp_path):
 @pytest.mark.parametrize("item", [c for c in CASES if "error" not in c], ids=lambda c: c["file"])
 def test_analyses_on_loaded_cases_answer_clearly(item):
     """nps and key_drivers succeed or raise a DriversError (small waves, collinear, ...)."""
-    from drivers.importance import key_drivers
-    from drivers.nps import nps
+    from drivers.stats.importance import key_drivers
+    from drivers.stats.nps import nps
 
     survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
     parts = [survey] + [survey.wave(w) for w in item.get("wave_sizes", {})]

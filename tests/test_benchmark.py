@@ -8,14 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from drivers.benchmark import (
+from drivers.errors import ParameterError
+from drivers.stats.benchmark import (
     BenchmarkComparison,
     benchmark,
     compare_benchmark,
     grade_benchmarks,
     nps_benchmark,
 )
-from drivers.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_CSV = ROOT / "data" / "benchmarks" / "nl_b2b.csv"

@@ -1,4 +1,4 @@
-"""Tests of drivers.charts, drivers._format and drivers.palette.
+"""Tests of drivers.present.charts, drivers.present._format and drivers.present.palette.
 
 Tables are built inline (the tidy shapes of docs/CONTRACT.md) so these tests do not
 depend on the modules that compute them.
@@ -22,8 +22,8 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 
 from drivers import charts, palette  # noqa: E402
-from drivers._format import fmt_count, fmt_number, fmt_percent, fmt_signed, text  # noqa: E402
 from drivers.errors import ColumnNotFoundError, DataError, ParameterError  # noqa: E402
+from drivers.present._format import fmt_count, fmt_number, fmt_percent, fmt_signed, text  # noqa: E402
 
 LABELS = [
     "Accountmanager", "Offerte", "Orderverwerking", "Levering", "Facturatie", "Klantenservice",
@@ -602,7 +602,7 @@ def test_number_formats_in_dutch_and_english():
 
 
 def test_translation_table_has_both_languages():
-    from drivers._format import TEXT
+    from drivers.present._format import TEXT
 
     assert all(set(entry) == {"nl", "en"} for entry in TEXT.values())
     assert text("improve", "nl") == "Eerst verbeteren"

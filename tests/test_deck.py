@@ -1,4 +1,4 @@
-"""Tests of drivers.deck: native charts, privacy, notes, footnotes, templates, reproducibility.
+"""Tests of drivers.present.deck: native charts, privacy, notes, footnotes, templates, reproducibility.
 
 Every deck is saved and reopened with python-pptx (or unzipped) before anything is checked,
 so the tests see what a consultant's PowerPoint sees.
@@ -22,9 +22,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
 from drivers import demo, palette
-from drivers.deck import FIXED_DATE, Deck
 from drivers.errors import DataError, ParameterError
-from drivers.nps import nps_table, touchpoint_performance
+from drivers.present.deck import FIXED_DATE, Deck
+from drivers.stats.nps import nps_table, touchpoint_performance
 
 C_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 
@@ -51,7 +51,7 @@ def performance(survey):
 def driver_result(survey):
     """The real key-driver result (with a small bootstrap), else a hand-made stand-in."""
     try:
-        from drivers.importance import key_drivers
+        from drivers.stats.importance import key_drivers
     except ImportError:  # pragma: no cover - module written in parallel
         return _hand_made_driver_result()
     with warnings.catch_warnings():
@@ -62,7 +62,7 @@ def driver_result(survey):
 @pytest.fixture(scope="module")
 def matrix(survey, driver_result):
     try:
-        from drivers.matrix import priority_matrix
+        from drivers.stats.matrix import priority_matrix
     except ImportError:  # pragma: no cover
         return _hand_made_matrix()
     return priority_matrix(driver_result, survey=survey)
@@ -212,7 +212,7 @@ def test_nps_chart_is_native_with_table_values(tmp_path, sector_table):
     ]
     # category labels carry the group and its NPS, signed, in table order
     categories = list(plot.categories)
-    from drivers._format import fmt_signed
+    from drivers.present._format import fmt_signed
 
     total = sector_table.iloc[0]
     assert categories[0] == f"Totaal\nNPS {fmt_signed(total['nps'], 'nl')}"
@@ -413,7 +413,7 @@ def test_everything_suppressed_is_an_error(sector_table):
 
 def test_table_formats_numbers_per_language(tmp_path, sector_table, performance):
     columns = {"group": "Groep", "n": "n", "promoters": "Promoters", "nps": "NPS"}
-    from drivers._format import fmt_number, fmt_percent
+    from drivers.present._format import fmt_number, fmt_percent
 
     first = performance.iloc[0]
     for lang in ("nl", "en"):
@@ -425,7 +425,7 @@ def test_table_formats_numbers_per_language(tmp_path, sector_table, performance)
         (table_shape,) = [s for s in prs.slides[0].shapes if s.has_table]
         cells = [[c.text for c in row.cells] for row in table_shape.table.rows]
         assert cells[0] == ["Groep", "n", "Promoters", "NPS"]
-        from drivers._format import fmt_signed
+        from drivers.present._format import fmt_signed
 
         total = sector_table.iloc[0]
         assert cells[1] == [
@@ -609,7 +609,7 @@ def test_many_groups_single_line_labels_and_total(tmp_path, survey):
     prs, _ = _reopen(deck, tmp_path)
     chart = _charts(prs.slides[0])[0].chart
     categories = list(chart.plots[0].categories)
-    from drivers._format import fmt_signed
+    from drivers.present._format import fmt_signed
 
     expected = fmt_signed(table.iloc[0]["nps"], "nl")
     assert categories[0] == f"Totaal   NPS {expected}"  # not "Totaal / Totaal"

@@ -61,7 +61,7 @@ def test_shipped_files_equal_a_fresh_generation(fresh):
     for name in ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv"):
         shipped = (SHIPPED / name).read_bytes().replace(b"\r\n", b"\n")
         assert shipped == (fresh / name).read_bytes().replace(b"\r\n", b"\n"), (
-            f"data/demo/{name} differs from drivers.demo.generate(): run python -m drivers.demo"
+            f"data/demo/{name} differs from drivers.workflow.demo.generate(): run python -m drivers.workflow.demo"
         )
     shipped, shipped_meta = pyreadstat.read_sav(SHIPPED / "wave_2024.sav", user_missing=True)
     new, new_meta = pyreadstat.read_sav(fresh / "wave_2024.sav", user_missing=True)
@@ -272,7 +272,7 @@ def test_module_main_regenerates(tmp_path, capsys):
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("wave", demo.WAVES)
 def test_shapley_recovers_the_top_drivers(wave):
-    from drivers.importance import key_drivers
+    from drivers.stats.importance import key_drivers
 
     survey = demo.load(wave)
     everyone = [k for k in GRADES if k != "klachtafhandeling"]

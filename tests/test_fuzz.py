@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import drivers as dr
 from drivers.errors import DriversError
-from drivers.importance import key_drivers
-from drivers.nps import nps
-from drivers.quality import parse_numbers
+from drivers.load.quality import parse_numbers
+from drivers.stats.importance import key_drivers
+from drivers.stats.nps import nps
 
 SEPARATORS = [";", ",", "\t", "|"]
 NA_CODES = ["n.v.t.", "nvt", "N.V.T.", "weet niet", "99", "", " "]

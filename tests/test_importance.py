@@ -1,4 +1,4 @@
-"""Tests of the key-driver engine (drivers.importance and its core drivers._shapley)."""
+"""Tests of the key-driver engine (drivers.stats.importance and its core drivers.stats._shapley)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import drivers.errors
-from drivers import _shapley
-from drivers.importance import METHODS, DriverResult, compare_drivers, key_drivers
+from drivers.stats import _shapley
+from drivers.stats.importance import METHODS, DriverResult, compare_drivers, key_drivers
 
 DATA = Path(__file__).parent / "data"
 LOW_PRIORITY_WARNINGS = (
@@ -862,7 +862,7 @@ def test_result_is_frozen_and_renders():
 
 
 def test_demo_true_driver_order_is_recovered_within_bootstrap_cis():
-    import drivers.demo as demo
+    import drivers.workflow.demo as demo
 
     try:
         survey = demo.load(2024)

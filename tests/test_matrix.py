@@ -1,4 +1,4 @@
-"""Tests of drivers.matrix: quadrants on hand-made tables (ties included), probabilities."""
+"""Tests of drivers.stats.matrix: quadrants on hand-made tables (ties included), probabilities."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.errors import ColumnNotFoundError, ParameterError, SmallBaseWarning
-from drivers.matrix import QUADRANTS, PriorityMatrix, priority_matrix, quadrant_label
+from drivers.stats.matrix import QUADRANTS, PriorityMatrix, priority_matrix, quadrant_label
 
 
 def result(importance, drivers=None, *, draws=None, columns=None, ci=False, **extra):
@@ -347,13 +347,13 @@ def test_summary_and_html():
 
 @pytest.fixture(scope="module")
 def demo_survey():
-    import drivers.demo as demo
+    import drivers.workflow.demo as demo
 
     return demo.load(2024)
 
 
 def test_with_key_drivers_on_demo(demo_survey):
-    import drivers.importance as importance
+    import drivers.stats.importance as importance
 
     everyone = [
         k for k in demo_survey.spec.touchpoint_keys if k not in ("klachtafhandeling", "webshop")
@@ -370,7 +370,7 @@ def test_with_key_drivers_on_demo(demo_survey):
 
 
 def test_plot_uses_charts(demo_survey):
-    import drivers.charts  # noqa: F401
+    import drivers.present.charts  # noqa: F401
 
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")

@@ -1,4 +1,4 @@
-"""Tests of drivers.narrate: the text names the top driver and quotes the result's numbers."""
+"""Tests of drivers.present.narrate: the text names the top driver and quotes the result's numbers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from drivers import narrate
-from drivers.matrix import priority_matrix
-from drivers.nps import nps
-from drivers.simulate import simulate
+from drivers.stats.matrix import priority_matrix
+from drivers.stats.nps import nps
+from drivers.stats.simulate import simulate
 
 NUMBER = r"[+\-−]?\d+(?:[.,]\d+)?"
 
@@ -128,7 +128,7 @@ def test_nps_benchmark_and_previous(lang):
     text = narrate.narrate_nps(
         current, lang=lang, benchmark=("B2B Nederland 2024", 17), previous=previous
     )
-    from drivers.nps import compare_nps
+    from drivers.stats.nps import compare_nps
 
     d = compare_nps(previous, current)
     assert d.significant
@@ -249,15 +249,15 @@ def test_drivers_wording_follows_method():
 
 @pytest.fixture(scope="module")
 def demo_survey():
-    import drivers.demo as demo
+    import drivers.workflow.demo as demo
 
     return demo.load(2024)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_findings_on_demo(demo_survey, lang):
-    import drivers.importance as importance
-    from drivers.nps import touchpoint_performance
+    import drivers.stats.importance as importance
+    from drivers.stats.nps import touchpoint_performance
 
     keys = [
         k for k in demo_survey.spec.touchpoint_keys if k not in ("klachtafhandeling", "webshop")

@@ -13,7 +13,7 @@ import drivers as dr
 from drivers import demo
 from drivers.errors import ColumnNotFoundError, ParameterError
 from drivers.privacy import quotes, scrub, scrub_series
-from drivers.run import run_client
+from drivers.workflow.run import run_client
 
 PHONES = [
     "06-12345678",

@@ -17,11 +17,11 @@ import pytest
 
 from drivers import demo
 from drivers.errors import DriversWarning
-from drivers.run import RunError, _warn_if_tracked, notebook_dir, run_client
+from drivers.workflow.run import RunError, _warn_if_tracked, notebook_dir, run_client
 
 _WRITE = (
-    "import sys, drivers.demo, drivers.report\n"
-    "drivers.report.write_report(drivers.demo.client_config(), out=sys.argv[1], "
+    "import sys, drivers.workflow.demo, drivers.workflow.report\n"
+    "drivers.workflow.report.write_report(drivers.workflow.demo.client_config(), out=sys.argv[1], "
     "bootstrap=30, progress=False)\n"
 )
 

@@ -14,7 +14,7 @@ from pptx import Presentation
 
 import drivers as dr
 from drivers import demo
-from drivers.run import RunError, run_client
+from drivers.workflow.run import RunError, run_client
 
 RENAME = {
     "respondent": "resp_nr",
@@ -176,7 +176,7 @@ def test_broken_file_fails_clearly_and_leaves_no_report(client, tmp_path):
         [
             sys.executable,
             "-m",
-            "drivers.cli",
+            "drivers.workflow.cli",
             "run",
             str(broken / "client.toml"),
             "--out",
@@ -190,7 +190,7 @@ def test_broken_file_fails_clearly_and_leaves_no_report(client, tmp_path):
 
 
 def test_cli_new_and_check(tmp_path):
-    cli = [sys.executable, "-m", "drivers.cli"]
+    cli = [sys.executable, "-m", "drivers.workflow.cli"]
     made = subprocess.run(
         [*cli, "new", "acme", "--root", str(tmp_path)], capture_output=True, text=True, check=True
     )

@@ -1,4 +1,4 @@
-"""Tests of drivers.simulate: the model against statsmodels, zero change, monotonicity, CI."""
+"""Tests of drivers.stats.simulate: the model against statsmodels, zero change, monotonicity, CI."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from drivers.errors import ColumnNotFoundError, ParameterError, SmallBaseWarning
-from drivers.simulate import (
+from drivers.stats.simulate import (
     ASSUMPTIONS,
     SimulationResult,
     _cumulative_probabilities,
@@ -53,7 +53,7 @@ def synthetic_survey(n=400, seed=3, weighted=False, missing=True):
 
 @pytest.fixture(scope="module")
 def demo_survey():
-    import drivers.demo as demo
+    import drivers.workflow.demo as demo
 
     return demo.load(2024)
 

@@ -8,8 +8,6 @@ Modules with heavier imports load on first use: ``dr.charts``, ``dr.deck``,
 
 import importlib
 
-from drivers.benchmark import benchmark, compare_benchmark
-from drivers.client import ClientConfig, load_client
 from drivers.errors import (
     AnalysisError,
     DataError,
@@ -18,10 +16,14 @@ from drivers.errors import (
     ParameterError,
     SmallBaseWarning,
 )
-from drivers.importance import DriverResult, compare_drivers, key_drivers
-from drivers.io import load_survey, read_table
-from drivers.matrix import PriorityMatrix, priority_matrix
-from drivers.nps import (
+from drivers.load.io import load_survey, read_table
+from drivers.load.quality import QualityReport
+from drivers.load.spec import SurveySpec, Touchpoint
+from drivers.load.survey import Survey
+from drivers.stats.benchmark import benchmark, compare_benchmark
+from drivers.stats.importance import DriverResult, compare_drivers, key_drivers
+from drivers.stats.matrix import PriorityMatrix, priority_matrix
+from drivers.stats.nps import (
     NPSDifference,
     NPSResult,
     classify,
@@ -31,21 +33,26 @@ from drivers.nps import (
     score_distribution,
     touchpoint_performance,
 )
-from drivers.quality import QualityReport
-from drivers.report import Analysis, write_report
-from drivers.run import run_client
-from drivers.simulate import SimulationResult, simulate
-from drivers.spec import SurveySpec, Touchpoint
-from drivers.survey import Survey
+from drivers.stats.simulate import SimulationResult, simulate
+from drivers.workflow.client import ClientConfig, load_client
+from drivers.workflow.report import Analysis, write_report
+from drivers.workflow.run import run_client
 
 __version__ = "0.1.0"
 
-_LAZY = ("charts", "deck", "narrate", "demo", "palette", "privacy")
+_LAZY = {
+    "charts": "drivers.present.charts",
+    "deck": "drivers.present.deck",
+    "narrate": "drivers.present.narrate",
+    "palette": "drivers.present.palette",
+    "demo": "drivers.workflow.demo",
+    "privacy": "drivers.privacy",
+}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        return importlib.import_module(f"drivers.{name}")
+        return importlib.import_module(_LAZY[name])
     raise AttributeError(f"module 'drivers' has no attribute {name!r}")
 
 

@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from drivers._format import LANGUAGES, text
 from drivers.errors import (
     AnalysisError,
     ColumnNotFoundError,
@@ -47,6 +46,7 @@ from drivers.errors import (
     check_option,
     closest,
 )
+from drivers.present._format import LANGUAGES, text
 
 __all__ = [
     "QUADRANTS",
@@ -58,7 +58,7 @@ __all__ = [
 
 QUADRANTS: tuple[str, ...] = ("improve", "maintain", "monitor", "overkill")
 
-#: Display labels of the quadrants (from the one translation table, ``drivers._format``).
+#: Display labels of the quadrants (from the one translation table, ``drivers.present._format``).
 QUADRANT_LABELS: Mapping[str, Mapping[str, str]] = {
     q: {lang: text(q, lang) for lang in LANGUAGES} for q in QUADRANTS
 }
@@ -126,7 +126,7 @@ class PriorityMatrix:
     n : int or None
         Respondents behind the driver analysis.
     wave : str or None
-        Name of the wave the matrix describes (shown by :func:`drivers.charts.matrix_movement`).
+        Name of the wave the matrix describes (shown by :func:`drivers.present.charts.matrix_movement`).
     """
 
     table: pd.DataFrame
@@ -216,8 +216,8 @@ class PriorityMatrix:
         return caption + shown.to_html(index=False, float_format=lambda v: f"{v:.3f}")
 
     def plot(self, ax: Any = None, lang: str | None = None) -> Any:
-        """Draw the matrix with :func:`drivers.charts.priority_matrix`; returns the Axes."""
-        from drivers import charts  # lazy: matplotlib is heavy and optional here
+        """Draw the matrix with :func:`drivers.present.charts.priority_matrix`; returns the Axes."""
+        from drivers.present import charts  # lazy: matplotlib is heavy and optional here
 
         lang = self.lang if lang is None else lang
         return charts.priority_matrix(self.relabel(lang), ax=ax, lang=lang)
@@ -248,7 +248,7 @@ def priority_matrix(
         "Answered" indicator rows (``missing="impute"``) are left out: they are not
         touchpoints, and the lines are computed over the touchpoints only.
     performance : DataFrame, Series, dict or None
-        A :func:`drivers.nps.touchpoint_performance` table (columns ``touchpoint`` and
+        A :func:`drivers.stats.nps.touchpoint_performance` table (columns ``touchpoint`` and
         ``x``, optionally ``ci_low`` / ``ci_high`` / ``n`` / ``label``), or a Series or
         dict touchpoint → value. ``None`` with ``survey=`` computes the table.
     x : {"mean", "top_box"}
@@ -585,7 +585,7 @@ def _performance_table(performance: Any, *, survey: Any, x: str) -> pd.DataFrame
                 "priority_matrix needs the performance: pass a touchpoint_performance "
                 "table, a Series or dict touchpoint -> value, or survey=."
             )
-        from drivers.nps import touchpoint_performance
+        from drivers.stats.nps import touchpoint_performance
 
         performance = touchpoint_performance(survey)
     if isinstance(performance, Mapping):

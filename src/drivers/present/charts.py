@@ -8,7 +8,7 @@ Dutch; touchpoint and group names come from the table's ``label`` / ``group`` co
 :func:`save` writes PNG (exact slide size) and SVG (text kept as text).
 
 The look lives in ``drivers/data/house.mplstyle`` (fonts, sizes, axes) and
-:mod:`drivers.palette` (colours; the client's brand colour via :func:`set_brand`).
+:mod:`drivers.present.palette` (colours; the client's brand colour via :func:`set_brand`).
 """
 
 from __future__ import annotations
@@ -31,10 +31,18 @@ from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
 
-from drivers import palette
-from drivers._format import TEXT, check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed, text
 from drivers.errors import ColumnNotFoundError, DataError, ParameterError, check_option, closest
-from drivers.palette import DETRACTOR, PASSIVE, PROMOTER, get_brand, set_brand
+from drivers.present import palette
+from drivers.present._format import (
+    TEXT,
+    check_lang,
+    fmt_count,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    text,
+)
+from drivers.present.palette import DETRACTOR, PASSIVE, PROMOTER, get_brand, set_brand
 
 __all__ = [
     "SLIDE_SIZE",
@@ -59,7 +67,7 @@ __all__ = [
 #: Width and height in inches of a 16:9 PowerPoint slide.
 SLIDE_SIZE = (40 / 3, 7.5)
 #: The house matplotlib style shipped with the package.
-STYLE_PATH = Path(__file__).parent / "data" / "house.mplstyle"
+STYLE_PATH = Path(__file__).resolve().parents[1] / "data" / "house.mplstyle"
 
 # Type sizes in points, for a full-slide figure (see house.mplstyle).
 _TITLE = 24
@@ -1186,7 +1194,7 @@ def _shade(colour: str, amount: float) -> tuple[float, float, float]:
 
 # --------------------------------------------------------------------------- 5b. matrix movement
 
-# Strings of this chart that are not (yet) in the translation table of drivers._format.
+# Strings of this chart that are not (yet) in the translation table of drivers.present._format.
 _MOVEMENT_TEXT = {
     "no_arrow_note": {
         "nl": "Zonder pijl: in een van beide metingen niet in de matrix.",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from drivers.errors import ParameterError, closest
-from drivers.quality import QualityReport
-from drivers.spec import SurveySpec
+from drivers.load.quality import QualityReport
+from drivers.load.spec import SurveySpec
 
 __all__ = ["Survey"]
 

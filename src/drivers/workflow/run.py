@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from drivers.client import ClientConfig, load_client
 from drivers.errors import DriversError
+from drivers.workflow.client import ClientConfig, load_client
 
 __all__ = ["NOTEBOOKS", "RunError", "notebook_dir", "run_client"]
 
@@ -35,7 +35,7 @@ class RunError(DriversError):
 def notebook_dir() -> Path:
     """Folder of the numbered notebooks (``notebooks/`` of the repository)."""
     folder = Path(
-        os.environ.get("DRIVERS_NOTEBOOKS", Path(__file__).resolve().parents[2] / "notebooks")
+        os.environ.get("DRIVERS_NOTEBOOKS", Path(__file__).resolve().parents[3] / "notebooks")
     )
     if not (folder / f"{NOTEBOOKS[0]}.ipynb").is_file():
         raise RunError(
@@ -69,7 +69,7 @@ def run_client(
     import papermill
     from tqdm.auto import tqdm
 
-    from drivers.report import write_report
+    from drivers.workflow.report import write_report
 
     if not isinstance(config, ClientConfig):
         config = load_client(config)

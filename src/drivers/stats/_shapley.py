@@ -1,6 +1,6 @@
 """Exact Shapley (LMG) decomposition of R² from correlation matrices: the fast core.
 
-Private module: :mod:`drivers.importance` is the public face. Everything here works on
+Private module: :mod:`drivers.stats.importance` is the public face. Everything here works on
 correlation matrices whose last row/column is the outcome, never on raw data, and never
 refits a model per subset.
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from drivers.client import ClientConfig, load_client
 from drivers.errors import DriversWarning
-from drivers.io import load_survey
-from drivers.survey import Survey
+from drivers.load.io import load_survey
+from drivers.load.survey import Survey
+from drivers.workflow.client import ClientConfig, load_client
 
 __all__ = ["Analysis", "write_report"]
 
@@ -101,13 +101,13 @@ class Analysis:
     @cached_property
     def nps(self):
         """NPSResult of this wave (weighted when the spec has a weight)."""
-        from drivers.nps import nps
+        from drivers.stats.nps import nps
 
         return nps(self.survey.nps_scores, self.survey.weights)
 
     @cached_property
     def nps_previous(self):
-        from drivers.nps import nps
+        from drivers.stats.nps import nps
 
         s = self.previous_survey
         return nps(s.nps_scores, s.weights) if s is not None else None
@@ -115,7 +115,7 @@ class Analysis:
     @cached_property
     def nps_change(self):
         """NPSDifference previous → this wave, or None for a first wave."""
-        from drivers.nps import compare_nps
+        from drivers.stats.nps import compare_nps
 
         return compare_nps(self.nps_previous, self.nps) if self.nps_previous else None
 
@@ -131,7 +131,7 @@ class Analysis:
         segment of three respondents can point at the companies): the suppressed groups of
         a segment become one row labelled "overig (n < 5)" / "other (n < 5)".
         """
-        from drivers.nps import nps_table
+        from drivers.stats.nps import nps_table
 
         table = nps_table(
             self.survey,
@@ -146,7 +146,7 @@ class Analysis:
     @cached_property
     def nps_waves(self) -> pd.DataFrame:
         """One NPS row per wave, oldest first."""
-        from drivers.nps import nps_table
+        from drivers.stats.nps import nps_table
 
         rows = []
         for name, survey in ((self.previous_wave, self.previous_survey), (self.wave, self.survey)):
@@ -163,7 +163,7 @@ class Analysis:
 
     @cached_property
     def distribution(self) -> pd.DataFrame:
-        from drivers.nps import score_distribution
+        from drivers.stats.nps import score_distribution
 
         return score_distribution(self.survey.nps_scores, self.survey.weights)
 
@@ -171,7 +171,7 @@ class Analysis:
     @cached_property
     def performance(self) -> pd.DataFrame:
         """Touchpoint grades of this wave."""
-        from drivers.nps import touchpoint_performance
+        from drivers.stats.nps import touchpoint_performance
 
         return touchpoint_performance(
             self.survey,
@@ -182,7 +182,7 @@ class Analysis:
 
     @cached_property
     def performance_previous(self) -> pd.DataFrame | None:
-        from drivers.nps import touchpoint_performance
+        from drivers.stats.nps import touchpoint_performance
 
         if self.previous_survey is None:
             return None
@@ -234,7 +234,7 @@ class Analysis:
         self, method: str = "shapley", *, bootstrap: int | None = None, survey: Survey | None = None
     ):
         """Key drivers of this wave by ``method`` (cached per method)."""
-        from drivers.importance import key_drivers
+        from drivers.stats.importance import key_drivers
 
         survey = survey or self.survey
         boot = self.bootstrap if bootstrap is None else bootstrap
@@ -287,7 +287,7 @@ class Analysis:
 
     @cached_property
     def drivers_change(self) -> pd.DataFrame | None:
-        from drivers.importance import compare_drivers
+        from drivers.stats.importance import compare_drivers
 
         if self.drivers_previous is None:
             return None
@@ -299,7 +299,7 @@ class Analysis:
     @cached_property
     def matrix(self):
         """Priority matrix of the Shapley importances against the mean grades."""
-        from drivers.matrix import priority_matrix
+        from drivers.stats.matrix import priority_matrix
 
         return priority_matrix(
             self.drivers,
@@ -312,7 +312,7 @@ class Analysis:
 
     @cached_property
     def matrix_previous(self):
-        from drivers.matrix import priority_matrix
+        from drivers.stats.matrix import priority_matrix
 
         if self.drivers_previous is None:
             return None
@@ -337,7 +337,7 @@ class Analysis:
     def simulations(self) -> dict:
         """What-if per candidate: to the published benchmark grade where one exists,
         else half a grade point up."""
-        from drivers.simulate import simulate
+        from drivers.stats.simulate import simulate
 
         out = {}
         for key in self.candidates:
@@ -357,7 +357,7 @@ class Analysis:
     # -- words -------------------------------------------------------------------------
     def findings(self, lang: str | None = None) -> str:
         """All findings of the wave as Markdown, in the client's language by default."""
-        from drivers.narrate import findings
+        from drivers.present.narrate import findings
 
         lang = lang or self.lang
         top = next(iter(self.simulations.values()), None)
@@ -480,12 +480,12 @@ class Analysis:
         """NPS change each touchpoint's observed grade change accounts for on its own.
 
         Every touchpoint's mean grade change is applied to the previous wave's
-        respondents through the respondent-level model of :func:`drivers.simulate`;
+        respondents through the respondent-level model of :func:`drivers.stats.simulate`;
         the sum over touchpoints is set against the observed NPS change.
         """
         if self.previous_survey is None:
             return None
-        from drivers.simulate import simulate
+        from drivers.stats.simulate import simulate
 
         rows = []
         changes = self.grade_changes.set_index("touchpoint")
@@ -534,7 +534,7 @@ class Analysis:
     # -- tables ------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every aggregated table of the report, ready for Excel (no respondent rows)."""
-        from drivers.nps import nps_table
+        from drivers.stats.nps import nps_table
 
         out = {
             "nps": nps_table(
@@ -578,15 +578,15 @@ def write_report(
     """Write charts (PNG + SVG), ``tables.xlsx`` and the deck of one wave into ``out``."""
     import matplotlib.pyplot as plt
 
-    from drivers import charts
-    from drivers.deck import Deck
+    from drivers.present import charts
+    from drivers.present.deck import Deck
 
     a = analysis or Analysis(config, wave, bootstrap=bootstrap, progress=progress)
     out = Path(out)
     (out / "charts").mkdir(parents=True, exist_ok=True)
     lang = a.lang
     if a.config.brand:
-        from drivers.palette import set_brand
+        from drivers.present.palette import set_brand
 
         set_brand(a.config.brand)
 
@@ -637,7 +637,12 @@ def write_report(
         _bullets(findings),
         notes=findings,
     )
-    from drivers.narrate import narrate_drivers, narrate_matrix, narrate_nps, narrate_simulation
+    from drivers.present.narrate import (
+        narrate_drivers,
+        narrate_matrix,
+        narrate_nps,
+        narrate_simulation,
+    )
 
     deck.add_nps_chart(
         a.nps_waves,
@@ -678,7 +683,7 @@ def write_report(
 
 def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:
     """Slide title and a readable table (now / after / change / CI) of a simulation."""
-    from drivers._format import fmt_number, fmt_percent, fmt_signed
+    from drivers.present._format import fmt_number, fmt_percent, fmt_signed
 
     change = sim.changes.iloc[0]
     nl = lang == "nl"
@@ -763,14 +768,14 @@ def _fix_xlsx_dates(path: Path) -> None:
 
 
 def _nps_benchmark(sector: str | None, lang: str) -> tuple[str, float] | None:
-    from drivers.benchmark import nps_benchmark
+    from drivers.stats.benchmark import nps_benchmark
 
     return nps_benchmark(sector)
 
 
 def _grade_benchmarks(keys) -> dict[str, float]:
     """Top performers' published grades (the what-if target), for these touchpoints."""
-    from drivers.benchmark import grade_benchmarks
+    from drivers.stats.benchmark import grade_benchmarks
 
     published = grade_benchmarks("top_performers")
     return {k: v for k, v in published.items() if k in set(keys)}

@@ -7,7 +7,7 @@ the columns.
 
 Examples
 --------
->>> from drivers.benchmark import benchmark, compare_benchmark
+>>> from drivers.stats.benchmark import benchmark, compare_benchmark
 >>> benchmark(measure="nps", sector="groothandel")["value"].tolist()
 [29.0]
 >>> result = compare_benchmark(23, sector="groothandel", ci=(15, 31))
@@ -294,7 +294,7 @@ def compare_benchmark(
     if row is None:
         raise ParameterError(
             f"compare_benchmark found no published {measure!r} figure for sector={sector!r}, "
-            f"group={group!r}, touchpoint={touchpoint!r}, year={year!r}. See drivers.benchmark.benchmark() "
+            f"group={group!r}, touchpoint={touchpoint!r}, year={year!r}. See drivers.stats.benchmark.benchmark() "
             "for the figures there are."
         )
     if ci is not None:

@@ -4,7 +4,7 @@
 :func:`generate`, seeded and deterministic, and shipped in ``data/demo/``:
 
 ``survey.toml``
-    the survey spec (:class:`drivers.spec.SurveySpec`);
+    the survey spec (:class:`drivers.load.spec.SurveySpec`);
 ``wave_2023.csv``, ``wave_2024.csv``
     one file per wave, written like a Dutch survey-tool export: ``;`` between
     fields, cp1252 encoding, a decimal comma in the weight column, ``n.v.t.`` and
@@ -103,7 +103,7 @@ import pandas as pd
 from drivers.errors import ParameterError, check_option
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from drivers.survey import Survey
+    from drivers.load.survey import Survey
 
 __all__ = [
     "CLIENT",
@@ -127,7 +127,7 @@ CLIENT = "Van Dijk Groothandel"
 WAVES = (2023, 2024)
 
 #: Where the shipped demo files live in a checkout (editable install).
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
 
 _FILES = ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv", "wave_2024.sav")
 _SEED = 2024
@@ -462,7 +462,7 @@ def _write_sav(frame: pd.DataFrame, path: Path) -> None:
 
 def _spec_text() -> str:
     lines = [
-        "# Survey spec of the demo client, written by drivers.demo.generate().",
+        "# Survey spec of the demo client, written by drivers.workflow.demo.generate().",
         "# Van Dijk Groothandel is fictional; the data are simulated.",
         f'name = "{CLIENT} (demo)"',
         'language = "nl"',
@@ -524,7 +524,7 @@ def generate(path: str | Path = "data/demo", *, seed: int = _SEED, n: int = _N) 
     ----------
     path : str or Path
         Directory to write into (created when missing). The shipped files live in
-        ``data/demo/`` of the repository; ``python -m drivers.demo`` rewrites them.
+        ``data/demo/`` of the repository; ``python -m drivers.workflow.demo`` rewrites them.
     seed : int
         Seed of the random generator; the same seed and ``n`` give identical CSV files.
     n : int
@@ -574,7 +574,7 @@ def demo_dir() -> Path:
 
 
 def load(wave: int | None = 2024, *, path: str | Path | None = None) -> Survey:
-    """Load a demo wave as a validated :class:`~drivers.survey.Survey`.
+    """Load a demo wave as a validated :class:`~drivers.load.survey.Survey`.
 
     Parameters
     ----------
@@ -595,8 +595,8 @@ def load(wave: int | None = 2024, *, path: str | Path | None = None) -> Survey:
     >>> sorted(load(None).data["golf"].astype(str).unique())
     ['2023', '2024']
     """
-    from drivers.io import load_survey
-    from drivers.spec import SurveySpec
+    from drivers.load.io import load_survey
+    from drivers.load.spec import SurveySpec
 
     check_option("load", "wave", wave, [*WAVES, None])
     folder = Path(path) if path is not None else demo_dir()
@@ -607,7 +607,7 @@ def load(wave: int | None = 2024, *, path: str | Path | None = None) -> Survey:
 
 
 _CLIENT_TOML = f"""\
-# Client configuration of the demo client, written by drivers.demo.generate().
+# Client configuration of the demo client, written by drivers.workflow.demo.generate().
 name = "demo"
 client = "{CLIENT}"
 language = "nl"
@@ -645,7 +645,7 @@ def summary(lang: str = "nl") -> str:
     Van Dijk Groothandel (demo): NPS per wave
       2023: NPS +16 ...
     """
-    from drivers.nps import compare_nps, nps
+    from drivers.stats.nps import compare_nps, nps
 
     results = {}
     for wave in WAVES:
@@ -677,10 +677,10 @@ def load_both(*, path: str | Path | None = None) -> Survey:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m drivers.demo [FOLDER]``: (re)write the demo files."""
+    """``python -m drivers.workflow.demo [FOLDER]``: (re)write the demo files."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in ("-h", "--help"):
-        print("usage: python -m drivers.demo [FOLDER]  (default: the repository's data/demo)")
+        print("usage: python -m drivers.workflow.demo [FOLDER]  (default: the repository's data/demo)")
         return 0
     folder = generate(args[0] if args else DEMO_DIR)
     total = sum((folder / name).stat().st_size for name in _FILES)

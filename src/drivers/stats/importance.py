@@ -7,7 +7,7 @@ intervals and rank stability, all returned in one read-only :class:`DriverResult
 
 The correlation-based methods (``shapley``, ``relative_weights``, ``correlation``, and the
 bootstrap of ``beta``) work on the (weighted) correlation matrix only; the exact Shapley
-core lives in :mod:`drivers._shapley`. Bootstrap resamples are weighted cross-products
+core lives in :mod:`drivers.stats._shapley`. Bootstrap resamples are weighted cross-products
 (resample counts × survey weights), so they reuse that core instead of refitting models.
 """
 
@@ -22,7 +22,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from drivers._shapley import PIVOT_TOL, shapley_batch
 from drivers.errors import (
     AnalysisError,
     CollinearityWarning,
@@ -34,6 +33,7 @@ from drivers.errors import (
     check_option,
     closest,
 )
+from drivers.stats._shapley import PIVOT_TOL, shapley_batch
 
 __all__ = [
     "METHODS",
@@ -1295,7 +1295,7 @@ def key_drivers(
     Parameters
     ----------
     data : DataFrame or Survey
-        One row per respondent. A :class:`drivers.survey.Survey` supplies defaults:
+        One row per respondent. A :class:`drivers.load.survey.Survey` supplies defaults:
         ``outcome`` = ``spec.nps``, ``drivers`` = ``spec.touchpoint_keys``, ``weights`` =
         ``spec.weight`` and labels in the spec's language.
     outcome : str
@@ -1315,7 +1315,7 @@ def key_drivers(
         (eigenvalue clip, with a warning). ``"impute"`` fills the driver's (weighted) mean
         and adds an indicator column ``<driver>_answered`` (1 = graded) for every driver
         that at least 5% of the rows leave unanswered (a handful of "weet niet" is only
-        imputed, as in :mod:`drivers.simulate`); indicators are their own rows of the
+        imputed, as in :mod:`drivers.stats.simulate`); indicators are their own rows of the
         table with ``indicator=True`` (not folded into the driver). Rows without an outcome are always excluded.
     bootstrap : int
         Number of resamples for percentile intervals (0 = none, 1000 is usual).
@@ -1416,7 +1416,7 @@ def key_drivers(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from drivers.importance import key_drivers
+    >>> from drivers.stats.importance import key_drivers
     >>> rng = np.random.default_rng(7)
     >>> grades = rng.integers(1, 11, size=(400, 3)).astype(float)
     >>> df = pd.DataFrame(grades, columns=["service", "price", "web"])
@@ -1529,7 +1529,7 @@ def compare_drivers(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from drivers.importance import key_drivers, compare_drivers
+    >>> from drivers.stats.importance import key_drivers, compare_drivers
     >>> rng = np.random.default_rng(3)
     >>> def wave(n):
     ...     df = pd.DataFrame(rng.integers(1, 11, (n, 2)).astype(float), columns=["a", "b"])

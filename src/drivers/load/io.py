@@ -3,7 +3,7 @@
 :func:`read_table` reads a file into a raw frame (values as in the file, index =
 the row number in the file, header = row 1) and raises a clear
 :class:`~drivers.errors.DataError` for what it cannot read. :func:`load_survey`
-reads and validates against a :class:`~drivers.spec.SurveySpec`.
+reads and validates against a :class:`~drivers.load.spec.SurveySpec`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from drivers.errors import (
     ParameterError,
     check_option,
 )
-from drivers.quality import QualityReport, validate
-from drivers.spec import SurveySpec
-from drivers.survey import Survey
+from drivers.load.quality import QualityReport, validate
+from drivers.load.spec import SurveySpec
+from drivers.load.survey import Survey
 
 __all__ = ["FORMATS", "load_survey", "read_table"]
 

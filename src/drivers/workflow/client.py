@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import SpecError, closest
-from drivers.spec import SurveySpec
+from drivers.load.spec import SurveySpec
 
 __all__ = ["ClientConfig", "Options", "Wave", "load_client", "scaffold_client"]
 
@@ -201,7 +201,7 @@ CLIENT_TEMPLATE = """\
 name = "{name}"
 client = "{client}"          # shown on the title slide
 language = "nl"              # nl or en: labels, narration, charts
-sector = "groothandel"       # benchmark sector (see drivers.benchmark())
+sector = "groothandel"       # benchmark sector (see drivers.stats.benchmark())
 # brand = "#1F4E79"          # client brand colour for charts
 # template = "template.pptx" # client PowerPoint template (its layouts and theme)
 spec = "survey.toml"         # the survey spec: which column is what

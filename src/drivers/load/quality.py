@@ -1,7 +1,7 @@
 """Row accounting: every row read is used, or excluded with a reason and a count.
 
 :func:`validate` turns a raw frame (as read from a file, values still text or
-numbers) into the clean analysis frame of a :class:`~drivers.survey.Survey` plus a
+numbers) into the clean analysis frame of a :class:`~drivers.load.survey.Survey` plus a
 :class:`QualityReport` in which ``rows_read == rows_used + rows_excluded`` always.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from drivers.errors import ColumnNotFoundError, InvalidValueError, closest, format_rows
-from drivers.spec import SurveySpec
+from drivers.load.spec import SurveySpec
 
 __all__ = ["QualityReport", "parse_numbers", "validate"]
 

@@ -13,7 +13,7 @@ __all__ = ["main"]
 
 def _demo(args: argparse.Namespace) -> int:
     from drivers import demo
-    from drivers.run import run_client
+    from drivers.workflow.run import run_client
 
     config = demo.client_config()
     print(demo.summary(lang=args.lang))
@@ -23,7 +23,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from drivers.run import run_client
+    from drivers.workflow.run import run_client
 
     out = run_client(
         args.config,
@@ -37,7 +37,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from drivers.client import scaffold_client
+    from drivers.workflow.client import scaffold_client
 
     folder = scaffold_client(args.name, root=args.root)
     print(
@@ -60,8 +60,8 @@ def _print_report(out: Path) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from drivers.io import load_survey, read_table
-    from drivers.spec import SurveySpec
+    from drivers.load.io import load_survey, read_table
+    from drivers.load.spec import SurveySpec
 
     if args.spec:
         survey = load_survey(args.file, Path(args.spec), sheet=_sheet(args.sheet))

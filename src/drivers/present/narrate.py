@@ -2,7 +2,7 @@
 
 Every function takes a result object and returns a Markdown string for a notebook cell
 or the notes of a slide. The text quotes the numbers of the result (formatted by
-:mod:`drivers._format`: decimal comma and "+17" in Dutch) and hedges honestly:
+:mod:`drivers.present._format`: decimal comma and "+17" in Dutch) and hedges honestly:
 
 - the two most important drivers "cannot be separated" when their confidence intervals
   overlap;
@@ -10,7 +10,7 @@ or the notes of a slide. The text quotes the numbers of the result (formatted by
 - a model with R² below 0.2 "explains little";
 - importance and the what-if are associations in survey data, never proven causes.
 
-Wave-over-wave changes in NPS are tested with :func:`drivers.nps.compare_nps` (adjusted
+Wave-over-wave changes in NPS are tested with :func:`drivers.stats.nps.compare_nps` (adjusted
 Wald difference of two independent samples, Rocks 2016).
 """
 
@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from drivers._format import check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed
 from drivers.errors import ParameterError
+from drivers.present._format import check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed
 
 __all__ = [
     "findings",
@@ -136,13 +136,13 @@ def narrate_nps(
     Parameters
     ----------
     nps_result : NPSResult
-        From :func:`drivers.nps`.
+        From :func:`drivers.stats.nps`.
     lang : {"nl", "en"}
     benchmark : float, tuple or dict, optional
         A benchmark NPS: a number (``17``), a pair ``("B2B Nederland 2024", 17)`` or a
         dict ``{"label": ..., "nps": ...}``.
     previous : NPSResult, optional
-        Last wave. The change is tested with :func:`drivers.nps.compare_nps` (adjusted Wald
+        Last wave. The change is tested with :func:`drivers.stats.nps.compare_nps` (adjusted Wald
         CI of the difference of two independent samples); it is called significant only
         when that interval excludes zero.
 
@@ -153,7 +153,7 @@ def narrate_nps(
 
     Examples
     --------
-    >>> from drivers.nps import nps
+    >>> from drivers.stats.nps import nps
     >>> print(narrate_nps(nps([10, 9, 9, 8, 7, 6, 3] * 20), lang="en"))  # doctest: +ELLIPSIS
     The NPS is **+14** (95% CI 0 to +28; n = 140): 43% promoters, 29% passives, and 29% detractors. ...
     """
@@ -244,7 +244,7 @@ def _nps_benchmark(r: Any, benchmark: Any, lang: str) -> str:
 
 
 def _nps_change(previous: Any, current: Any, lang: str) -> str:
-    from drivers.nps import compare_nps
+    from drivers.stats.nps import compare_nps
 
     d = compare_nps(previous, current, level=getattr(current, "level", 0.95))
     change = fmt_signed(d.difference, lang, decimals=1)
@@ -295,7 +295,7 @@ def narrate_drivers(
         ``share_ci_low`` / ``share_ci_high`` when bootstrapped) is quoted as a percentage.
     lang : {"nl", "en"}
     performance : DataFrame, dict or Series, optional
-        A :func:`drivers.nps.touchpoint_performance` table (column ``mean``) or a mapping
+        A :func:`drivers.stats.nps.touchpoint_performance` table (column ``mean``) or a mapping
         touchpoint -> mean grade; the top driver's grade is then quoted.
     benchmark : dict or Series, optional
         Touchpoint -> benchmark grade, quoted next to the grade.
@@ -570,7 +570,7 @@ def narrate_simulation(sim: Any, *, lang: str = "nl", assumptions: bool = True) 
     Parameters
     ----------
     sim : SimulationResult
-        From :func:`drivers.simulate`.
+        From :func:`drivers.stats.simulate`.
     lang : {"nl", "en"}
     assumptions : bool, default True
         List the model's assumptions under the text.
@@ -581,7 +581,7 @@ def narrate_simulation(sim: Any, *, lang: str = "nl", assumptions: bool = True) 
         Markdown.
     """
     check_lang("narrate_simulation", lang)
-    from drivers.simulate import ASSUMPTIONS
+    from drivers.stats.simulate import ASSUMPTIONS
 
     changes = _describe_changes(sim, lang)
     large = bool((sim.changes["shift"].abs() >= LARGE_SHIFT).any())

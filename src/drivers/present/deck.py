@@ -15,14 +15,14 @@ Conventions
 * **Privacy.** Rows of an NPS or performance table with ``suppressed=True``, or with
   ``n`` below ``privacy_floor``, never reach a slide: they are left out of the chart (and
   its workbook) or table, and the footnote says "n < 5". Suppressed groups carry no
-  numbers in :func:`drivers.nps.nps_table`, so their names are all that could leak.
+  numbers in :func:`drivers.stats.nps.nps_table`, so their names are all that could leak.
   Give ``nps_table`` and the deck the same ``privacy_floor``: the note names the deck's.
 * **Numbers.** Chart values keep full precision in the workbook; data labels and axes use
   Excel number formats (``0%``, ``0.0``) so that they follow edited data; PowerPoint
   shows them with the decimal separator of the viewer's regional settings (a comma on a
   Dutch Windows). Text that is not a live number (category names with the NPS,
   footnotes, tables, matrix labels) is formatted in the deck's language with
-  :mod:`drivers._format` (``"7,7"``, ``"+12"``, ``"34%"``).
+  :mod:`drivers.present._format` (``"7,7"``, ``"+12"``, ``"34%"``).
 * **Matrix.** One series per touchpoint, each with one point (LibreOffice drops XY
   series of unequal length), coloured by quadrant; the quadrant names stand in the plot
   corners as text boxes placed on the chart's fixed plot area.
@@ -41,7 +41,7 @@ Conventions
 Examples
 --------
 >>> from drivers import demo
->>> from drivers.nps import nps_table, touchpoint_performance
+>>> from drivers.stats.nps import nps_table, touchpoint_performance
 >>> survey = demo.load(2024)
 >>> deck = Deck(lang="nl")
 >>> _ = deck.add_title("Klantonderzoek 2024", "Van Dijk Groothandel")
@@ -83,9 +83,17 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from drivers import palette
-from drivers._format import TEXT, check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed, text
 from drivers.errors import DataError, ParameterError, check_option
+from drivers.present import palette
+from drivers.present._format import (
+    TEXT,
+    check_lang,
+    fmt_count,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    text,
+)
 
 __all__ = ["Deck", "CHART_KINDS", "FIXED_DATE"]
 
@@ -150,7 +158,7 @@ class Deck:
         Language of labels, legends and footnotes.
     brand : str, optional
         The client's brand colour for single-series bars (any matplotlib colour);
-        default :func:`drivers.palette.get_brand`.
+        default :func:`drivers.present.palette.get_brand`.
     privacy_floor : int, default 5
         Groups with fewer respondents never reach a slide.
     layouts : dict, optional
@@ -319,7 +327,7 @@ class Deck:
         notes: str | None = None,
         footnote: str | None = None,
     ) -> Any:
-        """A slide with a PNG picture (e.g. from ``drivers.charts.save``); returns the slide.
+        """A slide with a PNG picture (e.g. from ``drivers.present.charts.save``); returns the slide.
 
         The picture is scaled to fit the content area, keeping its aspect ratio.
 
@@ -333,7 +341,7 @@ class Deck:
         if path.suffix.lower() == ".svg":
             raise ParameterError(
                 f"Deck.add_image cannot insert SVG ({str(path)!r}): python-pptx only "
-                "embeds bitmap pictures. Save the chart as PNG (drivers.charts.save writes "
+                "embeds bitmap pictures. Save the chart as PNG (drivers.present.charts.save writes "
                 "both) and pass the .png, or use a native chart with Deck.add_chart."
             )
         if not path.is_file():
@@ -492,8 +500,8 @@ class Deck:
         kind_or_result : str or result
             One of :data:`CHART_KINDS` ("nps", "drivers", "matrix", "grades") with the
             table or result in ``data``; or the result itself: a ``PriorityMatrix``, a
-            ``DriverResult``, an :func:`~drivers.nps.nps_table` or a
-            :func:`~drivers.nps.touchpoint_performance` table.
+            ``DriverResult``, an :func:`~drivers.stats.nps.nps_table` or a
+            :func:`~drivers.stats.nps.touchpoint_performance` table.
         data : result or DataFrame, optional
             The data when ``kind_or_result`` is a kind.
         title : str
@@ -543,7 +551,7 @@ class Deck:
         Parameters
         ----------
         nps_table : DataFrame
-            From :func:`drivers.nps.nps_table` (``group``, ``n``, ``promoters``,
+            From :func:`drivers.stats.nps.nps_table` (``group``, ``n``, ``promoters``,
             ``passives``, ``detractors``, ``nps``; optional ``small_base``,
             ``suppressed``). Groups appear top to bottom in table order; the category
             label carries the NPS ("Bouw  NPS +11"), small bases get a "*".
@@ -657,7 +665,7 @@ class Deck:
         Parameters
         ----------
         driver_result : DriverResult or DataFrame
-            From :func:`drivers.importance.key_drivers` (or its ``.table``: ``driver``,
+            From :func:`drivers.stats.importance.key_drivers` (or its ``.table``: ``driver``,
             ``label``, ``importance``, ``share``, ``rank``, optional ``ci_low``,
             ``ci_high``, ``share_ci_low``, ``share_ci_high``, ``indicator``, ``n``).
         title : str, optional
@@ -754,7 +762,7 @@ class Deck:
         Parameters
         ----------
         performance_table : DataFrame
-            From :func:`drivers.nps.touchpoint_performance` (``touchpoint``, ``label``,
+            From :func:`drivers.stats.nps.touchpoint_performance` (``touchpoint``, ``label``,
             ``mean``, ``ci_low``, ``ci_high``, ``n``; optional ``top_box``,
             ``suppressed``).
         title : str, optional
@@ -857,7 +865,7 @@ class Deck:
         Parameters
         ----------
         priority_matrix : PriorityMatrix
-            From :func:`drivers.matrix.priority_matrix` (``table`` with ``touchpoint``,
+            From :func:`drivers.stats.matrix.priority_matrix` (``table`` with ``touchpoint``,
             ``label``, ``importance``, ``performance``, ``quadrant``; ``x_line``,
             ``y_line``; optional ``p_<quadrant>`` columns).
         title : str, optional

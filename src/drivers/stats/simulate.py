@@ -217,7 +217,7 @@ def simulate(
         - ``("to", 7.2)``: every grade moves by the same amount, chosen so that the
           (weighted) mean grade becomes 7.2 after capping at the scale;
         - ``"benchmark"``: ``("to", b)`` with ``b`` the benchmark grade of the touchpoint,
-          from ``benchmark=`` or else from :mod:`drivers.benchmark` (``measure="grade"``);
+          from ``benchmark=`` or else from :mod:`drivers.stats.benchmark` (``measure="grade"``);
         - ``("at_least", 8)``: grades below 8 become 8, the others stay ("everyone
           grades at least an 8").
     model : {"ordinal", "logit"}, default "ordinal"
@@ -500,7 +500,7 @@ def _benchmark_grade(key: str, benchmark: Any) -> float:
         if key in table.index:
             return float(table[key])
     try:
-        from drivers.benchmark import benchmark as lookup
+        from drivers.stats.benchmark import benchmark as lookup
     except ImportError:
         lookup = None
     if lookup is not None:
@@ -514,7 +514,7 @@ def _benchmark_grade(key: str, benchmark: Any) -> float:
         if value is not None:
             return value
     else:
-        reason = "drivers.benchmark is not available"
+        reason = "drivers.stats.benchmark is not available"
     raise ParameterError(
         f"simulate: no benchmark grade for {key!r}"
         + (f" ({reason})" if reason else "")
@@ -523,7 +523,7 @@ def _benchmark_grade(key: str, benchmark: Any) -> float:
 
 
 def _benchmark_value(found: Any) -> float | None:
-    """The grade in whatever :func:`drivers.benchmark.benchmark` returned."""
+    """The grade in whatever :func:`drivers.stats.benchmark.benchmark` returned."""
     if found is None:
         return None
     if isinstance(found, int | float | np.number):
