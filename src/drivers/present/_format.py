@@ -21,8 +21,12 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
+import tomllib
+from collections.abc import Mapping
 from numbers import Real
+from pathlib import Path
 
 from babel.numbers import format_decimal
 
@@ -37,6 +41,7 @@ __all__ = [
     "fmt_signed",
     "fmt_percent",
     "fmt_count",
+    "fmt",
     "text",
 ]
 
@@ -164,137 +169,42 @@ def fmt_count(n: object, lang: str = "nl") -> str:
     return fmt_number(n, decimals=0, lang=lang)
 
 
-#: Display labels in Dutch and English, keyed by an English identifier.
-TEXT: dict[str, dict[str, str]] = {
-    # NPS classes
-    "promoters": {"nl": "Promoters", "en": "Promoters"},
-    "passives": {"nl": "Passives", "en": "Passives"},
-    "detractors": {"nl": "Detractors", "en": "Detractors"},
-    "promoter": {"nl": "Promoter", "en": "Promoter"},
-    "passive": {"nl": "Passive", "en": "Passive"},
-    "detractor": {"nl": "Detractor", "en": "Detractor"},
-    # priority-matrix quadrants
-    "improve": {"nl": "Eerst verbeteren", "en": "Improve first"},
-    "maintain": {"nl": "Behouden", "en": "Maintain"},
-    "monitor": {"nl": "Volgen", "en": "Monitor"},
-    "overkill": {"nl": "Mogelijk overkill", "en": "Possible overkill"},
-    # general
-    "nps": {"nl": "NPS", "en": "NPS"},
-    "total": {"nl": "Totaal", "en": "Total"},
-    "benchmark": {"nl": "Benchmark", "en": "Benchmark"},
-    "mean": {"nl": "Gemiddelde", "en": "Mean"},
-    "previous_wave": {"nl": "Vorige meting", "en": "Previous wave"},
-    "this_wave": {"nl": "Deze meting", "en": "This wave"},
-    "percentage_points": {"nl": "%-punt", "en": "pp"},
-    "ci95": {"nl": "95%-betrouwbaarheidsinterval", "en": "95% confidence interval"},
-    "change": {"nl": "Verschil", "en": "Change"},
-    "method": {"nl": "Methode", "en": "Method"},
-    # chart titles
-    "title_nps_bar": {"nl": "Net Promoter Score", "en": "Net Promoter Score"},
-    "title_score_distribution": {
-        "nl": "Verdeling van de aanbevelingsscores",
-        "en": "Distribution of likelihood-to-recommend scores",
-    },
-    "title_touchpoint_grades": {
-        "nl": "Rapportcijfer per contactmoment",
-        "en": "Grade per touchpoint",
-    },
-    "title_driver_importance": {
-        "nl": "Wat bepaalt de aanbeveling?",
-        "en": "What drives recommendation?",
-    },
-    "title_priority_matrix": {"nl": "Prioriteitenmatrix", "en": "Priority matrix"},
-    "title_wave_change": {
-        "nl": "Verandering per contactmoment",
-        "en": "Change per touchpoint",
-    },
-    # axis labels
-    "share_respondents": {"nl": "Aandeel respondenten", "en": "Share of respondents"},
-    "score_axis": {
-        "nl": "Aanbevelingsscore (0 = zeker niet, 10 = zeker wel)",
-        "en": "Likelihood to recommend (0 = not at all, 10 = extremely likely)",
-    },
-    "mean_grade": {"nl": "Gemiddeld rapportcijfer", "en": "Mean grade"},
-    "importance_share": {
-        "nl": "Aandeel in de verklaarde variantie (R²)",
-        "en": "Share of explained variance (R²)",
-    },
-    "importance": {"nl": "Belang", "en": "Importance"},
-    "importance_axis": {"nl": "Belang voor de aanbeveling", "en": "Importance for recommendation"},
-    "performance_axis": {
-        "nl": "Prestatie (gemiddeld rapportcijfer)",
-        "en": "Performance (mean grade)",
-    },
-    "performance_share_axis": {
-        "nl": "Prestatie (aandeel 8 of hoger)",
-        "en": "Performance (share 8 or higher)",
-    },
-    # notes
-    "suppressed": {"nl": "n < {n}", "en": "n < {n}"},
-    "small_base_note": {
-        "nl": "* Kleine basis (n < {n}): met voorzichtigheid interpreteren.",
-        "en": "* Small base (n < {n}): interpret with caution.",
-    },
-    "suppressed_note": {
-        "nl": "Groepen met n < {n} worden niet getoond (privacy).",
-        "en": "Groups with n < {n} are not shown (privacy).",
-    },
-    "significant_note": {
-        "nl": "* Statistisch significant verschil.",
-        "en": "* Statistically significant change.",
-    },
-    "probability_note": {
-        "nl": "Percentage bij een naam: kans dat het contactmoment in dit kwadrant valt (bootstrap).",
-        "en": "Percentage after a name: probability that the touchpoint falls in this quadrant (bootstrap).",
-    },
-    "nps_ci_note": {
-        "nl": "Lijn op de NPS-balk: 95%-betrouwbaarheidsinterval.",
-        "en": "Line on the NPS bar: 95% confidence interval.",
-    },
-    "whiskers_note": {
-        "nl": "Lijnen: 95%-betrouwbaarheidsinterval.",
-        "en": "Lines: 95% confidence interval.",
-    },
-    # driver methods (subtitle of the importance chart)
-    "method_shapley": {"nl": "Shapley-waarde (LMG)", "en": "Shapley value (LMG)"},
-    "method_relative_weights": {
-        "nl": "relatieve gewichten (Johnson)",
-        "en": "relative weights (Johnson)",
-    },
-    "method_beta": {"nl": "gestandaardiseerde bèta", "en": "standardised beta"},
-    "method_correlation": {"nl": "correlatie", "en": "correlation"},
-    "method_logit": {"nl": "logistische regressie", "en": "logistic regression"},
-    "method_forest": {
-        "nl": "random forest (permutatiebelang)",
-        "en": "random forest (permutation importance)",
-    },
-    "method_penalty_reward": {"nl": "penalty-reward-analyse", "en": "penalty-reward analysis"},
-    # deck footnotes and notes
-    "weighted": {"nl": "gewogen", "en": "weighted"},
-    "unweighted": {"nl": "ongewogen", "en": "unweighted"},
-    "na_listwise": {"nl": "n.v.t.: listwise", "en": "n/a: listwise"},
-    "na_pairwise": {"nl": "n.v.t.: paarsgewijs", "en": "n/a: pairwise"},
-    "na_impute": {"nl": "n.v.t.: gemiddelde + indicator", "en": "n/a: mean + indicator"},
-    "nps_definition": {
-        "nl": "NPS = % promoters (9–10) − % detractors (0–6)",
-        "en": "NPS = % promoters (9–10) − % detractors (0–6)",
-    },
-    "bootstrap": {"nl": "95%-BI: bootstrap ({n}×)", "en": "95% CI: bootstrap ({n}×)"},
-    "per_touchpoint": {"nl": "per contactmoment", "en": "per touchpoint"},
-    "per_group": {"nl": "per groep", "en": "per group"},
-    "grade_scale": {"nl": "rapportcijfer {lo}–{hi}", "en": "grade {lo}–{hi}"},
-    "lines": {"nl": "lijnen: {how}", "en": "lines: {how}"},
-    "line_mean": {"nl": "gemiddelde", "en": "mean"},
-    "line_median": {"nl": "mediaan", "en": "median"},
-    "line_value": {"nl": "opgegeven waarde", "en": "given value"},
-    "probability": {
-        "nl": "(%) = kans op dit kwadrant als < 95% (bootstrap)",
-        "en": "(%) = probability of this quadrant if < 95% (bootstrap)",
-    },
-    "top": {"nl": "de {k} belangrijkste van {p} getoond", "en": "top {k} of {p} shown"},
-    "yes": {"nl": "ja", "en": "yes"},
-    "no": {"nl": "nee", "en": "no"},
-}
+#: Folder of the display-text catalogs: ``locales/<lang>/*.toml``, one flat table of
+#: ``key = "text"`` per file. A third language is a new folder with the same keys.
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+
+
+@functools.cache
+def _catalog(lang: str) -> dict[str, str]:
+    """Every display text of ``lang``, merged from its catalog files (keys unique)."""
+    merged: dict[str, str] = {}
+    for file in sorted((LOCALES_DIR / lang).glob("*.toml")):
+        table = tomllib.loads(file.read_text(encoding="utf-8"))
+        for key, value in table.items():
+            if key in merged:
+                raise ParameterError(f"Display text {key!r} is defined twice in locales/{lang}/.")
+            merged[key] = str(value)
+    return merged
+
+
+class _Catalogs(Mapping):
+    """``TEXT[key][lang]``: read-only view of the catalogs, for code that lists keys."""
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        found = {lang: _catalog(lang)[key] for lang in LANGUAGES if key in _catalog(lang)}
+        if not found:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        return iter(_catalog(LANGUAGES[0]))
+
+    def __len__(self) -> int:
+        return len(_catalog(LANGUAGES[0]))
+
+
+#: Display labels in every language, keyed by an English identifier (from the catalogs).
+TEXT: Mapping[str, dict[str, str]] = _Catalogs()
 
 
 def text(key: str, lang: str = "nl", **fields: object) -> str:
@@ -314,7 +224,61 @@ def text(key: str, lang: str = "nl", **fields: object) -> str:
     str
     """
     check_lang("text", lang)
-    if key not in TEXT:
-        check_option("text", "key", key, sorted(TEXT))
-    label = TEXT[key][lang]
+    catalog = _catalog(lang)
+    if key not in catalog:
+        check_option("text", "key", key, sorted(catalog))
+    label = catalog[key]
     return label.format(**fields) if fields else label
+
+
+#: What :func:`fmt` can format, and how: (function, default decimals).
+_KINDS = ("number", "grade", "signed", "nps", "percent", "pp", "count", "r2")
+
+
+def fmt(x: object, *, kind: str = "number", lang: str = "nl", decimals: int | None = None) -> str:
+    """Every number shown to a user goes through here: one formatter, both languages.
+
+    Parameters
+    ----------
+    x : float
+        The number; NaN or None gives an en dash.
+    kind : {"number", "grade", "signed", "nps", "percent", "pp", "count", "r2"}
+        ``grade`` one decimal; ``nps`` signed whole points; ``signed`` a signed change;
+        ``percent`` a share 0..1 as a percentage; ``pp`` a signed change of a share in
+        percentage points; ``count`` whole with grouping; ``r2`` two decimals.
+    lang : {"nl", "en"}
+        Decimal comma in Dutch, point in English.
+    decimals : int, optional
+        Overrides the kind's default digits.
+
+    Examples
+    --------
+    >>> fmt(0.7123, kind="r2", lang="nl")
+    '0,71'
+    >>> fmt(0.068, kind="pp", lang="nl")
+    '+6,8 %-punt'
+    >>> fmt(17.4, kind="nps", lang="en")
+    '+17'
+    """
+    check_option("fmt", "kind", kind, _KINDS)
+    check_lang("fmt", lang)
+    if kind == "number":
+        return fmt_number(x, 1 if decimals is None else decimals, lang)
+    if kind == "grade":
+        return fmt_number(x, 1 if decimals is None else decimals, lang)
+    if kind == "r2":
+        return fmt_number(x, 2 if decimals is None else decimals, lang)
+    if kind == "signed":
+        return fmt_signed(x, lang, 1 if decimals is None else decimals)
+    if kind == "nps":
+        return fmt_signed(x, lang, 0 if decimals is None else decimals)
+    if kind == "percent":
+        return fmt_percent(x, lang, 0 if decimals is None else decimals)
+    if kind == "pp":
+        if _is_missing(x):
+            return MISSING
+        value = 100 * _check_number("fmt", x)
+        return fmt_signed(value, lang, 1 if decimals is None else decimals) + " " + text(
+            "percentage_points", lang
+        )
+    return fmt_count(x, lang)
