@@ -34,8 +34,10 @@ from drivers.stats.nps import (
     touchpoint_performance,
 )
 from drivers.stats.simulate import SimulationResult, simulate
+from drivers.workflow.analyse import analyse
 from drivers.workflow.client import ClientConfig, load_client
-from drivers.workflow.report import Analysis, write_report
+from drivers.workflow.report import write_report
+from drivers.workflow.results import Results, ResultsError, load_results
 from drivers.workflow.run import run_client
 
 __version__ = "0.1.0"
@@ -46,6 +48,7 @@ _LAZY = {
     "narrate": "drivers.present.narrate",
     "palette": "drivers.present.palette",
     "demo": "drivers.workflow.demo",
+    "report": "drivers.workflow.report",
     "privacy": "drivers.privacy",
 }
 
@@ -57,9 +60,12 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "Analysis",
     "AnalysisError",
     "ClientConfig",
+    "Results",
+    "ResultsError",
+    "analyse",
+    "load_results",
     "DataError",
     "DriverResult",
     "DriversError",

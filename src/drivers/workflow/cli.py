@@ -51,12 +51,15 @@ def _new(args: argparse.Namespace) -> int:
 
 def _print_report(out: Path) -> None:
     files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    charts = [f for f in files if f.parts[0] == "charts"]
-    other = [f for f in files if f.parts[0] != "charts"]
+    folders = ("charts", "results", "extra_slides")
+    other = [f for f in files if f.parts[0] not in folders]
     print(f"\nReport written to {out}/")
     for f in other:
         print(f"  {f}")
+    charts = [f for f in files if f.parts[0] == "charts"]
     print(f"  charts/ ({len(charts)} files: PNG + SVG)")
+    saved = [f for f in files if f.parts[0] == "results"]
+    print(f"  results/ ({len(saved)} files: every number of the report, dr.load_results)")
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -396,7 +396,9 @@ def _read_frame(path: Path) -> pd.DataFrame:
 
 def _needs_json(column: pd.Series) -> bool:
     kinds = {type(v) for v in column if v is not None and not (isinstance(v, float) and v != v)}
-    return len(kinds) > 1 or any(k in (list, tuple, dict) or issubclass(k, np.ndarray) for k in kinds)
+    return len(kinds) > 1 or any(
+        k in (list, tuple, dict) or issubclass(k, np.ndarray) for k in kinds
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -424,6 +426,12 @@ def _equal(a: Any, b: Any) -> bool:
     """Deep equality of saved-type trees: tables by value and dtype, NaN equal to NaN."""
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    numbers = (int, float, np.integer, np.floating)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
+            return bool(a) == bool(b) and type(a) is type(b)
+        a, b = float(a), float(b)
+        return a == b or (math.isnan(a) and math.isnan(b))
     if type(a) is not type(b):
         return False
     if isinstance(a, pd.DataFrame | pd.Series):
@@ -435,9 +443,7 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     if dataclasses.is_dataclass(a):
-        return all(
-            _equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
-        )
+        return all(_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple):

@@ -1,9 +1,14 @@
 """Run a client's notebook suite for one wave into a report folder.
 
-``reports/<client>/<wave>/`` receives the executed notebooks and their HTML,
-``charts/`` (PNG + SVG), ``tables.xlsx`` and ``<client>_<wave>.pptx``. Everything is
-written into a temporary folder next to it and moved into place only when every
-notebook succeeded, so a failed run never leaves a report that looks complete.
+``drivers run`` computes the wave once (:func:`drivers.analyse`), saves the results under
+``reports/<client>/<wave>/results/``, executes the client's notebooks against them and
+renders charts, ``tables.xlsx`` and the deck from the same results. Everything is written
+into a temporary folder next to the report and moved into place only when every notebook
+succeeded, so a failed run never leaves a report that looks complete.
+
+The notebooks are the client's own copy in ``clients/<name>/notebooks/`` when there is
+one (made by ``drivers new``; a consultant's per-client changes survive new waves), else
+the suite shipped with the package.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 from drivers.errors import DriversError
 from drivers.workflow.client import ClientConfig, load_client
 
-__all__ = ["NOTEBOOKS", "RunError", "notebook_dir", "run_client"]
+__all__ = ["NOTEBOOKS", "RunError", "client_notebooks", "notebook_dir", "run_client"]
 
 #: The notebook suite, in order. The wave comparison needs a previous wave.
 NOTEBOOKS = (
@@ -26,6 +31,7 @@ NOTEBOOKS = (
     "04_priority_matrix",
     "05_wave_comparison",
 )
+_COMPARISON = "05_wave_comparison"
 
 
 class RunError(DriversError):
@@ -33,16 +39,25 @@ class RunError(DriversError):
 
 
 def notebook_dir() -> Path:
-    """Folder of the numbered notebooks (``notebooks/`` of the repository)."""
+    """Folder of the notebook suite shipped with the package (``drivers/notebooks``)."""
     folder = Path(
-        os.environ.get("DRIVERS_NOTEBOOKS", Path(__file__).resolve().parents[3] / "notebooks")
+        os.environ.get("DRIVERS_NOTEBOOKS", Path(__file__).resolve().parents[1] / "notebooks")
     )
     if not (folder / f"{NOTEBOOKS[0]}.ipynb").is_file():
         raise RunError(
-            f"The notebook suite is not in {folder}. Run from a checkout of the "
-            "repository, or set DRIVERS_NOTEBOOKS to the notebooks folder."
+            f"The notebook suite is not in {folder}: the package is incomplete. "
+            "Reinstall drivers, or set DRIVERS_NOTEBOOKS to a folder with the notebooks."
         )
     return folder
+
+
+def client_notebooks(config: ClientConfig) -> Path:
+    """The client's own notebooks (``<client folder>/notebooks``) if present, else the suite."""
+    if config.path is not None:
+        own = Path(config.path).parent / "notebooks"
+        if (own / f"{NOTEBOOKS[0]}.ipynb").is_file():
+            return own
+    return notebook_dir()
 
 
 def run_client(
@@ -53,11 +68,12 @@ def run_client(
     bootstrap: int | None = None,
     progress: bool = True,
 ) -> Path:
-    """Execute the notebook suite for one wave of a client; return the report folder.
+    """Analyse one wave of a client once and render its report; return the report folder.
 
     Parameters
     ----------
     config : ClientConfig or path to client.toml
+        A relative path is read from the current folder.
     wave : str, optional
         The wave to report on; the latest when None. The comparison notebook runs
         against the wave before it (and is left out for the first wave).
@@ -69,29 +85,35 @@ def run_client(
     import papermill
     from tqdm.auto import tqdm
 
-    from drivers.workflow.report import write_report
+    from drivers.workflow.analyse import analyse
+    from drivers.workflow.report import REPORT_DIR_ENV, write_report
 
     if not isinstance(config, ClientConfig):
-        config = load_client(config)
+        config = load_client(Path(config).resolve())
     current = config.wave(wave)
     previous = config.previous(current.name)
-    final = Path(out_root) / config.name / current.name
+    final = Path(out_root).resolve() / config.name / current.name
     final.parent.mkdir(parents=True, exist_ok=True)
     _warn_if_tracked(final.parent)
     work = Path(tempfile.mkdtemp(prefix=f".{current.name}.partial-", dir=final.parent))
-    params = {
-        "client": str(config.path),
-        "wave": current.name,
-        "progress": False,
-        "output_dir": str(work),
-        "bootstrap": int(bootstrap if bootstrap is not None else config.options.bootstrap),
-    }
-    suite = [nb for nb in NOTEBOOKS if previous is not None or nb != "05_wave_comparison"]
-    source = notebook_dir()
+    suite = [nb for nb in NOTEBOOKS if previous is not None or nb != _COMPARISON]
+    source = client_notebooks(config)
+    steps = tqdm(
+        total=len(suite) + 2,
+        desc=f"{config.name} {current.name}",
+        unit="step",
+        disable=not progress,
+    )
+    saved_env = os.environ.get(REPORT_DIR_ENV)
     try:
-        for name in tqdm(
-            suite, desc=f"{config.name} {current.name}", unit="notebook", disable=not progress
-        ):
+        steps.set_postfix_str("analysis")
+        results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
+        results.save(work / "results")
+        steps.update()
+        params = {"results": "results", "progress": False}
+        os.environ[REPORT_DIR_ENV] = str(work)
+        for name in suite:
+            steps.set_postfix_str(name)
             target = work / f"{name}.ipynb"
             try:
                 papermill.execute_notebook(
@@ -100,7 +122,7 @@ def run_client(
                     parameters=params,
                     kernel_name="python3",
                     progress_bar=False,
-                    cwd=str(source),
+                    cwd=str(work),
                     log_output=False,
                 )
             except papermill.PapermillExecutionError as err:
@@ -109,10 +131,12 @@ def run_client(
                     f"{err.ename}: {err.evalue}\nThe executed notebook is kept for reading at "
                     f"{_keep_failed(target, final)}. No report was written to {final}."
                 ) from None
+            _clean_metadata(target, source, config)
             _to_html(target)
-        write_report(
-            config, wave=current.name, out=work, bootstrap=params["bootstrap"], progress=False
-        )
+            steps.update()
+        steps.set_postfix_str("charts, tables, deck")
+        write_report(results, work, template=config.template, brand=config.brand)
+        steps.update()
         if final.exists():
             old = final.with_name(f".{final.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -122,8 +146,28 @@ def run_client(
         else:
             work.rename(final)
     finally:
+        steps.close()
+        if saved_env is None:
+            os.environ.pop(REPORT_DIR_ENV, None)
+        else:
+            os.environ[REPORT_DIR_ENV] = saved_env
         shutil.rmtree(work, ignore_errors=True)
     return final
+
+
+def _clean_metadata(notebook: Path, source: Path, config: ClientConfig) -> None:
+    """No paths of the consultant's machine in the executed notebook: names only."""
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    meta = node.metadata.get("papermill", {})
+    where = (
+        "client notebooks" if source.name == "notebooks" and source != notebook_dir() else "suite"
+    )
+    meta["input_path"] = f"{where}/{notebook.name}"
+    meta["output_path"] = notebook.name
+    meta.pop("cwd", None)
+    nbformat.write(node, notebook)
 
 
 def _to_html(notebook: Path) -> Path:

@@ -1,0 +1,451 @@
+"""``dr.analyse``: one client wave, every number of its report, computed once.
+
+The orchestration here loads the waves named in ``client.toml`` and calls the public
+functions of the statistics modules; it holds no formulas of its own. What it returns,
+:class:`~drivers.workflow.results.Results`, is what the notebooks, charts, tables and the
+deck draw from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from drivers.errors import DriversWarning
+from drivers.load.io import load_survey
+from drivers.load.survey import Survey
+from drivers.workflow.client import ClientConfig, load_client
+from drivers.workflow.results import Results, sha256
+
+__all__ = ["analyse"]
+
+
+def analyse(
+    config: ClientConfig | str | Path,
+    wave: str | None = None,
+    *,
+    bootstrap: int | None = None,
+    progress: bool = True,
+) -> Results:
+    """Analyse one wave of a client: every number its report shows, computed once.
+
+    Parameters
+    ----------
+    config : ClientConfig or path to client.toml
+        The client. A relative path is read from the current folder.
+    wave : str, optional
+        The wave to report on; the latest when None. Every wave up to it enters the
+        trend; the one just before it is the comparison.
+    bootstrap : int, optional
+        Bootstrap resamples for the key-driver intervals; the config's option when None.
+        The same number then serves notebooks, tables and deck.
+    progress : bool, default True
+        Progress bars for the long steps.
+
+    Returns
+    -------
+    Results
+
+    Examples
+    --------
+    >>> import drivers as dr
+    >>> from drivers import demo
+    >>> r = dr.analyse(demo.client_config(), bootstrap=20, progress=False)
+    >>> r.wave, r.previous_wave, r.waves
+    ('2024', '2023', ('2023', '2024'))
+    >>> round(r.nps.nps) == round(r.nps_previous.nps + r.nps_change.difference)
+    True
+    """
+    engine = _Compute(config, wave, bootstrap=bootstrap, progress=progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DriversWarning)
+        values = engine.collect()
+    values["warnings"] = _warning_table(caught)
+    return Results(**values)
+
+
+def _warning_table(caught: list[warnings.WarningMessage]) -> pd.DataFrame:
+    rows, seen = [], set()
+    for w in caught:
+        if not issubclass(w.category, DriversWarning):
+            continue
+        key = (w.category.__name__, str(w.message))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"category": key[0], "message": key[1]})
+    return pd.DataFrame(rows, columns=["category", "message"]).astype(str)
+
+
+class _Compute:
+    """Loads the waves and calls the statistics; each result once, on first use."""
+
+    def __init__(self, config, wave, *, bootstrap, progress):
+        self.config = config if isinstance(config, ClientConfig) else load_client(config)
+        current = self.config.wave(wave)
+        previous = self.config.previous(current.name)
+        self.wave = current.name
+        self.previous_wave = previous.name if previous else None
+        names = [w.name for w in self.config.waves]
+        self.wave_names = tuple(names[: names.index(current.name) + 1])
+        self.options = self.config.options
+        self.bootstrap = self.options.bootstrap if bootstrap is None else int(bootstrap)
+        self.progress = progress
+        self.lang = self.config.language
+        self._surveys: dict[str, Survey] = {}
+
+    # -- data --------------------------------------------------------------------------
+    def load(self, name: str) -> Survey:
+        if name not in self._surveys:
+            w = self.config.wave(name)
+            self._surveys[name] = load_survey(w.file, self.config.spec, sheet=w.sheet)
+        return self._surveys[name]
+
+    @property
+    def survey(self) -> Survey:
+        return self.load(self.wave)
+
+    @property
+    def previous_survey(self) -> Survey | None:
+        return self.load(self.previous_wave) if self.previous_wave else None
+
+    @property
+    def spec(self):
+        return self.config.spec
+
+    @property
+    def segments(self) -> list[str]:
+        chosen = self.options.segments
+        return list(chosen if chosen is not None else self.spec.segments)
+
+    def _table_options(self) -> dict:
+        return {
+            "min_n": self.options.min_n,
+            "privacy_floor": self.options.privacy_floor,
+            "lang": self.lang,
+        }
+
+    # -- NPS ---------------------------------------------------------------------------
+    def nps_of(self, survey: Survey, weighted: bool = True):
+        from drivers.stats.nps import nps
+
+        return nps(survey.nps_scores, survey.weights if weighted else None)
+
+    @cached_property
+    def nps_waves(self) -> pd.DataFrame:
+        """One row per wave, oldest first: weighted and unweighted NPS."""
+        from drivers.stats.nps import nps_table
+
+        rows = []
+        for name in self.wave_names:
+            survey = self.load(name)
+            table = nps_table(survey, **self._table_options()).iloc[[0]].copy()
+            plain = self.nps_of(survey, weighted=False)
+            table["group"] = name
+            table.insert(0, "wave", name)
+            table["nps_unweighted"] = plain.nps
+            table["ci_low_unweighted"] = plain.ci_low
+            table["ci_high_unweighted"] = plain.ci_high
+            table["weighted"] = survey.weights is not None
+            rows.append(table)
+        return pd.concat(rows, ignore_index=True)
+
+    @cached_property
+    def nps_steps(self) -> pd.DataFrame:
+        """NPS change between consecutive waves, with CI and p-value."""
+        from drivers.stats.nps import compare_nps
+
+        rows = []
+        for before, after in zip(self.wave_names[:-1], self.wave_names[1:], strict=True):
+            diff = compare_nps(self.nps_of(self.load(before)), self.nps_of(self.load(after)))
+            rows.append(
+                {
+                    "wave_before": before,
+                    "wave_after": after,
+                    "difference": diff.difference,
+                    "ci_low": diff.ci_low,
+                    "ci_high": diff.ci_high,
+                    "p_value": diff.p_value,
+                    "significant": bool(diff.p_value < 1 - diff.level),
+                }
+            )
+        columns = ["wave_before", "wave_after", "difference", "ci_low", "ci_high", "p_value"]
+        return pd.DataFrame(rows, columns=[*columns, "significant"])
+
+    def segment_table(self, by: str) -> pd.DataFrame:
+        from drivers.stats.nps import nps_table
+        from drivers.workflow.report import hide_suppressed
+
+        table = nps_table(self.survey, by=by, **self._table_options())
+        return hide_suppressed(table, [by], self.options.privacy_floor, self.lang)
+
+    # -- touchpoints -------------------------------------------------------------------
+    def performance_of(self, survey: Survey) -> pd.DataFrame:
+        from drivers.stats.nps import touchpoint_performance
+
+        return touchpoint_performance(survey, **self._table_options())
+
+    @cached_property
+    def grade_trend(self) -> pd.DataFrame:
+        frames = []
+        for name in self.wave_names:
+            table = self.performance_of(self.load(name))
+            frames.append(table.assign(wave=name))
+        out = pd.concat(frames, ignore_index=True)
+        return out[["wave", *[c for c in out.columns if c != "wave"]]]
+
+    @cached_property
+    def grade_changes(self) -> pd.DataFrame | None:
+        """Mean grade per touchpoint, previous → this wave, with Welch's t test."""
+        if self.previous_survey is None:
+            return None
+        from scipy import stats
+
+        rows = []
+        for key in self.spec.touchpoint_keys:
+            a = self.previous_survey.data[key].dropna().to_numpy()
+            b = self.survey.data[key].dropna().to_numpy()
+            if min(len(a), len(b)) < self.options.privacy_floor:
+                continue
+            test = stats.ttest_ind(b, a, equal_var=False)
+            rows.append(
+                {
+                    "touchpoint": key,
+                    "label": self.spec.label(key, self.lang),
+                    "before": a.mean(),
+                    "after": b.mean(),
+                    "change": b.mean() - a.mean(),
+                    "p_value": float(test.pvalue),
+                    "significant": bool(test.pvalue < 0.05),
+                    "n_before": len(a),
+                    "n_after": len(b),
+                    "wave_before": self.previous_wave,
+                    "wave_after": self.wave,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    # -- key drivers -------------------------------------------------------------------
+    def key_drivers(self, method: str, survey: Survey):
+        from drivers.stats.importance import key_drivers
+
+        missing = self.options.missing
+        if missing == "pairwise" and method not in ("shapley", "relative_weights", "correlation"):
+            missing = "impute"  # the model-based methods need complete rows
+        return key_drivers(
+            survey,
+            method=method,
+            missing=missing,
+            bootstrap=self.bootstrap if method in ("shapley", "relative_weights") else 0,
+            seed=self.options.seed,
+            progress=self.progress,
+            labels=self.spec.labels(self.lang),
+        )
+
+    @cached_property
+    def driver_methods(self) -> dict:
+        methods = list(dict.fromkeys(["shapley", *self.options.methods]))
+        return {m: self.key_drivers(m, self.survey) for m in methods}
+
+    @cached_property
+    def drivers_previous(self):
+        if self.previous_survey is None:
+            return None
+        return self.key_drivers("shapley", self.previous_survey)
+
+    @cached_property
+    def methods(self) -> pd.DataFrame:
+        frames = []
+        for method, result in self.driver_methods.items():
+            table = result.table
+            if "indicator" in table:
+                table = table[~table["indicator"].astype(bool)]
+            frames.append(table.set_index("driver")[["share", "rank"]].add_prefix(f"{method}_"))
+        out = pd.concat(frames, axis=1)
+        out.insert(0, "label", [self.spec.label(k, self.lang) for k in out.index])
+        return out.reset_index().rename(columns={"index": "driver"})
+
+    @cached_property
+    def drivers_change(self) -> pd.DataFrame | None:
+        from drivers.stats.importance import compare_drivers
+
+        if self.drivers_previous is None:
+            return None
+        return compare_drivers(
+            [self.drivers_previous, self.driver_methods["shapley"]],
+            names=[self.previous_wave, self.wave],
+        )
+
+    # -- matrix and what-if ------------------------------------------------------------
+    def matrix_of(self, drivers, performance, survey):
+        from drivers.stats.matrix import priority_matrix
+
+        return priority_matrix(
+            drivers,
+            performance,
+            lines=self.options.lines,
+            survey=survey,
+            lang=self.lang,
+            seed=self.options.seed,
+        )
+
+    @cached_property
+    def matrix(self):
+        return self.matrix_of(
+            self.driver_methods["shapley"], self.performance_of(self.survey), self.survey
+        )
+
+    @cached_property
+    def matrix_previous(self):
+        if self.drivers_previous is None:
+            return None
+        return self.matrix_of(
+            self.drivers_previous,
+            self.performance_of(self.previous_survey),
+            self.previous_survey,
+        )
+
+    @cached_property
+    def grade_benchmarks(self) -> dict[str, float]:
+        from drivers.stats.benchmark import grade_benchmarks
+
+        published = grade_benchmarks("top_performers")
+        keys = set(self.spec.touchpoint_keys)
+        return {k: v for k, v in published.items() if k in keys}
+
+    @cached_property
+    def simulations(self) -> dict:
+        """What-if per candidate: to the published benchmark grade where one exists and
+        is above today's mean, else half a grade point up."""
+        from drivers.stats.simulate import simulate
+
+        table = self.matrix.table.sort_values("importance", ascending=False)
+        first = list(table.loc[table["quadrant"] == "improve", "touchpoint"])
+        rest = [t for t in table["touchpoint"] if t not in first]
+        candidates = (first + rest)[: self.options.simulate_top]
+        means = self.performance_of(self.survey).set_index("touchpoint")["mean"]
+        out = {}
+        for key in candidates:
+            target = self.grade_benchmarks.get(key)
+            change = "benchmark" if target is not None and target > float(means[key]) else 0.5
+            out[key] = simulate(
+                self.survey,
+                changes={key: change},
+                bootstrap=self.options.simulate_bootstrap,
+                seed=self.options.seed,
+                progress=self.progress,
+                benchmark=self.grade_benchmarks or None,
+            )
+        return out
+
+    @cached_property
+    def change_explained(self) -> pd.DataFrame | None:
+        """NPS change each touchpoint's observed grade change accounts for on its own."""
+        if self.previous_survey is None or self.grade_changes is None:
+            return None
+        from drivers.stats.simulate import simulate
+
+        rows = []
+        for row in self.grade_changes.itertuples(index=False):
+            sim = simulate(
+                self.previous_survey,
+                changes={row.touchpoint: float(row.change)},
+                bootstrap=0,
+                seed=self.options.seed,
+                progress=False,
+            )
+            rows.append(
+                {
+                    "touchpoint": row.touchpoint,
+                    "label": row.label,
+                    "grade_change": row.change,
+                    "significant": row.significant,
+                    "nps_change": float(sim.nps_change),
+                }
+            )
+        out = pd.DataFrame(rows).sort_values("nps_change", ascending=False, key=abs)
+        return out.reset_index(drop=True)
+
+    # -- everything --------------------------------------------------------------------
+    def provenance(self) -> dict:
+        import drivers
+
+        files = {}
+        if self.config.path is not None:
+            files["client.toml"] = sha256(self.config.path)
+        spec_file = getattr(self.config, "spec_path", None)
+        if spec_file:
+            files[Path(spec_file).name] = sha256(spec_file)
+        for name in self.wave_names:
+            w = self.config.wave(name)
+            files[f"wave {name}: {Path(w.file).name}"] = sha256(w.file)
+        if self.config.template is not None:
+            files["template"] = sha256(self.config.template)
+        return {
+            "package": "drivers",
+            "version": drivers.__version__,
+            "inputs_sha256": files,
+            "bootstrap": self.bootstrap,
+            "seed": self.options.seed,
+        }
+
+    def collect(self) -> dict:
+        from drivers.stats.nps import compare_nps, nps_table, score_distribution
+
+        survey = self.survey
+        nps_now = self.nps_of(survey)
+        previous = self.previous_survey
+        nps_before = self.nps_of(previous) if previous is not None else None
+        labels = {
+            key: {lang: str(self.spec.label(key, lang)) for lang in ("nl", "en")}
+            for key in (self.spec.nps, *self.spec.touchpoint_keys)
+        }
+        options = dataclasses.asdict(self.options)
+        options["bootstrap"] = self.bootstrap
+        options["scale"] = tuple(self.spec.scale)
+        from drivers.stats.benchmark import nps_benchmark
+
+        return {
+            "client": self.config.display_name,
+            "name": self.config.name,
+            "wave": self.wave,
+            "previous_wave": self.previous_wave,
+            "waves": self.wave_names,
+            "language": self.lang,
+            "weighted": survey.weights is not None,
+            "segment_names": tuple(self.segments),
+            "options": options,
+            "nps": nps_now,
+            "nps_unweighted": self.nps_of(survey, weighted=False),
+            "nps_previous": nps_before,
+            "nps_change": compare_nps(nps_before, nps_now) if nps_before is not None else None,
+            "nps_waves": self.nps_waves,
+            "nps_steps": self.nps_steps,
+            "nps_total": nps_table(survey, **self._table_options()),
+            "segments": {seg: self.segment_table(seg) for seg in self.segments},
+            "distribution": score_distribution(survey.nps_scores, survey.weights),
+            "performance": self.performance_of(survey),
+            "performance_previous": self.performance_of(previous) if previous else None,
+            "grade_trend": self.grade_trend,
+            "grade_changes": self.grade_changes,
+            "drivers": self.driver_methods["shapley"],
+            "driver_methods": self.driver_methods,
+            "drivers_previous": self.drivers_previous,
+            "methods": self.methods,
+            "drivers_change": self.drivers_change,
+            "matrix": self.matrix,
+            "matrix_previous": self.matrix_previous,
+            "simulations": self.simulations,
+            "change_explained": self.change_explained,
+            "quality": {name: self.load(name).quality for name in self.wave_names},
+            "benchmarks": {
+                "nps": nps_benchmark(self.config.sector),
+                "grades": self.grade_benchmarks,
+            },
+            "labels": labels,
+            "provenance": self.provenance(),
+        }
