@@ -20,9 +20,10 @@ from drivers.errors import DriversWarning
 from drivers.workflow.run import RunError, _warn_if_tracked, notebook_dir, run_client
 
 _WRITE = (
-    "import sys, drivers.workflow.demo, drivers.workflow.report\n"
-    "drivers.workflow.report.write_report(drivers.workflow.demo.client_config(), out=sys.argv[1], "
-    "bootstrap=30, progress=False)\n"
+    "import sys, drivers as dr\n"
+    "r = dr.analyse(dr.demo.client_config(), bootstrap=30, progress=False)\n"
+    "r.save(sys.argv[1] + '/results')\n"
+    "dr.write_report(dr.load_results(sys.argv[1] + '/results'), sys.argv[1])\n"
 )
 
 
@@ -49,6 +50,15 @@ def test_tables_have_identical_values(two_reports):
     assert list(a) == list(b) and len(a) >= 8
     for sheet in a:
         pd.testing.assert_frame_equal(a[sheet], b[sheet], check_exact=True, obj=sheet)
+
+
+def test_saved_results_are_byte_identical(two_reports):
+    a, b = (out / "results" for out in two_reports)
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    assert "results.json" in names and len(names) > 20
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 def test_charts_are_byte_identical(two_reports):

@@ -2,9 +2,11 @@
 names, a .sav wave and three waves; and a broken file that must fail clearly."""
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -78,10 +80,112 @@ def client(tmp_path_factory):
     return folder
 
 
+EXTRA_CELL = (
+    "fig = dr.charts.nps_bar(r.nps_waves, lang=lang)\n"
+    "dr.report.add_slide(fig, title='Extra: NPS per meting')"
+)
+
+
 @pytest.fixture(scope="module")
-def report(client, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    return run_client(client / "client.toml", out_root=out, progress=False)
+def report(client):
+    """The shared end-to-end run: the client's own notebook copy (with one extra cell),
+    run from the command line with a relative path, as the README shows."""
+    import nbformat
+
+    from drivers.workflow.run import notebook_dir
+
+    own = client / "notebooks"
+    shutil.copytree(notebook_dir(), own)
+    path = own / "04_priority_matrix.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    extra = nbformat.v4.new_code_cell(EXTRA_CELL)
+    extra["id"] = "client-extra"
+    nb.cells.append(extra)
+    nbformat.write(nb, path)
+    root = client.parent
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "drivers.workflow.cli",
+            "run",
+            f"{client.name}/client.toml",
+            "--quiet",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stderr[-3000:]
+    return root / "reports" / client.name / "2024"
+
+
+def _chart_cells(notebook: Path):
+    node = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in node["cells"]:
+        if cell["cell_type"] == "code" and "dr.charts." in "".join(cell["source"]):
+            yield cell
+
+
+def test_every_chart_cell_shows_every_chart(report):
+    """A chart cell shows one image per chart it draws, in the notebook and in its HTML."""
+    expected_total = 0
+    for notebook in sorted(report.glob("*.ipynb")):
+        shown = 0
+        for cell in _chart_cells(notebook):
+            source = "".join(cell["source"])
+            images = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
+            drawn = 3 if "r.segments" in source else 1
+            assert len(images) == drawn, (notebook.name, cell["id"], len(images))
+            shown += drawn
+        html = notebook.with_suffix(".html").read_text(encoding="utf-8")
+        assert html.count("<img") >= shown, notebook.name
+        expected_total += shown
+    assert expected_total >= 10
+
+
+def test_results_are_saved_and_load_equal(report, client):
+    saved = dr.load_results(report / "results")
+    assert saved.waves == ("2022", "2023", "2024") and saved.wave == "2024"
+    assert list(saved.nps_waves["wave"]) == ["2022", "2023", "2024"]
+    assert len(saved.nps_steps) == 2
+    again = dr.load_results(report / "results")
+    assert saved == again
+    fresh = dr.analyse(client / "client.toml", bootstrap=saved.options["bootstrap"], progress=False)
+    assert fresh == saved
+    info = json.loads((report / "results" / "results.json").read_text(encoding="utf-8"))
+    sums = info["results"]["fields"]["provenance"]["__dict__"]["inputs_sha256"]["__dict__"]
+    assert any("meting_2024.sav" in k for k in sums) and all(len(v) == 64 for v in sums.values())
+
+
+def test_weighted_and_unweighted_nps_per_wave_match_pandas(report, client):
+    saved = dr.load_results(report / "results")
+    config = dr.load_client(client / "client.toml")
+    for wave in config.waves:
+        data = dr.load_survey(wave.file, config.spec).data
+        score, weight = data[config.spec.nps], data[config.spec.weight]
+        promoter, detractor = (score >= 9).astype(float), (score <= 6).astype(float)
+        plain = 100 * (promoter.mean() - detractor.mean())
+        weighted = 100 * ((promoter - detractor) * weight).sum() / weight.sum()
+        row = saved.nps_waves.set_index("wave").loc[wave.name]
+        assert row["nps_unweighted"] == pytest.approx(plain, abs=1e-9)
+        assert row["nps"] == pytest.approx(weighted, abs=1e-9)
+
+
+def test_client_notebook_copy_is_used_and_its_extra_slide_reaches_the_deck(report):
+    text = (report / "04_priority_matrix.ipynb").read_text(encoding="utf-8")
+    assert "client-extra" in text
+    prs = Presentation(report / "testklant_2024.pptx")
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert titles[-1] == "Extra: NPS per meting"
+
+
+def test_no_machine_paths_in_notebooks_or_html(report):
+    for path in list(report.glob("*.ipynb")) + list(report.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert str(report.parent.parent) not in text, path.name
+        assert ".partial-" not in text and "/tmp/" not in text, path.name
 
 
 def test_report_folder_has_every_output(report):
@@ -140,7 +244,9 @@ def test_deck_has_native_charts(report):
     from pptx.enum.chart import XL_CHART_TYPE
 
     assert XL_CHART_TYPE.XY_SCATTER in kinds
-    assert not [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
+    # pictures only on the consultant's extra slide (the last one)
+    for slide in list(prs.slides)[:-1]:
+        assert not [s for s in slide.shapes if s.shape_type == 13]
 
 
 def test_no_respondent_rows_leave_the_package(report):
@@ -165,7 +271,8 @@ def test_broken_file_fails_clearly_and_leaves_no_report(client, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
     for p in client.iterdir():
-        (broken / p.name).write_bytes(p.read_bytes())
+        if p.is_file():
+            (broken / p.name).write_bytes(p.read_bytes())
     (broken / "meting_2024.sav").write_bytes(b"not an spss file at all")
     out = tmp_path / "reports"
     with pytest.raises((RunError, dr.DriversError)) as err:

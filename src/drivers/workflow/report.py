@@ -38,13 +38,14 @@ REPORT_DIR_ENV = "DRIVERS_REPORT_DIR"
 _EXTRA = "extra_slides"
 
 
-def add_slide(fig, *, title: str, notes: str = "") -> Path | None:
+def add_slide(fig, *, title: str, notes: str = "") -> None:
     """Add a chart made in a notebook to this wave's deck, after the standard slides.
 
     Call it from a client's notebook; when ``drivers run`` executes the notebook the
     figure is saved at slide size and becomes a slide of the deck (and a PNG in
-    ``charts/``). Run interactively, outside ``drivers run``, it does nothing and
-    returns None.
+    ``report/extra_slides/``). Run interactively, outside ``drivers run``, it does
+    nothing. It returns nothing either way, so no path of this machine ends up in the
+    executed notebook.
 
     Parameters
     ----------
@@ -54,14 +55,10 @@ def add_slide(fig, *, title: str, notes: str = "") -> Path | None:
     notes : str, optional
         Speaker notes.
 
-    Returns
-    -------
-    Path or None
-        The saved PNG, or None outside a run.
     """
     folder = os.environ.get(REPORT_DIR_ENV)
     if not folder:
-        return None
+        return
     if not isinstance(title, str) or not title.strip():
         raise ParameterError("The 'title' parameter of add_slide must be a non-empty text.")
     from drivers.present import charts
@@ -75,7 +72,6 @@ def add_slide(fig, *, title: str, notes: str = "") -> Path | None:
     stem.with_suffix(".json").write_text(
         json.dumps({"title": title, "notes": notes}, ensure_ascii=False), encoding="utf-8"
     )
-    return stem.with_suffix(".png")
 
 
 def _extra_slides(out: Path) -> list[tuple[Path, str, str]]:

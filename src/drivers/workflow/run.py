@@ -32,6 +32,7 @@ NOTEBOOKS = (
     "05_wave_comparison",
 )
 _COMPARISON = "05_wave_comparison"
+_INLINE = "module://matplotlib_inline.backend_inline"
 
 
 class RunError(DriversError):
@@ -104,14 +105,17 @@ def run_client(
         unit="step",
         disable=not progress,
     )
-    saved_env = os.environ.get(REPORT_DIR_ENV)
+    # The kernels inherit the environment: the report folder for dr.report.add_slide, and
+    # the inline backend (an MPLBACKEND=Agg of the caller would hide every chart).
+    kernel_env = {REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE}
+    saved_env = {k: os.environ.get(k) for k in kernel_env}
     try:
         steps.set_postfix_str("analysis")
         results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
         results.save(work / "results")
         steps.update()
         params = {"results": "results", "progress": False}
-        os.environ[REPORT_DIR_ENV] = str(work)
+        os.environ.update(kernel_env)
         for name in suite:
             steps.set_postfix_str(name)
             target = work / f"{name}.ipynb"
@@ -147,10 +151,11 @@ def run_client(
             work.rename(final)
     finally:
         steps.close()
-        if saved_env is None:
-            os.environ.pop(REPORT_DIR_ENV, None)
-        else:
-            os.environ[REPORT_DIR_ENV] = saved_env
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         shutil.rmtree(work, ignore_errors=True)
     return final
 
