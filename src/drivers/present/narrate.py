@@ -54,7 +54,7 @@ _R2_METHODS = ("shapley", "relative_weights")  # their importances add up to R²
 
 #: Display text of each missing-data option ("n.v.t." handling) of key_drivers.
 _MISSING_TEXT = {
-    "listwise": "na_listwise",
+    "listwise": "narrate_na_listwise",  # common's Dutch text keeps the raw word "listwise"
     "pairwise": "na_pairwise",
     "impute": "na_impute",
     "dummy": "narrate_na_dummy",
@@ -110,7 +110,20 @@ def _interval(low: Any, high: Any, level: Any, lang: str, kind: str, decimals=No
 def _p_value(p: Any, lang: str) -> str:
     if _finite(p) and float(p) < 0.001:
         return text("narrate_p_below", lang, p=fmt(0.001, kind="number", lang=lang, decimals=3))
-    return text("narrate_p_value", lang, p=fmt(p, kind="number", lang=lang, decimals=3))
+    decimals = 3 if _finite(p) and float(p) < 0.01 else 2
+    return text("narrate_p_value", lang, p=fmt(p, kind="number", lang=lang, decimals=decimals))
+
+
+def _name(value: Any) -> str:
+    """A wave or group name as shown: 2024, not 2024.0."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a table as dicts, each value with its column's own type (no upcasting)."""
+    return frame.to_dict("records")
 
 
 def _check_min_n(func: str, min_n: Any) -> int:
@@ -815,22 +828,23 @@ def bases_note(
         _need_columns("bases_note", "segments", table, ("group", "n", "small_base", "suppressed"))
         name = str((labels or {}).get(segment, segment))
         groups = table.iloc[1:]
-        hidden = groups["suppressed"].fillna(False).astype(bool) | [
-            _is_small(n, privacy_floor) for n in groups["n"]
-        ]
+        n = groups["n"].to_numpy()
+        hidden = groups["suppressed"].fillna(False).astype(bool).to_numpy() | np.array(
+            [_is_small(x, privacy_floor) for x in n], dtype=bool
+        )
         small = ~hidden & (
-            groups["small_base"].fillna(False).astype(bool)
-            | [_is_small(n, min_n) for n in groups["n"]]
+            groups["small_base"].fillna(False).astype(bool).to_numpy()
+            | np.array([_is_small(x, min_n) for x in n], dtype=bool)
         )
         if small.any():
             items = [
                 text(
                     "narrate_label_with_n",
                     lang,
-                    label=row["group"],
+                    label=_name(row["group"]),
                     n=fmt(row["n"], kind="count", lang=lang),
                 )
-                for _, row in groups[small].iterrows()
+                for row in _rows(groups[small])
             ]
             key = "narrate_bases_small_one" if len(items) == 1 else "narrate_bases_small_many"
             sentences.append(
@@ -843,7 +857,7 @@ def bases_note(
                 )
             )
         if hidden.any():
-            items = [str(g) for g in groups.loc[hidden, "group"]]
+            items = [_name(g) for g in groups.loc[hidden, "group"]]
             key = (
                 "narrate_bases_suppressed_one"
                 if len(items) == 1
@@ -913,40 +927,18 @@ def methods_agreement(agreement: pd.DataFrame, *, lang: str = "nl") -> str:
     taus = others["kendall_tau"].astype(float)
     taus = taus[np.isfinite(taus)]
     if not taus.empty:
-        ref_name = _method_name(reference["method"], lang)
-        low, high = taus.min(), taus.max()
-        if len(taus) == 1 or round(low, 2) == round(high, 2):
-            sentences.append(
-                text(
-                    "narrate_agreement_tau_one",
-                    lang,
-                    reference=ref_name,
-                    tau=fmt(low, kind="number", lang=lang, decimals=2),
-                )
-            )
-        else:
-            sentences.append(
-                text(
-                    "narrate_agreement_tau",
-                    lang,
-                    reference=ref_name,
-                    range=text(
-                        "narrate_range",
-                        lang,
-                        low=fmt(low, kind="number", lang=lang, decimals=2),
-                        high=fmt(high, kind="number", lang=lang, decimals=2),
-                    ),
-                )
-            )
-        if low < LOW_TAU:
-            sentences.append(
-                text(
-                    "narrate_agreement_tau_low",
-                    lang,
-                    tau=fmt(low, kind="number", lang=lang, decimals=2),
-                )
-            )
-    sentences.append(text("narrate_agreement_hedge", lang))
+        low, high = (fmt(t, kind="number", lang=lang, decimals=2) for t in (taus.min(), taus.max()))
+        tau = low if low == high else text("narrate_range", lang, low=low, high=high)
+        key = "narrate_agreement_tau" if taus.min() >= LOW_TAU else "narrate_agreement_tau_low"
+        sentences.append(
+            text(key, lang, reference=_method_name(reference["method"], lang), tau=tau)
+        )
+    agree = bool(others["agrees_on_top"].astype(bool).all()) and (
+        taus.empty or taus.min() >= LOW_TAU
+    )
+    sentences.append(
+        text("narrate_agreement_hedge" if agree else "narrate_drivers_association", lang)
+    )
     return " ".join(sentences)
 
 
@@ -1024,7 +1016,7 @@ def change_note(attribution: Any, *, lang: str = "nl", level: float | None = Non
                     label=row["label"],
                     value=fmt(row["grade_change"], kind="signed", lang=lang),
                 )
-                for _, row in significant.iterrows()
+                for row in _rows(significant)
             ]
             sentences.append(
                 text("narrate_change_significant_grades", lang, items=_join(items, lang))
@@ -1084,17 +1076,20 @@ def narrate_trend(
         raise ParameterError("The 'nps_waves' table of narrate_trend has no rows.")
     points = [
         text(
-            "narrate_trend_wave", lang, nps=fmt(row["nps"], kind="nps", lang=lang), wave=row["wave"]
+            "narrate_trend_wave",
+            lang,
+            nps=fmt(row["nps"], kind="nps", lang=lang),
+            wave=_name(row["wave"]),
         )
-        for _, row in nps_waves.iterrows()
+        for row in _rows(nps_waves)
     ]
     if len(points) == 1:
-        row = nps_waves.iloc[0]
+        row = _rows(nps_waves)[0]
         sentences = [
             text(
                 "narrate_trend_one",
                 lang,
-                wave=row["wave"],
+                wave=_name(row["wave"]),
                 nps=fmt(row["nps"], kind="nps", lang=lang),
             )
         ]
@@ -1116,15 +1111,15 @@ def narrate_trend(
             text(
                 "narrate_trend_step",
                 lang,
-                before=row["wave_before"],
-                after=row["wave_after"],
+                before=_name(row["wave_before"]),
+                after=_name(row["wave_after"]),
                 change=fmt(row["difference"], kind="signed", lang=lang),
                 unit=_unit(row["difference"], lang, 1),
                 interval=_interval(
                     row["ci_low"], row["ci_high"], row.get("level", 0.95), lang, "signed"
                 ),
             )
-            for _, row in significant.iterrows()
+            for row in _rows(significant)
         ]
         if not steps:
             sentences.append(text("narrate_trend_no_significant", lang))
@@ -1141,7 +1136,7 @@ def narrate_trend(
                 text("narrate_trend_steps_significant", lang, steps=_join(steps, lang))
             )
     if "n" in nps_waves.columns:
-        small = [str(row["wave"]) for _, row in nps_waves.iterrows() if _is_small(row["n"], min_n)]
+        small = [_name(row["wave"]) for row in _rows(nps_waves) if _is_small(row["n"], min_n)]
         if small:
             sentences.append(
                 text(
