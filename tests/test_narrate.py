@@ -310,7 +310,7 @@ def test_min_n_is_the_clients_option():
             assert words not in default, name
             assert words in strict, name
             assert numbers_after(strict, "n = ", lang)[0] == 40
-            assert "50" in strict and "30" not in strict.split("n = 40")[1][:20]
+            assert ("minder dan 50" if lang == "nl" else "fewer than 50") in strict
         small = "Kleine basis" if lang == "nl" else "Small base"
         assert small not in narrate.narrate_trend(waves, steps, lang=lang)
         assert small in narrate.narrate_trend(waves, steps, lang=lang, min_n=50)
@@ -697,17 +697,13 @@ def test_trend(lang):
     assert path == [("+12", "2021"), ("+15", "2022"), ("+14", "2023"), ("+19", "2024")]
     step = "De stap van 2023 naar 2024" if lang == "nl" else "The step from 2023 to 2024"
     assert step in text
-    assert (
-        numbers_after(text, step, lang, 4)[1:]
-        == [5.3, 95, 0.4][:0] + numbers_after(text, step, lang, 4)[1:]
-    )
     change, level, low, high = numbers_after(text, "2024 (", lang, 4)
     assert (change, level, low, high) == (5.3, 95, 0.4, 10.2)
     assert "2021 naar" not in text and "2021 to" not in text
     none = narrate.narrate_trend(waves, steps.assign(significant=False), lang=lang)
     assert ("Geen van de stappen" in none) if lang == "nl" else ("None of the steps" in none)
     two = narrate.narrate_trend(waves.iloc[2:], steps.iloc[2:], lang=lang)
-    assert two.count("(20") == 2 + 0 and "via" not in two
+    assert re.findall(r"\((\d{4})\)", two) == ["2023", "2024"] and "via" not in two
     one = narrate.narrate_trend(waves.iloc[3:], steps.iloc[:0], lang=lang)
     assert "2024" in one and "+19" in one
 
