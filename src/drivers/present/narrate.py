@@ -126,10 +126,10 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
-def _check_min_n(func: str, min_n: Any) -> int:
+def _check_min_n(func: str, min_n: Any, parameter: str = "min_n") -> int:
     if isinstance(min_n, bool) or not _finite(min_n) or float(min_n) < 1:
         raise ParameterError(
-            f"The 'min_n' parameter of {func} must be a positive whole number. "
+            f"The '{parameter}' parameter of {func} must be a positive whole number. "
             f"Got {min_n!r} instead."
         )
     return int(min_n)
@@ -817,7 +817,7 @@ def bases_note(
     """
     check_lang("bases_note", lang)
     min_n = _check_min_n("bases_note", min_n)
-    privacy_floor = _check_min_n("bases_note", privacy_floor)
+    privacy_floor = _check_min_n("bases_note", privacy_floor, "privacy_floor")
     if not isinstance(segments, Mapping):
         raise ParameterError(
             "The 'segments' parameter of bases_note must be a mapping segment -> table. "
