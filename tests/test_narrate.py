@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from drivers import narrate
+from drivers.errors import ParameterError
 from drivers.stats.matrix import priority_matrix
 from drivers.stats.nps import nps
 from drivers.stats.simulate import simulate
@@ -281,3 +282,554 @@ def test_findings_on_demo(demo_survey, lang):
     grade = touchpoint_performance(demo_survey).set_index("touchpoint").loc[top["driver"], "mean"]
     anchor = "gemiddeld een " if lang == "nl" else "average grade of "
     assert numbers_after(text, anchor, lang)[0] == round(grade, 1)
+
+
+# --------------------------------------------------------------------------- small bases: min_n
+
+
+def test_min_n_is_the_clients_option():
+    """min_n=50 calls a base of 40 small; the default 30 does not."""
+    r = nps(np.array([10, 9, 8, 7, 6, 3, 9, 10] * 5))
+    assert r.n == 40
+    res = driver_result([0.6, 0.4], n=40)
+    sim = simulate(survey(n=40), changes={"service": 0.5}, bootstrap=0, progress=False)
+    waves, steps = trend_tables(n_first=40)
+    for lang, words in (("nl", "basis is klein"), ("en", "base is small")):
+        texts = {
+            "nps": (narrate.narrate_nps(r, lang=lang), narrate.narrate_nps(r, lang=lang, min_n=50)),
+            "drivers": (
+                narrate.narrate_drivers(res, lang=lang),
+                narrate.narrate_drivers(res, lang=lang, min_n=50),
+            ),
+            "simulation": (
+                narrate.narrate_simulation(sim, lang=lang),
+                narrate.narrate_simulation(sim, lang=lang, min_n=50),
+            ),
+        }
+        for name, (default, strict) in texts.items():
+            assert words not in default, name
+            assert words in strict, name
+            assert numbers_after(strict, "n = ", lang)[0] == 40
+            assert ("minder dan 50" if lang == "nl" else "fewer than 50") in strict
+        small = "Kleine basis" if lang == "nl" else "Small base"
+        assert small not in narrate.narrate_trend(waves, steps, lang=lang)
+        assert small in narrate.narrate_trend(waves, steps, lang=lang, min_n=50)
+        assert words in narrate.findings(nps=r, drivers=res, lang=lang, min_n=50)
+
+
+def test_min_n_is_checked():
+    r = nps(np.array([10, 9, 8, 7] * 10))
+    with pytest.raises(ParameterError, match="min_n"):
+        narrate.narrate_nps(r, min_n=0)
+    with pytest.raises(ParameterError, match="min_n"):
+        narrate.narrate_drivers(driver_result([1.0]), min_n="thirty")
+
+
+# --------------------------------------------------------------------------- NPS weighted
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_nps_weighted_quotes_the_unweighted_figure(lang):
+    r = nps(np.array([10, 9, 9, 8, 7, 6, 3, 9, 10, 9] * 20))
+    text = narrate.narrate_nps(r, lang=lang, weighted=True, unweighted=nps([9, 9, 9, 8, 7, 3] * 50))
+    if lang == "nl":
+        assert text.startswith(f"De gewogen NPS is **+{round(r.nps)}** (ongewogen +33;")
+    else:
+        assert text.startswith(f"The weighted NPS is **+{round(r.nps)}** (unweighted +33;")
+    plain = narrate.narrate_nps(r, lang=lang, weighted=True)
+    assert ("gewogen" in plain) if lang == "nl" else ("weighted" in plain)
+    assert "ongewogen" not in plain and "unweighted" not in plain
+    unweighted = narrate.narrate_nps(r, lang=lang, unweighted=19)
+    assert "gewogen" not in unweighted and "weighted" not in unweighted
+
+
+def test_nps_takes_a_precomputed_change():
+    from drivers.stats.nps import compare_nps
+
+    a = nps(np.array([10, 9, 7, 6, 3] * 20))
+    b = nps(np.array([10, 9, 8, 6, 3] * 20))
+    assert narrate.narrate_nps(b, change=compare_nps(a, b)) == narrate.narrate_nps(b, previous=a)
+
+
+# --------------------------------------------------------------------------- labels, no survey
+
+
+def test_labels_come_from_the_table_or_a_mapping():
+    res = driver_result([0.6, 0.4], labels=["Klantenservice", "Prijs"])
+    assert narrate.narrate_drivers(res, lang="en").startswith("**Klantenservice**")
+    text = narrate.narrate_drivers(
+        res, lang="en", labels={"tp0": "Customer service", "tp1": "Price"}
+    )
+    assert text.startswith("**Customer service**") and "Price (40%)" in text
+    m = priority_matrix(res, {"tp0": 7.0, "tp1": 8.0})
+    assert "**Customer service**" in narrate.narrate_matrix(
+        m, lang="en", labels={"tp0": "Customer service"}
+    )
+    sim = simulate(survey(), changes={"service": 0.5}, bootstrap=0, progress=False)
+    assert "**Service desk**" in narrate.narrate_simulation(
+        sim, lang="en", labels={"service": "Service desk"}
+    )
+
+
+# --------------------------------------------------------------------------- methods note
+
+RAW_KEYS = re.compile(
+    r"\b(pairwise|impute|listwise|dummy|shapley|relative_weights|penalty_reward|beta|"
+    r"correlation|logit|forest|top_box|small_base|suppressed|narrate_\w+)\b"
+)
+
+
+def test_methods_note_dutch():
+    line = narrate.methods_note(
+        n=800,
+        method="shapley",
+        r2=0.712,
+        weighted=True,
+        missing="pairwise",
+        bootstrap=500,
+        lang="nl",
+    )
+    assert line == (
+        "n = 800 · Shapley-waarde (LMG) · R² = 0,71 · gewogen · n.v.t.: paarsgewijs · "
+        "bootstrap 500×"
+    )
+
+
+def test_methods_note_english_and_options():
+    line = narrate.methods_note(
+        n=1234,
+        method="relative_weights",
+        r2=float("nan"),
+        weighted=False,
+        missing="impute",
+        bootstrap=0,
+        lang="en",
+    )
+    assert line == "n = 1,234 · relative weights (Johnson) · n/a: mean + indicator"
+    routed = narrate.methods_note(
+        n=800,
+        method="shapley",
+        r2=0.5,
+        weighted=False,
+        missing="listwise",
+        bootstrap=200,
+        route="narrate_route_sampled",
+        lang="nl",
+    )
+    assert routed.endswith("bootstrap 200× (Shapley benaderd met steekproef van volgordes)")
+    assert "n.v.t.: alleen volledige antwoorden" in routed  # a Dutch word, not the raw key
+    with pytest.raises(ParameterError, match="method"):
+        narrate.methods_note(
+            n=1, method="lmg", r2=None, weighted=False, missing="pairwise", bootstrap=0
+        )
+    with pytest.raises(ParameterError, match="missing"):
+        narrate.methods_note(
+            n=1, method="beta", r2=None, weighted=False, missing="drop", bootstrap=0
+        )
+    with pytest.raises(ParameterError, match="key"):
+        narrate.methods_note(
+            n=1,
+            method="beta",
+            r2=None,
+            weighted=False,
+            missing="pairwise",
+            bootstrap=9,
+            route="narrate_route_nowhere",
+        )
+
+
+# --------------------------------------------------------------------------- bases note
+
+
+def segment_tables():
+    size = pd.DataFrame(
+        {
+            "group": ["Totaal", "Klein", "Middel", "Groot"],
+            "n": [300, 24, np.nan, 40],
+            "small_base": [False, True, True, False],
+            "suppressed": [False, False, True, False],
+        }
+    )
+    region = pd.DataFrame(
+        {
+            "group": ["Totaal", "Noord", "Zuid"],
+            "n": [300, 150, 150],
+            "small_base": False,
+            "suppressed": False,
+        }
+    )
+    return {"omvang": size, "regio": region}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_bases_note_flags_and_suppresses(lang):
+    segments = segment_tables()
+    text = narrate.bases_note(segments, min_n=30, privacy_floor=5, lang=lang)
+    assert "Klein (n = 24)" in text
+    assert "Groot" not in text  # 40 is not small at min_n=30
+    assert "Middel" in text and "Middel (n" not in text  # hidden, its n never shown
+    assert ("niet getoond" in text) if lang == "nl" else ("not shown" in text)
+    assert "regio" not in text and "Totaal" not in text
+    strict = narrate.bases_note(
+        segments, min_n=50, privacy_floor=5, lang=lang, labels={"omvang": "Size"}
+    )
+    assert "Klein (n = 24)" in strict and "Groot (n = 40)" in strict
+    assert "Size" in strict and "50" in strict
+    ok = narrate.bases_note({"regio": segments["regio"]}, min_n=30, privacy_floor=5, lang=lang)
+    assert ok == (
+        "Alle groepen hebben minstens 30 respondenten."
+        if lang == "nl"
+        else "Every group has at least 30 respondents."
+    )
+    with pytest.raises(ParameterError, match="small_base"):
+        narrate.bases_note({"x": segments["regio"].drop(columns="small_base")}, lang=lang)
+
+
+# --------------------------------------------------------------------------- methods agree
+
+
+def ranked(order, *, indicator=None, labels=None):
+    """A DriverResult stand-in: drivers in ``order`` get ranks 1..p; an indicator row ranks first."""
+    drivers = list(order)
+    table = pd.DataFrame(
+        {
+            "driver": drivers,
+            "label": labels or [d.capitalize() for d in drivers],
+            "indicator": False,
+            "importance": np.linspace(0.3, 0.05, len(drivers)),
+            "rank": np.arange(1, len(drivers) + 1),
+        }
+    )
+    if indicator:
+        top = pd.DataFrame(
+            {
+                "driver": [indicator],
+                "label": [indicator],
+                "indicator": [True],
+                "importance": [0.5],
+                "rank": [0],
+            }
+        )
+        table = pd.concat([top, table], ignore_index=True)
+    return SimpleNamespace(table=table)
+
+
+def test_kendall_tau_matches_scipy():
+    from scipy.stats import kendalltau
+
+    from drivers.stats.agreement import kendall_tau
+
+    x, y = [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]
+    assert kendall_tau(x, y) == pytest.approx(kendalltau(x, y).statistic, abs=1e-12)
+    # by hand: 15 pairs, 3 discordant -> (12 - 3) / 15 = 0.6
+    assert kendall_tau(x, y) == pytest.approx(0.6)
+    ties_x, ties_y = [1, 2, 2, 3, 4], [1, 3, 2, 2, 5]
+    assert kendall_tau(ties_x, ties_y) == pytest.approx(kendalltau(ties_x, ties_y).statistic)
+    assert np.isnan(kendall_tau([1], [1]))
+
+
+def test_method_agreement_table():
+    from scipy.stats import kendalltau
+
+    from drivers.stats.agreement import method_agreement
+
+    keys = ["klacht", "levering", "offerte", "factuur", "service"]
+    results = {
+        "shapley": ranked(keys, indicator="klacht_answered"),
+        "beta": ranked(["klacht", "offerte", "levering", "factuur", "service"]),
+        "correlation": ranked(
+            ["levering", "klacht", "service", "offerte", "factuur"], indicator="klacht_answered"
+        ),
+    }
+    table = method_agreement(results)
+    assert list(table.columns) == [
+        "method",
+        "top_driver",
+        "top_label",
+        "kendall_tau",
+        "agrees_on_top",
+    ]
+    assert list(table["method"]) == ["shapley", "beta", "correlation"]
+    assert list(table["top_driver"]) == ["klacht", "klacht", "levering"]  # indicators never count
+    assert list(table["agrees_on_top"]) == [True, True, False]
+    ref = [1, 2, 3, 4, 5]
+    corr = [2, 1, 4, 5, 3]  # ranks of klacht, levering, offerte, factuur, service
+    assert table["kendall_tau"].iloc[0] == 1
+    assert table["kendall_tau"].iloc[1] == pytest.approx(kendalltau(ref, [1, 3, 2, 4, 5]).statistic)
+    assert table["kendall_tau"].iloc[2] == pytest.approx(kendalltau(ref, corr).statistic)
+    other = method_agreement(results, reference="beta")
+    assert other["method"].iloc[0] == "beta"
+    with pytest.raises(ParameterError, match="reference"):
+        method_agreement(results, reference="lmg")
+    with pytest.raises(ParameterError, match="results"):
+        method_agreement({})
+
+
+def agreement_table(agree: bool) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "method": ["shapley", "relative_weights", "correlation"],
+            "top_driver": ["klacht", "klacht", "klacht" if agree else "levering"],
+            "top_label": ["Klachtafhandeling"] * 2 + ["Klachtafhandeling" if agree else "Levering"],
+            "kendall_tau": [1.0, 0.93, 0.8 if agree else 0.2],
+            "agrees_on_top": [True, True, agree],
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_methods_agreement_words(lang):
+    agree = narrate.methods_agreement(agreement_table(True), lang=lang)
+    assert "**Klachtafhandeling**" in agree
+    assert numbers_after(agree, "τ ", lang, 2) == [0.8, 0.93]
+    assert ("Alle 3 methoden" in agree) if lang == "nl" else ("All 3 methods" in agree)
+    split = narrate.methods_agreement(agreement_table(False), lang=lang)
+    assert ("niet eens" in split) if lang == "nl" else ("disagree" in split)
+    assert "Levering" in split
+    assert ("correlatie" in split) if lang == "nl" else ("correlation" in split)
+    assert ("grove indeling" in split) if lang == "nl" else ("rough grouping" in split)
+    single = narrate.methods_agreement(agreement_table(True).iloc[:1], lang=lang)
+    assert ("één methode" in single) if lang == "nl" else ("one method" in single)
+
+
+# --------------------------------------------------------------------------- change note
+
+
+def attribution(agrees: bool):
+    table = pd.DataFrame(
+        {
+            "touchpoint": ["levering", "klacht", "offerte"],
+            "label": ["Levering", "Klachtafhandeling", "Offerte"],
+            "grade_change": [0.42, 0.61, -0.05],
+            "grade_change_significant": [True, True, False],
+            "contribution": [2.1, 0.9, -0.1],
+        }
+    )
+    observed = (4.1, 0.6, 7.6, 0.021) if agrees else (-0.5, -6.1, 5.0, 0.86)
+    return SimpleNamespace(
+        expected=3.2,
+        expected_ci_low=1.1,
+        expected_ci_high=5.3,
+        observed=observed[0],
+        observed_ci_low=observed[1],
+        observed_ci_high=observed[2],
+        observed_p_value=observed[3],
+        agrees=agrees,
+        table=table,
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("agrees", [True, False])
+def test_change_note(lang, agrees):
+    a = attribution(agrees)
+    text = narrate.change_note(a, lang=lang)
+    explain = "NPS-punten verklaren (" if lang == "nl" else "NPS points ("
+    expected = numbers_after(text, "cijfers samen " if lang == "nl" else "together explain ", lang)
+    assert expected == [3.2]
+    level, low, high = numbers_after(text, explain, lang, 3)
+    assert (level, low, high) == (95, 1.1, 5.3)
+    measured = "verandering van " if lang == "nl" else "measured change is "
+    assert numbers_after(text, measured, lang, 4) == [
+        a.observed,
+        95,
+        a.observed_ci_low,
+        a.observed_ci_high,
+    ]
+    not_yet = "(nog) niet terug te zien in de NPS" if lang == "nl" else "not (yet) shown in the NPS"
+    assert (not_yet in text) == (not agrees)
+    fits = "spreken elkaar niet tegen" if lang == "nl" else "do not contradict"
+    assert (fits in text) == agrees
+    # significant grades listed; the largest contribution only as a model calculation
+    assert "Levering (+0" in text and "Klachtafhandeling (+0" in text and "Offerte" not in text
+    model = "modelberekening" if lang == "nl" else "model calculation"
+    sentence = next(s for s in text.split(". ") if "2,1" in s or "2.1" in s)
+    assert ("In het model" if lang == "nl" else "In the model") in sentence
+    assert model in text
+    assert (
+        "gemeten effect" not in sentence.split(";")[0] and "measured" not in sentence.split(";")[0]
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_change_note_other_directions(lang):
+    a = attribution(False)
+    a.expected, a.observed = -3.0, 1.0
+    text = narrate.change_note(a, lang=lang)
+    assert ("gedaald" in text) if lang == "nl" else ("fallen" in text)
+    a.expected, a.observed = 1.0, 9.0
+    text = narrate.change_note(a, lang=lang)
+    assert ("sterker veranderd" in text) if lang == "nl" else ("changed more" in text)
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def trend_tables(n_first=250):
+    waves = pd.DataFrame(
+        {
+            "wave": [2021, 2022, 2023, 2024],
+            "nps": [12.2, 15.1, 14.0, 19.3],
+            "ci_low": [5.0, 8.0, 7.0, 13.0],
+            "ci_high": [19.0, 22.0, 21.0, 26.0],
+            "n": [n_first, 300, 310, 320],
+        }
+    )
+    steps = pd.DataFrame(
+        {
+            "wave_before": [2021, 2022, 2023],
+            "wave_after": [2022, 2023, 2024],
+            "difference": [2.9, -1.1, 5.3],
+            "ci_low": [-4.0, -8.0, 0.4],
+            "ci_high": [9.0, 6.0, 10.2],
+            "p_value": [0.4, 0.8, 0.03],
+            "significant": [False, False, True],
+        }
+    )
+    return waves, steps
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_trend(lang):
+    waves, steps = trend_tables()
+    text = narrate.narrate_trend(waves, steps, lang=lang)
+    path = re.findall(r"([+\-−]\d+) \((\d{4})\)", text)
+    assert path == [("+12", "2021"), ("+15", "2022"), ("+14", "2023"), ("+19", "2024")]
+    step = "De stap van 2023 naar 2024" if lang == "nl" else "The step from 2023 to 2024"
+    assert step in text
+    change, level, low, high = numbers_after(text, "2024 (", lang, 4)
+    assert (change, level, low, high) == (5.3, 95, 0.4, 10.2)
+    assert "2021 naar" not in text and "2021 to" not in text
+    none = narrate.narrate_trend(waves, steps.assign(significant=False), lang=lang)
+    assert ("Geen van de stappen" in none) if lang == "nl" else ("None of the steps" in none)
+    two = narrate.narrate_trend(waves.iloc[2:], steps.iloc[2:], lang=lang)
+    assert re.findall(r"\((\d{4})\)", two) == ["2023", "2024"] and "via" not in two
+    one = narrate.narrate_trend(waves.iloc[3:], steps.iloc[:0], lang=lang)
+    assert "2024" in one and "+19" in one
+
+
+# --------------------------------------------------------------------------- one language layer
+
+
+def every_text(lang: str) -> str:
+    """The output of every narration function in ``lang``, touchpoint labels in ``lang``."""
+    en = lang == "en"
+    names = (
+        ["Complaint handling", "Delivery", "Quotation"]
+        if en
+        else ["Klachtafhandeling", "Levering", "Offerte"]
+    )
+    res = driver_result(
+        [0.45, 0.35, 0.2], cis=[(0.3, 0.5), (0.25, 0.45), (0.1, 0.3)], n=40, labels=names
+    )
+    res.draws = res.table["importance"].to_numpy() + np.random.default_rng(1).normal(
+        0, 0.03, (100, 3)
+    )
+    m = priority_matrix(res, {"tp0": 6.5, "tp1": 8.5, "tp2": 6.9})
+    sim = simulate(survey(n=40), changes={"service": 1.2}, bootstrap=20, progress=False)
+    r = nps(np.array([10, 9, 8, 7, 6, 3, 9, 10] * 5))
+    previous = nps(np.array([10, 8, 8, 7, 6, 3, 2, 10] * 5))
+    waves, steps = trend_tables(n_first=25)
+    agreement = agreement_table(False)
+    agreement["top_label"] = [names[0], names[0], names[1]]
+    change = attribution(False)
+    change.table["label"] = names
+    segments = segment_tables()
+    return "\n".join(
+        [
+            narrate.findings(
+                nps=r,
+                drivers=res,
+                matrix=m,
+                simulation=sim,
+                previous=previous,
+                nps_benchmark=("B2B", 17),
+                performance={"tp0": 6.62},
+                benchmark={"tp0": 7.2},
+                weighted=True,
+                unweighted=19.4,
+                lang=lang,
+                min_n=50,
+            ),
+            narrate.methods_note(
+                n=800,
+                method="shapley",
+                r2=0.712,
+                weighted=True,
+                missing="pairwise",
+                bootstrap=500,
+                route="narrate_route_grouped",
+                lang=lang,
+            ),
+            *(
+                narrate.methods_note(
+                    n=800,
+                    method=method,
+                    r2=0.5,
+                    weighted=False,
+                    missing=missing,
+                    bootstrap=0,
+                    lang=lang,
+                )
+                for method, missing in [
+                    ("relative_weights", "impute"),
+                    ("beta", "listwise"),
+                    ("penalty_reward", "dummy"),
+                    ("correlation", "pairwise"),
+                ]
+            ),
+            narrate.bases_note(segments, min_n=50, privacy_floor=5, lang=lang),
+            narrate.methods_agreement(agreement, lang=lang),
+            narrate.methods_agreement(agreement_table(True), lang=lang).replace(
+                "Klachtafhandeling", names[0]
+            ),
+            narrate.change_note(change, lang=lang),
+            narrate.change_note(attribution(True), lang=lang)
+            .replace("Klachtafhandeling", names[0])
+            .replace("Levering", names[1]),
+            narrate.narrate_trend(waves, steps, lang=lang, min_n=50),
+        ]
+    )
+
+
+def test_dutch_has_decimal_commas_and_no_raw_keys():
+    text = every_text("nl")
+    assert not re.search(r"\d\.\d", text), re.findall(r".{30}\d\.\d.{10}", text)
+    assert not RAW_KEYS.search(text), RAW_KEYS.findall(text)
+    for word in ("gewogen", "paarsgewijs", "n.v.t.", "Kendalls τ", "Eerst verbeteren"):
+        assert word in text
+
+
+def test_english_has_no_dutch_words():
+    text = every_text("en")
+    # "pairwise", "correlation", "beta" are English words; the other keys are not
+    assert not re.search(r"\b(relative_weights|penalty_reward|top_box|narrate_\w+)\b", text)
+    from drivers.present import _format
+
+    def words(lang):
+        found = set()
+        for value in _format._catalog(lang).values():
+            found |= set(re.findall(r"[A-Za-zëèé.]{4,}", re.sub(r"\{\w+\}", "", value)))
+        return found
+
+    dutch = words("nl") - words("en")
+    assert {"gewogen", "paarsgewijs", "verbeteren"} <= dutch
+    seen = set(re.findall(r"[A-Za-zëèé.]{4,}", text))
+    assert not seen & dutch, seen & dutch
+    for phrase in ("gewogen", "paarsgewijs", "Eerst verbeteren", "n.v.t.", " punten", " en "):
+        assert phrase not in text
+
+
+def test_no_inline_language_branches():
+    import inspect
+
+    source = inspect.getsource(narrate)
+    assert not re.search(r"lang\s*[!=]=|[!=]=\s*lang|\[lang\]|if\s+en\b", source)
+    for value in _format_catalog("nl").values():
+        assert len(value) < 25 or value[:25] not in source, value
+
+
+def _format_catalog(lang):
+    from drivers.present import _format
+
+    return _format._catalog(lang)

@@ -1,75 +1,92 @@
-"""Plain-language findings in Dutch and English, as Markdown.
+"""Plain-language findings, as Markdown, in the language of the display-text catalogs.
 
-Every function takes a result object and returns a Markdown string for a notebook cell
-or the notes of a slide. The text quotes the numbers of the result (formatted by
-:mod:`drivers.present._format`: decimal comma and "+17" in Dutch) and hedges honestly:
+Every function takes a result object or a tidy table and returns a Markdown string for a
+notebook cell or the notes of a slide. The functions only word what the statistics
+computed: they need no respondent data, and every sentence comes from the catalogs
+``locales/<lang>/narrate.toml`` (a third language is a new folder of catalogs, not code).
+Every number goes through :func:`drivers.present._format.fmt` (decimal comma and "+17" in
+Dutch). The text hedges honestly:
 
 - the two most important drivers "cannot be separated" when their confidence intervals
   overlap;
-- a base below 30 respondents is called small;
+- a base below ``min_n`` respondents (the client's option, default 30) is called small;
 - a model with R² below 0.2 "explains little";
-- importance and the what-if are associations in survey data, never proven causes.
+- importance, the what-if and the modelled change are associations in survey data, never
+  proven causes, and a modelled contribution is never presented as measured.
 
-Wave-over-wave changes in NPS are tested with :func:`drivers.stats.nps.compare_nps` (adjusted
-Wald difference of two independent samples, Rocks 2016).
+Touchpoint labels come from the result tables' ``label`` column, or from an explicit
+``labels`` mapping (key -> display label) in the language of the text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from drivers.errors import ParameterError
-from drivers.present._format import check_lang, fmt_count, fmt_number, fmt_percent, fmt_signed
+from drivers.errors import ParameterError, check_option
+from drivers.present._format import TEXT, check_lang, fmt, text
 
 __all__ = [
+    "bases_note",
+    "change_note",
     "findings",
+    "methods_agreement",
+    "methods_note",
     "narrate_drivers",
     "narrate_matrix",
     "narrate_nps",
     "narrate_simulation",
+    "narrate_trend",
 ]
 
-SMALL_BASE = 30
+#: Default of ``min_n``: below this many respondents a base is called small.
+MIN_N = 30
 LOW_R2 = 0.2
+LOW_TAU = 0.5  # below this Kendall's tau a method's ranking is called different
 LARGE_SHIFT = 1.0  # grade points: a mean shift this large is called large
 UNCERTAIN_QUADRANT = 0.6  # below this probability a quadrant is called uncertain
 
 _QUADRANT_ORDER = ("improve", "maintain", "overkill", "monitor")
 _R2_METHODS = ("shapley", "relative_weights")  # their importances add up to R²
 
+#: Display text of each missing-data option ("n.v.t." handling) of key_drivers.
+_MISSING_TEXT = {
+    "listwise": "narrate_na_listwise",  # common's Dutch text keeps the raw word "listwise"
+    "pairwise": "na_pairwise",
+    "impute": "na_impute",
+    "dummy": "narrate_na_dummy",
+}
+#: The assumptions behind every what-if, in the order they are listed.
+_ASSUMPTIONS = (
+    "narrate_assumption_observational",
+    "narrate_assumption_uniform",
+    "narrate_assumption_others_fixed",
+    "narrate_assumption_capped",
+    "narrate_assumption_same_model",
+)
+
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _level(level: float, lang: str) -> str:
-    """'95%-BI' (nl) / '95% CI' (en)."""
-    pct = fmt_percent(level, lang)
-    return f"{pct}-BI" if lang == "nl" else f"{pct} CI"
-
-
-def _range(low: str, high: str, lang: str) -> str:
-    return f"{low} tot {high}" if lang == "nl" else f"{low} to {high}"
-
-
-def _join(items: list[str], lang: str) -> str:
-    """'a, b en c' (nl) / 'a, b and c' (en, with a serial comma from three items)."""
+def _join(items: Sequence[str], lang: str) -> str:
+    """'a, b en c' (nl) / 'a, b, and c' (en): the catalog decides the last link."""
+    items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
-    word = " en " if lang == "nl" else " and "
-    serial = "," if lang == "en" and len(items) > 2 else ""
-    return ", ".join(items[:-1]) + serial + word + items[-1]
+    if len(items) == 2:
+        return text("narrate_join_pair", lang, first=items[0], last=items[1])
+    rest = text("narrate_join_separator", lang).join(items[:-1])
+    return text("narrate_join_many", lang, rest=rest, last=items[-1])
 
 
-def _points(value: Any, lang: str, decimals: int = 0) -> str:
-    """'punt' / 'punten' (nl), 'point' / 'points' (en) for a number as it is shown."""
-    one = abs(round(float(value), decimals)) == 1
-    if lang == "nl":
-        return "punt" if one else "punten"
-    return "point" if one else "points"
+def _unit(value: Any, lang: str, decimals: int = 0) -> str:
+    """'punt' / 'punten' for a number of points as it is shown."""
+    one = _finite(value) and abs(round(float(value), decimals)) == 1
+    return text("narrate_point_one" if one else "narrate_point_other", lang)
 
 
 def _finite(value: Any) -> bool:
@@ -79,29 +96,78 @@ def _finite(value: Any) -> bool:
         return False
 
 
-def _small_base(n: Any, lang: str) -> str:
-    if lang == "nl":
-        return (
-            f"Let op: de basis is klein (n = {fmt_count(n, lang)}, minder dan {SMALL_BASE}); "
-            "de cijfers zijn onzeker en kunnen bij een volgende meting flink anders uitvallen."
-        )
-    return (
-        f"Note: the base is small (n = {fmt_count(n, lang)}, fewer than {SMALL_BASE}); "
-        "the figures are uncertain and may differ considerably in the next wave."
+def _interval(low: Any, high: Any, level: Any, lang: str, kind: str, decimals=None) -> str:
+    """'95%-BI 33% tot 49%' (nl) / '95% CI 33% to 49%' (en)."""
+    return text(
+        "narrate_interval",
+        lang,
+        level=fmt(level, kind="percent", lang=lang),
+        low=fmt(low, kind=kind, lang=lang, decimals=decimals),
+        high=fmt(high, kind=kind, lang=lang, decimals=decimals),
     )
 
 
-def _driver_labels(result: Any, survey: Any, lang: str) -> dict[str, str]:
-    table = result.table
-    labels = dict(zip(table["driver"], table.get("label", table["driver"]), strict=True))
-    spec = getattr(survey, "spec", None)
+def _p_value(p: Any, lang: str) -> str:
+    if _finite(p) and float(p) < 0.001:
+        return text("narrate_p_below", lang, p=fmt(0.001, kind="number", lang=lang, decimals=3))
+    decimals = 3 if _finite(p) and float(p) < 0.01 else 2
+    return text("narrate_p_value", lang, p=fmt(p, kind="number", lang=lang, decimals=decimals))
+
+
+def _name(value: Any) -> str:
+    """A wave or group name as shown: 2024, not 2024.0."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a table as dicts, each value with its column's own type (no upcasting)."""
+    return frame.to_dict("records")
+
+
+def _check_min_n(func: str, min_n: Any, parameter: str = "min_n") -> int:
+    if isinstance(min_n, bool) or not _finite(min_n) or float(min_n) < 1:
+        raise ParameterError(
+            f"The '{parameter}' parameter of {func} must be a positive whole number. "
+            f"Got {min_n!r} instead."
+        )
+    return int(min_n)
+
+
+def _small_base(n: Any, min_n: int, lang: str) -> str:
+    return text(
+        "narrate_small_base",
+        lang,
+        n=fmt(n, kind="count", lang=lang),
+        min_n=fmt(min_n, kind="count", lang=lang),
+    )
+
+
+def _is_small(n: Any, min_n: int) -> bool:
+    return _finite(n) and float(n) < min_n
+
+
+def _labels_from(table: pd.DataFrame, key_column: str, labels: Any, survey: Any, lang: str):
+    """Key -> display label: the table's ``label`` column, then the spec, then ``labels``."""
+    keys = [str(k) for k in table[key_column]]
+    column = table["label"] if "label" in table.columns else table[key_column]
+    found = {k: str(v) for k, v in zip(keys, column, strict=True)}
+    spec = getattr(survey, "spec", None)  # backward compatibility: labels only, never data
     if spec is not None:
-        for key in labels:
+        for key in keys:
             try:
-                labels[key] = str(spec.label(key, lang))
+                found[key] = str(spec.label(key, lang))
             except Exception:  # not a spec column: keep the table's label
                 pass
-    return {k: str(v) for k, v in labels.items()}
+    if labels is not None:
+        if not isinstance(labels, Mapping):
+            raise ParameterError(
+                "The 'labels' parameter must be a mapping key -> display label. "
+                f"Got {type(labels).__name__} instead."
+            )
+        found.update({str(k): str(v) for k, v in labels.items() if str(k) in found})
+    return found
 
 
 def _lookup(mapping: Any, key: str) -> float | None:
@@ -121,6 +187,26 @@ def _lookup(mapping: Any, key: str) -> float | None:
     return None
 
 
+def _method_name(method: str, lang: str) -> str:
+    """Display name of an importance method; a name outside the catalog stays as given."""
+    key = f"method_{method}"
+    return text(key, lang) if key in TEXT else str(method)
+
+
+def _need_columns(func: str, parameter: str, frame: Any, columns: Sequence[str]) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(
+            f"The '{parameter}' parameter of {func} must be a DataFrame. "
+            f"Got {type(frame).__name__} instead."
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(
+            f"The '{parameter}' table of {func} lacks the column(s) {missing}. "
+            f"Found {list(frame.columns)}; expected {list(columns)}."
+        )
+
+
 # --------------------------------------------------------------------------- NPS
 
 
@@ -130,6 +216,10 @@ def narrate_nps(
     lang: str = "nl",
     benchmark: Any = None,
     previous: Any = None,
+    change: Any = None,
+    weighted: bool = False,
+    unweighted: Any = None,
+    min_n: int = MIN_N,
 ) -> str:
     """The NPS in words: value with margin, distribution, benchmark, change since last wave.
 
@@ -142,9 +232,18 @@ def narrate_nps(
         A benchmark NPS: a number (``17``), a pair ``("B2B Nederland 2024", 17)`` or a
         dict ``{"label": ..., "nps": ...}``.
     previous : NPSResult, optional
-        Last wave. The change is tested with :func:`drivers.stats.nps.compare_nps` (adjusted Wald
-        CI of the difference of two independent samples); it is called significant only
-        when that interval excludes zero.
+        Last wave, when ``change`` is not given: the change is then tested with
+        :func:`drivers.stats.nps.compare_nps`.
+    change : NPSDifference, optional
+        The comparison with last wave, from :func:`drivers.stats.nps.compare_nps` (adjusted
+        Wald CI of the difference of two independent samples); it is called significant
+        only when that interval excludes zero.
+    weighted : bool, default False
+        The NPS is weighted: the text says so, and quotes ``unweighted`` beside it.
+    unweighted : NPSResult or float, optional
+        The unweighted NPS, quoted beside a weighted one.
+    min_n : int, default 30
+        Below this many respondents the base is called small.
 
     Returns
     -------
@@ -158,39 +257,44 @@ def narrate_nps(
     The NPS is **+14** (95% CI 0 to +28; n = 140): 43% promoters, 29% passives, and 29% detractors. ...
     """
     check_lang("narrate_nps", lang)
+    min_n = _check_min_n("narrate_nps", min_n)
     r = nps_result
-    level = getattr(r, "level", 0.95)
-    value = fmt_signed(r.nps, lang)
-    ci = _range(fmt_signed(r.ci_low, lang), fmt_signed(r.ci_high, lang), lang)
-    shares = [
-        f"{fmt_percent(r.promoters, lang)} promoters",
-        f"{fmt_percent(r.passives, lang)} passives",
-        f"{fmt_percent(r.detractors, lang)} detractors",
-    ]
-    n = fmt_count(r.n, lang)
-    if lang == "nl":
-        sentences = [
-            f"De NPS is **{value}** ({_level(level, lang)} {ci}; n = {n}): {_join(shares, lang)}."
-        ]
-        sentences.append(
-            "De NPS zegt niet alles: een 0 en een 6 tellen even zwaar, dus kijk ook naar de "
-            "verdeling van de scores."
-        )
+    shares = _join(
+        [
+            text(
+                "narrate_share_promoters", lang, share=fmt(r.promoters, kind="percent", lang=lang)
+            ),
+            text("narrate_share_passives", lang, share=fmt(r.passives, kind="percent", lang=lang)),
+            text(
+                "narrate_share_detractors", lang, share=fmt(r.detractors, kind="percent", lang=lang)
+            ),
+        ],
+        lang,
+    )
+    fields = {
+        "nps": fmt(r.nps, kind="nps", lang=lang),
+        "interval": _interval(r.ci_low, r.ci_high, getattr(r, "level", 0.95), lang, "nps"),
+        "n": fmt(r.n, kind="count", lang=lang),
+        "shares": shares,
+    }
+    if not weighted:
+        key = "narrate_nps_value"
+    elif unweighted is None:
+        key = "narrate_nps_value_weighted"
     else:
-        sentences = [
-            f"The NPS is **{value}** ({_level(level, lang)} {ci}; n = {n}): {_join(shares, lang)}."
-        ]
-        sentences.append(
-            "The NPS is not the whole story: a 0 and a 6 count the same, so look at the "
-            "distribution of the scores as well."
-        )
-    if r.n < SMALL_BASE:
-        sentences.append(_small_base(r.n, lang))
-
+        key = "narrate_nps_value_weighted_vs_unweighted"
+        fields["unweighted"] = fmt(getattr(unweighted, "nps", unweighted), kind="nps", lang=lang)
+    sentences = [text(key, lang, **fields), text("narrate_nps_not_all", lang)]
+    if _is_small(r.n, min_n):
+        sentences.append(_small_base(r.n, min_n, lang))
     if benchmark is not None:
         sentences.append(_nps_benchmark(r, benchmark, lang))
-    if previous is not None:
-        sentences.append(_nps_change(previous, r, lang))
+    if change is None and previous is not None:
+        from drivers.stats.nps import compare_nps  # the statistic lives there
+
+        change = compare_nps(previous, r, level=getattr(r, "level", 0.95))
+    if change is not None:
+        sentences.append(_nps_change(change, lang))
     return " ".join(sentences)
 
 
@@ -212,65 +316,41 @@ def _parse_nps_benchmark(benchmark: Any) -> tuple[str | None, float]:
 
 def _nps_benchmark(r: Any, benchmark: Any, lang: str) -> str:
     label, value = _parse_nps_benchmark(benchmark)
+    shown = fmt(value, kind="nps", lang=lang)
+    named = text("narrate_nps_benchmark_named", lang, value=shown, label=label) if label else shown
     difference = r.nps - value
-    named = f"{fmt_signed(value, lang)}" + (f", {label}" if label else "")
-    within = r.ci_low <= value <= r.ci_high
-    points = fmt_number(abs(difference), 0, lang)
-    if lang == "nl":
-        if round(difference) == 0:
-            position = "gelijk aan de benchmark"
-        else:
-            side = "boven" if difference > 0 else "onder"
-            position = f"{points} {_points(difference, lang)} {side} de benchmark"
-        text = f"Dat is {position} ({named})"
-        text += (
-            "; de benchmark valt binnen de foutmarge, dus het verschil is niet aangetoond."
-            if within
-            else "; de benchmark valt buiten de foutmarge."
-        )
+    if round(difference) == 0:
+        position = text("narrate_nps_benchmark_level", lang, benchmark=named)
     else:
-        if round(difference) == 0:
-            position = "level with the benchmark"
-        else:
-            side = "above" if difference > 0 else "below"
-            position = f"{points} {_points(difference, lang)} {side} the benchmark"
-        text = f"That is {position} ({named})"
-        text += (
-            "; the benchmark lies within the margin of error, so the difference is not shown."
-            if within
-            else "; the benchmark lies outside the margin of error."
+        position = text(
+            "narrate_nps_benchmark_above" if difference > 0 else "narrate_nps_benchmark_below",
+            lang,
+            points=fmt(abs(difference), kind="number", lang=lang, decimals=0),
+            unit=_unit(difference, lang),
+            benchmark=named,
         )
-    return text
+    within = r.ci_low <= value <= r.ci_high
+    key = "narrate_nps_benchmark_within" if within else "narrate_nps_benchmark_outside"
+    return text(key, lang, position=position)
 
 
-def _nps_change(previous: Any, current: Any, lang: str) -> str:
-    from drivers.stats.nps import compare_nps
-
-    d = compare_nps(previous, current, level=getattr(current, "level", 0.95))
-    change = fmt_signed(d.difference, lang, decimals=1)
-    ci = _range(fmt_signed(d.ci_low, lang, 1), fmt_signed(d.ci_high, lang, 1), lang)
-    before = fmt_signed(previous.nps, lang)
-    level = _level(d.level, lang)
-    if lang == "nl":
-        verdict = (
-            "statistisch significant"
-            if d.significant
-            else "niet statistisch significant: het kan toeval zijn"
-        )
-        return (
-            f"Bij de vorige meting was de NPS {before}; de verandering van {change} "
-            f"{_points(d.difference, lang, 1)} "
-            f"is {verdict} ({level} van het verschil {ci})."
-        )
-    verdict = (
-        "statistically significant"
-        if d.significant
-        else "not statistically significant: it may be chance"
+def _nps_change(d: Any, lang: str) -> str:
+    key = (
+        "narrate_nps_change_significant" if d.significant else "narrate_nps_change_not_significant"
     )
-    return (
-        f"In the previous wave the NPS was {before}; the change of {change} "
-        f"{_points(d.difference, lang, 1)} is "
-        f"{verdict} ({level} of the difference {ci})."
+    return text(
+        key,
+        lang,
+        before=fmt(d.a.nps, kind="nps", lang=lang),
+        change=fmt(d.difference, kind="signed", lang=lang),
+        unit=_unit(d.difference, lang, 1),
+        level=text("narrate_ci_level", lang, level=fmt(d.level, kind="percent", lang=lang)),
+        range=text(
+            "narrate_range",
+            lang,
+            low=fmt(d.ci_low, kind="signed", lang=lang),
+            high=fmt(d.ci_high, kind="signed", lang=lang),
+        ),
     )
 
 
@@ -283,8 +363,10 @@ def narrate_drivers(
     lang: str = "nl",
     performance: Any = None,
     benchmark: Any = None,
+    labels: Mapping[str, str] | None = None,
     survey: Any = None,
     top: int = 3,
+    min_n: int = MIN_N,
 ) -> str:
     """Which touchpoints weigh most for recommendation, hedged honestly.
 
@@ -299,10 +381,14 @@ def narrate_drivers(
         touchpoint -> mean grade; the top driver's grade is then quoted.
     benchmark : dict or Series, optional
         Touchpoint -> benchmark grade, quoted next to the grade.
+    labels : mapping, optional
+        Touchpoint -> display label in ``lang`` (default: the driver table's ``label``).
     survey : Survey, optional
-        For touchpoint labels in ``lang`` (default: the labels of the driver table).
+        Kept for backward compatibility: only its spec's labels are read, never its data.
     top : int, default 3
         How many drivers to name.
+    min_n : int, default 30
+        Below this many respondents the base is called small.
 
     Returns
     -------
@@ -310,15 +396,16 @@ def narrate_drivers(
         Markdown.
     """
     check_lang("narrate_drivers", lang)
+    min_n = _check_min_n("narrate_drivers", min_n)
     table = result.table.copy()
     if "indicator" in table.columns:  # "<touchpoint>_answered" rows are not touchpoints
-        table = table[~table["indicator"].astype(bool)]
+        table = table[~table["indicator"].fillna(False).astype(bool)]
     if "rank" in table.columns:
         table = table.sort_values("rank", kind="stable")
     else:
         table = table.sort_values("importance", ascending=False, kind="stable")
     table = table.reset_index(drop=True)
-    labels = _driver_labels(result, survey, lang)
+    names = _labels_from(table, "driver", labels, survey, lang)
     column = "share" if "share" in table.columns else "importance"
     low_col, high_col = (
         ("share_ci_low", "share_ci_high") if column == "share" else ("ci_low", "ci_high")
@@ -327,105 +414,99 @@ def narrate_drivers(
 
     def amount(row: pd.Series, key: str = column) -> str:
         if column == "share":
-            return fmt_percent(row[key], lang)
-        return fmt_number(row[key], 3, lang)
+            return fmt(row[key], kind="percent", lang=lang)
+        return fmt(row[key], kind="number", lang=lang, decimals=3)
+
+    def name(row: pd.Series) -> str:
+        return names.get(str(row["driver"]), str(row["driver"]))
 
     first = table.iloc[0]
-    name = f"**{labels.get(first['driver'], first['driver'])}**"
     ci = ""
     if has_ci and _finite(first[low_col]) and _finite(first[high_col]):
-        interval = _range(amount(first, low_col), amount(first, high_col), lang)
-        ci = f" ({_level(getattr(result, 'level', 0.95), lang)} {interval})"
+        ci = (
+            " ("
+            + text(
+                "narrate_interval",
+                lang,
+                level=fmt(getattr(result, "level", 0.95), kind="percent", lang=lang),
+                low=amount(first, low_col),
+                high=amount(first, high_col),
+            )
+            + ")"
+        )
     others = [
-        f"{labels.get(row['driver'], row['driver'])} ({amount(row)})"
+        text("narrate_label_with_value", lang, label=name(row), value=amount(row))
         for _, row in table.iloc[1:top].iterrows()
     ]
     if column != "share":
-        what = "belang" if lang == "nl" else "importance"
+        what = text("narrate_drivers_what_importance", lang)
     elif getattr(result, "method", None) in _R2_METHODS:  # shares of R²
-        what = "van de verklaarde variantie" if lang == "nl" else "of the explained variance"
+        what = text("narrate_drivers_what_explained", lang)
     else:
-        what = "van het totale belang" if lang == "nl" else "of the total importance"
-    if lang == "nl":
-        sentences = [f"{name} weegt het zwaarst voor de aanbeveling: {amount(first)} {what}{ci}."]
-        if others:
-            sentences[-1] = sentences[-1][:-1] + f", gevolgd door {_join(others, lang)}."
+        what = text("narrate_drivers_what_total", lang)
+    fields = {"name": f"**{name(first)}**", "amount": amount(first), "what": what, "ci": ci}
+    if others:
+        sentences = [
+            text("narrate_drivers_top_followed", lang, others=_join(others, lang), **fields)
+        ]
     else:
-        sentences = [f"{name} weighs most for recommendation: {amount(first)} {what}{ci}."]
-        if others:
-            sentences[-1] = sentences[-1][:-1] + f", followed by {_join(others, lang)}."
+        sentences = [text("narrate_drivers_top", lang, **fields)]
 
     # honest hedging: top two not separable
     if len(table) > 1 and has_ci:
         second = table.iloc[1]
         if _finite(first[low_col]) and _finite(second[high_col]):
             if first[low_col] <= second[high_col]:
-                a = labels.get(first["driver"], first["driver"])
-                b = labels.get(second["driver"], second["driver"])
                 sentences.append(
-                    f"De betrouwbaarheidsintervallen van {a} en {b} overlappen: met deze "
-                    "gegevens is niet te zeggen welke van de twee zwaarder weegt."
-                    if lang == "nl"
-                    else f"The confidence intervals of {a} and {b} overlap: these data cannot "
-                    "tell which of the two weighs more."
+                    text("narrate_drivers_overlap", lang, first=name(first), second=name(second))
                 )
 
     # grade and benchmark of the top driver
     grade = _lookup(performance, first["driver"])
     if grade is not None:
         bench = _lookup(benchmark, first["driver"])
-        label = labels.get(first["driver"], first["driver"])
-        if lang == "nl":
-            text = f"{label} krijgt gemiddeld een {fmt_number(grade, 1, lang)}"
-            if bench is not None:
-                side = "onder" if grade < bench else "boven" if grade > bench else "gelijk aan"
-                text += f", {side} de benchmark van {fmt_number(bench, 1, lang)}"
+        fields = {"label": name(first), "grade": fmt(grade, kind="grade", lang=lang)}
+        if bench is None:
+            sentences.append(text("narrate_drivers_grade", lang, **fields))
         else:
-            text = f"{label} gets an average grade of {fmt_number(grade, 1, lang)}"
-            if bench is not None:
-                side = "below" if grade < bench else "above" if grade > bench else "level with"
-                text += f", {side} the benchmark of {fmt_number(bench, 1, lang)}"
-        sentences.append(text + ".")
+            # compare as shown: 7,2 against 7,2 is level, whatever the hidden digits
+            shown, shown_bench = round(grade, 1), round(bench, 1)
+            side = "below" if shown < shown_bench else "above" if shown > shown_bench else "level"
+            sentences.append(
+                text(
+                    f"narrate_drivers_grade_{side}",
+                    lang,
+                    benchmark=fmt(bench, kind="grade", lang=lang),
+                    **fields,
+                )
+            )
 
     r2 = getattr(result, "r2", None)
     if _finite(r2):
-        r2_text = fmt_number(r2, 2, lang)
-        if lang == "nl":
-            sentences.append(
-                f"Samen verklaren de contactmomenten {fmt_percent(r2, lang)} van de verschillen "
-                f"in aanbeveling (R² = {r2_text})."
+        sentences.append(
+            text(
+                "narrate_drivers_r2",
+                lang,
+                share=fmt(r2, kind="percent", lang=lang),
+                r2=fmt(r2, kind="r2", lang=lang),
             )
-            if r2 < LOW_R2:
-                sentences.append(
-                    "Dat is weinig: het meeste van wat de aanbeveling bepaalt, zit niet in deze "
-                    "contactmomenten."
-                )
-        else:
-            sentences.append(
-                f"Together the touchpoints explain {fmt_percent(r2, lang)} of the differences "
-                f"in recommendation (R² = {r2_text})."
-            )
-            if r2 < LOW_R2:
-                sentences.append(
-                    "That is little: most of what drives recommendation is not in these "
-                    "touchpoints."
-                )
+        )
+        if r2 < LOW_R2:
+            sentences.append(text("narrate_drivers_r2_low", lang))
 
     n = getattr(result, "n", None)
-    if _finite(n) and n < SMALL_BASE:
-        sentences.append(_small_base(int(n), lang))
-    sentences.append(
-        "Belang is hier samenhang in de enquête, geen bewezen oorzaak."
-        if lang == "nl"
-        else "Importance here is association in the survey, not proven cause."
-    )
+    if _is_small(n, min_n):
+        sentences.append(_small_base(n, min_n, lang))
+    sentences.append(text("narrate_drivers_association", lang))
     return " ".join(sentences)
 
 
 # --------------------------------------------------------------------------- matrix
 
 
-def narrate_matrix(matrix: Any, *, lang: str = "nl") -> str:
+def narrate_matrix(
+    matrix: Any, *, lang: str = "nl", labels: Mapping[str, str] | None = None
+) -> str:
     """The priority matrix in words: per quadrant its touchpoints, with certainty.
 
     Parameters
@@ -433,6 +514,8 @@ def narrate_matrix(matrix: Any, *, lang: str = "nl") -> str:
     matrix : PriorityMatrix
         From :func:`drivers.priority_matrix`.
     lang : {"nl", "en"}
+    labels : mapping, optional
+        Touchpoint -> display label in ``lang`` (default: the matrix table's ``label``).
 
     Returns
     -------
@@ -443,22 +526,15 @@ def narrate_matrix(matrix: Any, *, lang: str = "nl") -> str:
         as uncertain.
     """
     check_lang("narrate_matrix", lang)
-    m = matrix.relabel(lang)
+    m = matrix.relabel(lang) if hasattr(matrix, "relabel") else matrix
     table = m.table
+    names = _labels_from(table, "touchpoint", labels, None, lang)
     probabilities = "p_improve" in table.columns
-    x_line = fmt_percent(m.x_line, lang) if m.x == "top_box" else fmt_number(m.x_line, 1, lang)
-    if lang == "nl":
-        intro = (
-            f"De prioriteitenmatrix zet het belang van elk contactmoment af tegen het "
-            f"{'aandeel cijfers van 8 of hoger' if m.x == 'top_box' else 'gemiddelde cijfer'} "
-            f"(scheidslijn {x_line})."
-        )
+    if m.x == "top_box":
+        line = fmt(m.x_line, kind="percent", lang=lang)
+        intro = text("narrate_matrix_intro_top_box", lang, line=line)
     else:
-        intro = (
-            f"The priority matrix sets the importance of each touchpoint against its "
-            f"{'share of grades of 8 or higher' if m.x == 'top_box' else 'mean grade'} "
-            f"(dividing line {x_line})."
-        )
+        intro = text("narrate_matrix_intro_mean", lang, line=fmt(m.x_line, kind="grade", lang=lang))
     lines = [intro, ""]
     uncertain = []
     for quadrant in _QUADRANT_ORDER:
@@ -467,62 +543,57 @@ def narrate_matrix(matrix: Any, *, lang: str = "nl") -> str:
             continue
         items = []
         for _, row in rows.iterrows():
-            item = str(row["label"])
+            label = names[str(row["touchpoint"])]
             if probabilities:
                 p = row[f"p_{quadrant}"]
-                item += f" ({fmt_percent(p, lang)})"
+                items.append(
+                    text(
+                        "narrate_label_with_value",
+                        lang,
+                        label=label,
+                        value=fmt(p, kind="percent", lang=lang),
+                    )
+                )
                 if p < UNCERTAIN_QUADRANT:
-                    uncertain.append(str(row["label"]))
-            items.append(item)
-        label = rows["quadrant_label"].iloc[0]
-        lines.append(f"- **{label}:** {_join(items, lang)}")
+                    uncertain.append(label)
+            else:
+                items.append(label)
+        lines.append(f"- **{text(quadrant, lang)}:** {_join(items, lang)}")
     lines.append("")
     if probabilities:
-        if lang == "nl":
-            lines.append(
-                "Tussen haakjes: in welk deel van de bootstrap-trekkingen het contactmoment "
-                "in dit kwadrant valt."
+        lines.append(text("narrate_matrix_probability", lang))
+        if uncertain:
+            key = (
+                "narrate_matrix_uncertain_one"
+                if len(uncertain) == 1
+                else ("narrate_matrix_uncertain_many")
             )
-            if uncertain:
-                verb = "ligt" if len(uncertain) == 1 else "liggen"
-                lines.append(
-                    f"De plaats van {_join(uncertain, lang)} is onzeker: {verb} dicht bij een "
-                    "scheidslijn."
-                )
-        else:
-            lines.append(
-                "In brackets: the share of bootstrap draws that put the touchpoint in this "
-                "quadrant."
-            )
-            if uncertain:
-                what = "it lies" if len(uncertain) == 1 else "they lie"
-                lines.append(
-                    f"The position of {_join(uncertain, lang)} is uncertain: {what} close to "
-                    "a dividing line."
-                )
+            lines.append(text(key, lang, names=_join(uncertain, lang)))
     improve = table[table["quadrant"] == "improve"]
     if not improve.empty:
-        first = improve.iloc[0]["label"]
-        lines.append(
-            f"Begin bij **{first}**: belangrijk voor de aanbeveling en relatief laag beoordeeld."
-            if lang == "nl"
-            else f"Start with **{first}**: important for recommendation and graded relatively low."
-        )
-    return "\n".join(line for line in lines).strip() + "\n"
+        first = names[str(improve.iloc[0]["touchpoint"])]
+        lines.append(text("narrate_matrix_start", lang, label=first))
+    return "\n".join(lines).strip() + "\n"
 
 
 # --------------------------------------------------------------------------- simulation
 
 
 def _floor_text(value: float, lang: str) -> str:
-    return fmt_number(value, 0 if float(value).is_integer() else 1, lang)
+    return fmt(value, kind="number", lang=lang, decimals=0 if float(value).is_integer() else 1)
 
 
-def _describe_changes(sim: Any, lang: str) -> list[str]:
+def _describe_changes(sim: Any, lang: str, labels: Mapping[str, str] | None) -> list[str]:
     """The scenario as clauses for 'Als ..., dan' / 'If ..., then' (verb last in Dutch).
 
     Three or more "at least" changes to the same grade are told as one clause.
     """
+
+    def label(key: str) -> str:
+        if labels is not None and key in labels:
+            return str(labels[key])
+        return sim.label(key, lang) if hasattr(sim, "label") else key
+
     rows = sim.changes
     clauses = []
     floors = rows[rows["kind"] == "at_least"].groupby("value", sort=False)["touchpoint"]
@@ -530,41 +601,55 @@ def _describe_changes(sim: Any, lang: str) -> list[str]:
     told = set()
     for _, row in rows.iterrows():
         key = row["touchpoint"]
-        label = sim.label(key, lang)
-        before = fmt_number(row["mean_before"], 1, lang)
-        after = fmt_number(row["mean_after"], 1, lang)
+        before = fmt(row["mean_before"], kind="grade", lang=lang)
+        after = fmt(row["mean_after"], kind="grade", lang=lang)
         if row["kind"] == "at_least" and row["value"] in grouped:
             if row["value"] in told:
                 continue
             told.add(row["value"])
             keys = grouped[row["value"]]
-            names = _join([sim.label(k, lang) for k in keys], lang)
-            floor = _floor_text(row["value"], lang)
             clauses.append(
-                f"iedereen elk van de {len(keys)} contactmomenten ({names}) minstens een {floor} "
-                "geeft"
-                if lang == "nl"
-                else f"everyone grades each of the {len(keys)} touchpoints ({names}) at least "
-                f"{floor}"
+                text(
+                    "narrate_sim_clause_group",
+                    lang,
+                    count=fmt(len(keys), kind="count", lang=lang),
+                    names=_join([label(k) for k in keys], lang),
+                    floor=_floor_text(row["value"], lang),
+                )
             )
         elif row["kind"] == "at_least":
-            floor = _floor_text(row["value"], lang)
             clauses.append(
-                f"iedereen **{label}** minstens een {floor} geeft (gemiddeld {before} → {after})"
-                if lang == "nl"
-                else f"everyone grades **{label}** at least {floor} (mean {before} → {after})"
+                text(
+                    "narrate_sim_clause_at_least",
+                    lang,
+                    label=label(key),
+                    floor=_floor_text(row["value"], lang),
+                    before=before,
+                    after=after,
+                )
             )
         else:
-            source = " (benchmark)" if row.get("source") == "benchmark" else ""
+            benchmark = row.get("source") == "benchmark"
             clauses.append(
-                f"**{label}** van gemiddeld {before} naar {after}{source} gaat"
-                if lang == "nl"
-                else f"**{label}** moves from a mean of {before} to {after}{source}"
+                text(
+                    "narrate_sim_clause_move_benchmark" if benchmark else "narrate_sim_clause_move",
+                    lang,
+                    label=label(key),
+                    before=before,
+                    after=after,
+                )
             )
     return clauses
 
 
-def narrate_simulation(sim: Any, *, lang: str = "nl", assumptions: bool = True) -> str:
+def narrate_simulation(
+    sim: Any,
+    *,
+    lang: str = "nl",
+    assumptions: bool = True,
+    labels: Mapping[str, str] | None = None,
+    min_n: int = MIN_N,
+) -> str:
     """The what-if in words: the scenario, the expected NPS change with CI, the assumptions.
 
     Parameters
@@ -574,6 +659,10 @@ def narrate_simulation(sim: Any, *, lang: str = "nl", assumptions: bool = True) 
     lang : {"nl", "en"}
     assumptions : bool, default True
         List the model's assumptions under the text.
+    labels : mapping, optional
+        Touchpoint -> display label in ``lang`` (default: the result's own labels).
+    min_n : int, default 30
+        Below this many respondents the base is called small.
 
     Returns
     -------
@@ -581,70 +670,483 @@ def narrate_simulation(sim: Any, *, lang: str = "nl", assumptions: bool = True) 
         Markdown.
     """
     check_lang("narrate_simulation", lang)
-    from drivers.stats.simulate import ASSUMPTIONS
-
-    changes = _describe_changes(sim, lang)
+    min_n = _check_min_n("narrate_simulation", min_n)
+    changes = _describe_changes(sim, lang, labels)
     large = bool((sim.changes["shift"].abs() >= LARGE_SHIFT).any())
     table = sim.table.set_index("measure")
     nps_row = table.loc["nps"]
-    before, after = fmt_signed(nps_row["before"], lang), fmt_signed(nps_row["after"], lang)
-    change = fmt_signed(nps_row["change"], lang, decimals=1)
-    points = _points(nps_row["change"], lang, 1)
     has_ci = _finite(nps_row["ci_low"]) and _finite(nps_row["ci_high"])
     ci = ""
     if has_ci:
-        low = fmt_signed(nps_row["ci_low"], lang, decimals=1)
-        high = fmt_signed(nps_row["ci_high"], lang, decimals=1)
-        ci = f" ({_level(sim.level, lang)} {_range(low, high, lang)})"
+        ci = (
+            " (" + _interval(nps_row["ci_low"], nps_row["ci_high"], sim.level, lang, "signed") + ")"
+        )
     prom, det = table.loc["promoters"], table.loc["detractors"]
-    shares = (
-        f"{fmt_percent(prom['before'], lang)} → {fmt_percent(prom['after'], lang)}",
-        f"{fmt_percent(det['before'], lang)} → {fmt_percent(det['after'], lang)}",
-    )
-    if lang == "nl":
-        text = [
-            f"Als {_join(changes, lang)}, dan verwacht het model een NPS van {after} in plaats "
-            f"van {before}: **{change} {points}**{ci}. Promoters {shares[0]}, detractors "
-            f"{shares[1]}."
-        ]
-        if has_ci and nps_row["ci_low"] <= 0 <= nps_row["ci_high"]:
-            text.append("Dat verschil is niet te onderscheiden van geen effect.")
-        if sim.n < SMALL_BASE:
-            text.append(_small_base(sim.n, lang))
-        if large:
-            text.append(
-                "Dat is een grote verandering (een punt of meer): hoe verder van de huidige "
-                "cijfers, hoe meer de uitkomst op het model leunt."
-            )
-        text.append(
-            "Dit is een modelberekening op basis van samenhang in de enquête, geen garantie: "
-            "of de NPS echt zo verandert, hangt ervan af of de samenhang oorzakelijk is."
+
+    def arrow(row: pd.Series) -> str:
+        before = fmt(row["before"], kind="percent", lang=lang)
+        return f"{before} → {fmt(row['after'], kind='percent', lang=lang)}"
+
+    sentences = [
+        text(
+            "narrate_sim_expect",
+            lang,
+            changes=_join(changes, lang),
+            after=fmt(nps_row["after"], kind="nps", lang=lang),
+            before=fmt(nps_row["before"], kind="nps", lang=lang),
+            change=fmt(nps_row["change"], kind="signed", lang=lang),
+            unit=_unit(nps_row["change"], lang, 1),
+            ci=ci,
+            promoters=arrow(prom),
+            detractors=arrow(det),
         )
-        heading = "Aannames:"
-    else:
-        text = [
-            f"If {_join(changes, lang)}, the model expects an NPS of {after} instead of "
-            f"{before}: **{change} {points}**{ci}. Promoters {shares[0]}, detractors "
-            f"{shares[1]}."
-        ]
-        if has_ci and nps_row["ci_low"] <= 0 <= nps_row["ci_high"]:
-            text.append("That change cannot be told apart from no effect.")
-        if sim.n < SMALL_BASE:
-            text.append(_small_base(sim.n, lang))
-        if large:
-            text.append(
-                "That is a large change (a grade point or more): the further from the current "
-                "grades, the more the result leans on the model."
-            )
-        text.append(
-            "This is a model calculation from associations in the survey, not a guarantee: "
-            "whether the NPS really moves this way depends on the association being causal."
-        )
-        heading = "Assumptions:"
-    out = " ".join(text)
+    ]
+    if has_ci and nps_row["ci_low"] <= 0 <= nps_row["ci_high"]:
+        sentences.append(text("narrate_sim_no_effect", lang))
+    if _is_small(sim.n, min_n):
+        sentences.append(_small_base(sim.n, min_n, lang))
+    if large:
+        sentences.append(text("narrate_sim_large", lang))
+    sentences.append(text("narrate_sim_not_guarantee", lang))
+    out = " ".join(sentences)
     if assumptions:
-        out += "\n\n" + heading + "\n\n" + "\n".join(f"- {a}" for a in ASSUMPTIONS[lang])
+        listed = "\n".join(f"- {text(key, lang)}" for key in _ASSUMPTIONS)
+        out += "\n\n" + text("narrate_sim_assumptions", lang) + "\n\n" + listed
     return out + "\n"
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def methods_note(
+    *,
+    n: int,
+    method: str,
+    r2: float | None,
+    weighted: bool,
+    missing: str,
+    bootstrap: int,
+    route: str | None = None,
+    lang: str = "nl",
+) -> str:
+    """One line saying how the drivers were computed, for under a chart or on a slide.
+
+    Parameters
+    ----------
+    n : int
+        Respondents in the model.
+    method : str
+        The importance method (a :data:`drivers.stats.importance.METHODS` name).
+    r2 : float or None
+        R² of the model; left out when None or NaN.
+    weighted : bool
+        Survey weights used ("gewogen"); nothing is said when False.
+    missing : {"listwise", "pairwise", "impute", "dummy"}
+        How "n.v.t." answers were handled.
+    bootstrap : int
+        Bootstrap resamples behind the intervals; left out when 0.
+    route : str, optional
+        A display-text key saying how the bootstrap was done (above many touchpoints),
+        e.g. ``"narrate_route_sampled"``; shown after the number of resamples. An unknown
+        key raises :class:`~drivers.errors.ParameterError`.
+    lang : {"nl", "en"}
+
+    Returns
+    -------
+    str
+        Parts separated by " · ".
+
+    Examples
+    --------
+    >>> methods_note(n=800, method="shapley", r2=0.712, weighted=True, missing="pairwise",
+    ...              bootstrap=500, lang="nl")
+    'n = 800 · Shapley-waarde (LMG) · R² = 0,71 · gewogen · n.v.t.: paarsgewijs · bootstrap 500×'
+    """
+    from drivers.stats.importance import METHODS
+
+    check_lang("methods_note", lang)
+    check_option("methods_note", "method", method, METHODS)
+    check_option("methods_note", "missing", missing, list(_MISSING_TEXT))
+    parts = [text("narrate_n", lang, n=fmt(n, kind="count", lang=lang)), _method_name(method, lang)]
+    if _finite(r2):
+        parts.append(f"R² = {fmt(r2, kind='r2', lang=lang)}")
+    if weighted:
+        parts.append(text("weighted", lang))
+    parts.append(text(_MISSING_TEXT[missing], lang))
+    if bootstrap and int(bootstrap) > 0:
+        count = fmt(int(bootstrap), kind="count", lang=lang)
+        if route is None:
+            parts.append(text("narrate_methods_bootstrap", lang, n=count))
+        else:
+            parts.append(
+                text("narrate_methods_bootstrap_route", lang, n=count, route=text(route, lang))
+            )
+    return " · ".join(parts)
+
+
+def bases_note(
+    segments: Mapping[str, pd.DataFrame],
+    *,
+    min_n: int = MIN_N,
+    privacy_floor: int = 5,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Which segment groups have a small base (flagged) and which are not shown (suppressed).
+
+    Parameters
+    ----------
+    segments : mapping of str to DataFrame
+        Segment name -> table as :func:`drivers.stats.nps.nps_table` makes it: columns
+        ``group``, ``n``, ``small_base``, ``suppressed``; the first row is the total and is
+        not listed. A group counts as small when flagged or when its n is below ``min_n``;
+        the n of a suppressed group is never shown.
+    min_n : int, default 30
+        The small-base line (the client's option).
+    privacy_floor : int, default 5
+        Groups below this n are not shown anywhere.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+        Segment name -> display label (default: the name as given).
+
+    Returns
+    -------
+    str
+        Markdown: one sentence per segment with small or hidden groups, or one sentence
+        saying every group is large enough.
+    """
+    check_lang("bases_note", lang)
+    min_n = _check_min_n("bases_note", min_n)
+    privacy_floor = _check_min_n("bases_note", privacy_floor, "privacy_floor")
+    if not isinstance(segments, Mapping):
+        raise ParameterError(
+            "The 'segments' parameter of bases_note must be a mapping segment -> table. "
+            f"Got {type(segments).__name__} instead."
+        )
+    sentences = []
+    for segment, table in segments.items():
+        _need_columns("bases_note", "segments", table, ("group", "n", "small_base", "suppressed"))
+        name = str((labels or {}).get(segment, segment))
+        groups = table.iloc[1:]
+        n = groups["n"].to_numpy()
+        hidden = groups["suppressed"].fillna(False).astype(bool).to_numpy() | np.array(
+            [_is_small(x, privacy_floor) for x in n], dtype=bool
+        )
+        small = ~hidden & (
+            groups["small_base"].fillna(False).astype(bool).to_numpy()
+            | np.array([_is_small(x, min_n) for x in n], dtype=bool)
+        )
+        if small.any():
+            items = [
+                text(
+                    "narrate_label_with_n",
+                    lang,
+                    label=_name(row["group"]),
+                    n=fmt(row["n"], kind="count", lang=lang),
+                )
+                for row in _rows(groups[small])
+            ]
+            key = "narrate_bases_small_one" if len(items) == 1 else "narrate_bases_small_many"
+            sentences.append(
+                text(
+                    key,
+                    lang,
+                    segment=name,
+                    groups=_join(items, lang),
+                    min_n=fmt(min_n, kind="count", lang=lang),
+                )
+            )
+        if hidden.any():
+            items = [_name(g) for g in groups.loc[hidden, "group"]]
+            key = (
+                "narrate_bases_suppressed_one"
+                if len(items) == 1
+                else ("narrate_bases_suppressed_many")
+            )
+            sentences.append(
+                text(
+                    key,
+                    lang,
+                    segment=name,
+                    groups=_join(items, lang),
+                    floor=fmt(privacy_floor, kind="count", lang=lang),
+                )
+            )
+    if not sentences:
+        return text("narrate_bases_ok", lang, min_n=fmt(min_n, kind="count", lang=lang))
+    return " ".join(sentences)
+
+
+def methods_agreement(agreement: pd.DataFrame, *, lang: str = "nl") -> str:
+    """Whether the importance methods agree: same top touchpoint, similar ranking.
+
+    Parameters
+    ----------
+    agreement : DataFrame
+        From :func:`drivers.stats.agreement.method_agreement`: ``method``, ``top_driver``,
+        ``top_label``, ``kendall_tau``, ``agrees_on_top``; the first row is the reference.
+    lang : {"nl", "en"}
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    check_lang("methods_agreement", lang)
+    _need_columns(
+        "methods_agreement",
+        "agreement",
+        agreement,
+        ("method", "top_driver", "top_label", "kendall_tau", "agrees_on_top"),
+    )
+    if agreement.empty:
+        raise ParameterError("The 'agreement' table of methods_agreement has no rows.")
+    if len(agreement) == 1:
+        return text("narrate_agreement_single", lang)
+    reference = agreement.iloc[0]
+    others = agreement.iloc[1:]
+    sentences = []
+    if others["agrees_on_top"].astype(bool).all():
+        sentences.append(
+            text(
+                "narrate_agreement_all",
+                lang,
+                count=fmt(len(agreement), kind="count", lang=lang),
+                label=reference["top_label"],
+            )
+        )
+    else:
+        details = []
+        for label, rows in agreement.groupby("top_label", sort=False):
+            methods = _join([_method_name(m, lang) for m in rows["method"]], lang)
+            details.append(
+                text("narrate_agreement_split_detail", lang, label=label, methods=methods)
+            )
+        separator = text("narrate_agreement_split_separator", lang)
+        sentences.append(text("narrate_agreement_split", lang, details=separator.join(details)))
+    taus = others["kendall_tau"].astype(float)
+    taus = taus[np.isfinite(taus)]
+    if not taus.empty:
+        low, high = (fmt(t, kind="number", lang=lang, decimals=2) for t in (taus.min(), taus.max()))
+        tau = low if low == high else text("narrate_range", lang, low=low, high=high)
+        key = "narrate_agreement_tau" if taus.min() >= LOW_TAU else "narrate_agreement_tau_low"
+        sentences.append(
+            text(key, lang, reference=_method_name(reference["method"], lang), tau=tau)
+        )
+    agree = bool(others["agrees_on_top"].astype(bool).all()) and (
+        taus.empty or taus.min() >= LOW_TAU
+    )
+    sentences.append(
+        text("narrate_agreement_hedge" if agree else "narrate_drivers_association", lang)
+    )
+    return " ".join(sentences)
+
+
+# --------------------------------------------------------------------------- over time
+
+
+def change_note(attribution: Any, *, lang: str = "nl", level: float | None = None) -> str:
+    """Modelled against measured: what the changed grades would explain, what the NPS did.
+
+    Parameters
+    ----------
+    attribution : object
+        An attribution of an NPS change between two waves, with the attributes
+        ``expected``, ``expected_ci_low``, ``expected_ci_high`` (NPS points the changed
+        grades would explain, by the model), ``observed``, ``observed_ci_low``,
+        ``observed_ci_high``, ``observed_p_value`` (the measured change), ``agrees`` (bool:
+        the two are compatible) and ``.table`` with ``touchpoint``, ``label``,
+        ``grade_change``, ``grade_change_significant``, ``contribution`` (modelled NPS
+        points per touchpoint); optionally ``level`` (default 0.95).
+    lang : {"nl", "en"}
+    level : float, optional
+        Confidence level of the intervals, when the attribution does not carry one.
+
+    Returns
+    -------
+    str
+        Markdown. A touchpoint's contribution is only ever told as a model calculation,
+        never as a measured effect.
+    """
+    check_lang("change_note", lang)
+    a = attribution
+    level = getattr(a, "level", None) if level is None else level
+    level = 0.95 if level is None else level
+    expected, observed = float(a.expected), float(a.observed)
+    sentences = [
+        text(
+            "narrate_change_expected",
+            lang,
+            expected=fmt(expected, kind="signed", lang=lang),
+            unit=_unit(expected, lang, 1),
+            interval=_interval(a.expected_ci_low, a.expected_ci_high, level, lang, "signed"),
+            observed=fmt(observed, kind="signed", lang=lang),
+            observed_unit=_unit(observed, lang, 1),
+            observed_interval=_interval(
+                a.observed_ci_low, a.observed_ci_high, level, lang, "signed"
+            ),
+            p=_p_value(a.observed_p_value, lang),
+        )
+    ]
+    if bool(a.agrees):
+        sentences.append(text("narrate_change_agrees", lang))
+    elif expected > 0 and observed < expected:
+        sentences.append(text("narrate_change_gains_not_shown", lang))
+    elif expected < 0 and observed > expected:
+        sentences.append(text("narrate_change_losses_not_shown", lang))
+    else:
+        sentences.append(text("narrate_change_more_than_grades", lang))
+
+    table = getattr(a, "table", None)
+    if isinstance(table, pd.DataFrame) and not table.empty:
+        _need_columns(
+            "change_note",
+            "attribution.table",
+            table,
+            ("touchpoint", "label", "grade_change", "grade_change_significant", "contribution"),
+        )
+        significant = table[table["grade_change_significant"].fillna(False).astype(bool)]
+        if significant.empty:
+            sentences.append(text("narrate_change_no_significant_grades", lang))
+        else:
+            items = [
+                text(
+                    "narrate_label_with_value",
+                    lang,
+                    label=row["label"],
+                    value=fmt(row["grade_change"], kind="signed", lang=lang),
+                )
+                for row in _rows(significant)
+            ]
+            sentences.append(
+                text("narrate_change_significant_grades", lang, items=_join(items, lang))
+            )
+        contributions = table["contribution"].astype(float)
+        if np.isfinite(contributions).any():
+            row = table.loc[contributions.abs().idxmax()]
+            sentences.append(
+                text(
+                    "narrate_change_largest",
+                    lang,
+                    label=row["label"],
+                    contribution=fmt(row["contribution"], kind="signed", lang=lang),
+                    unit=_unit(row["contribution"], lang, 1),
+                )
+            )
+    return " ".join(sentences)
+
+
+def narrate_trend(
+    nps_waves: pd.DataFrame,
+    nps_steps: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    min_n: int = MIN_N,
+) -> str:
+    """The NPS across all waves: its path, and which steps between waves are significant.
+
+    Parameters
+    ----------
+    nps_waves : DataFrame
+        One row per wave in time order: ``wave``, ``nps``, ``ci_low``, ``ci_high`` and
+        optionally ``n`` (waves below ``min_n`` are called small).
+    nps_steps : DataFrame
+        One row per step between consecutive waves: ``wave_before``, ``wave_after``,
+        ``difference``, ``ci_low``, ``ci_high``, ``p_value``, ``significant``; optionally
+        ``level`` (default 0.95).
+    lang : {"nl", "en"}
+    min_n : int, default 30
+        Below this many respondents a wave's base is called small.
+
+    Returns
+    -------
+    str
+        Markdown: one or two sentences (three with small waves).
+    """
+    check_lang("narrate_trend", lang)
+    min_n = _check_min_n("narrate_trend", min_n)
+    _need_columns("narrate_trend", "nps_waves", nps_waves, ("wave", "nps", "ci_low", "ci_high"))
+    _need_columns(
+        "narrate_trend",
+        "nps_steps",
+        nps_steps,
+        ("wave_before", "wave_after", "difference", "ci_low", "ci_high", "p_value", "significant"),
+    )
+    if nps_waves.empty:
+        raise ParameterError("The 'nps_waves' table of narrate_trend has no rows.")
+    points = [
+        text(
+            "narrate_trend_wave",
+            lang,
+            nps=fmt(row["nps"], kind="nps", lang=lang),
+            wave=_name(row["wave"]),
+        )
+        for row in _rows(nps_waves)
+    ]
+    if len(points) == 1:
+        row = _rows(nps_waves)[0]
+        sentences = [
+            text(
+                "narrate_trend_one",
+                lang,
+                wave=_name(row["wave"]),
+                nps=fmt(row["nps"], kind="nps", lang=lang),
+            )
+        ]
+    elif len(points) == 2:
+        sentences = [text("narrate_trend_path_two", lang, first=points[0], last=points[1])]
+    else:
+        sentences = [
+            text(
+                "narrate_trend_path",
+                lang,
+                first=points[0],
+                middle=_join(points[1:-1], lang),
+                last=points[-1],
+            )
+        ]
+    if not nps_steps.empty:
+        significant = nps_steps[nps_steps["significant"].fillna(False).astype(bool)]
+        steps = [
+            text(
+                "narrate_trend_step",
+                lang,
+                before=_name(row["wave_before"]),
+                after=_name(row["wave_after"]),
+                change=fmt(row["difference"], kind="signed", lang=lang),
+                unit=_unit(row["difference"], lang, 1),
+                interval=_interval(
+                    row["ci_low"], row["ci_high"], row.get("level", 0.95), lang, "signed"
+                ),
+            )
+            for row in _rows(significant)
+        ]
+        if not steps:
+            sentences.append(text("narrate_trend_no_significant", lang))
+        elif len(nps_steps) == 1:
+            sentences.append(text("narrate_trend_step_only_significant", lang, steps=steps[0]))
+        elif len(steps) == len(nps_steps):
+            sentences.append(
+                text("narrate_trend_steps_all_significant", lang, steps=_join(steps, lang))
+            )
+        elif len(steps) == 1:
+            sentences.append(text("narrate_trend_step_one_significant", lang, steps=steps[0]))
+        else:
+            sentences.append(
+                text("narrate_trend_steps_significant", lang, steps=_join(steps, lang))
+            )
+    if "n" in nps_waves.columns:
+        small = [_name(row["wave"]) for row in _rows(nps_waves) if _is_small(row["n"], min_n)]
+        if small:
+            sentences.append(
+                text(
+                    "narrate_trend_small",
+                    lang,
+                    min_n=fmt(min_n, kind="count", lang=lang),
+                    waves=_join(small, lang),
+                )
+            )
+    return " ".join(sentences)
 
 
 # --------------------------------------------------------------------------- together
@@ -661,7 +1163,11 @@ def findings(
     benchmark: Any = None,
     nps_benchmark: Any = None,
     previous: Any = None,
+    labels: Mapping[str, str] | None = None,
     survey: Any = None,
+    weighted: bool = False,
+    unweighted: Any = None,
+    min_n: int = MIN_N,
     heading_level: int = 2,
 ) -> str:
     """All findings in one Markdown document, one section per result given.
@@ -679,10 +1185,16 @@ def findings(
         Touchpoint -> benchmark grade for :func:`narrate_drivers`.
     nps_benchmark : float, tuple or dict, optional
         Benchmark NPS for :func:`narrate_nps`.
-    previous : NPSResult, optional
-        Last wave's NPS for :func:`narrate_nps`.
+    previous : NPSResult or NPSDifference, optional
+        Last wave's NPS, or the comparison with it, for :func:`narrate_nps`.
+    labels : mapping, optional
+        Touchpoint -> display label in ``lang``.
     survey : Survey, optional
-        For touchpoint labels in ``lang``.
+        Kept for backward compatibility: only its spec's labels are read.
+    weighted, unweighted
+        For :func:`narrate_nps`.
+    min_n : int, default 30
+        The small-base line.
     heading_level : int, default 2
         Markdown level of the title; sections are one level deeper.
 
@@ -692,35 +1204,55 @@ def findings(
         Markdown.
     """
     check_lang("findings", lang)
+    min_n = _check_min_n("findings", min_n)
     if not 1 <= int(heading_level) <= 5:
         raise ParameterError(
             f"The 'heading_level' parameter of findings must be 1-5. Got {heading_level!r}."
         )
-    titles = {
-        "nl": ("Bevindingen", "NPS", "Wat weegt het zwaarst", "Prioriteiten", "Wat als"),
-        "en": ("Findings", "NPS", "What weighs most", "Priorities", "What if"),
-    }[lang]
     top, sub = "#" * int(heading_level), "#" * (int(heading_level) + 1)
-    parts = [f"{top} {titles[0]}"]
+    parts = [f"{top} {text('narrate_findings_title', lang)}"]
+
+    def section(key: str, body: str) -> None:
+        parts.append(f"{sub} {text(key, lang)}\n\n{body}")
+
     if nps is not None:
-        parts.append(
-            f"{sub} {titles[1]}\n\n"
-            + narrate_nps(nps, lang=lang, benchmark=nps_benchmark, previous=previous)
+        comparison = (
+            {"change": previous} if hasattr(previous, "difference") else {"previous": previous}
+        )
+        section(
+            "narrate_findings_nps",
+            narrate_nps(
+                nps,
+                lang=lang,
+                benchmark=nps_benchmark,
+                weighted=weighted,
+                unweighted=unweighted,
+                min_n=min_n,
+                **comparison,
+            ),
         )
     if drivers is not None:
-        parts.append(
-            f"{sub} {titles[2]}\n\n"
-            + narrate_drivers(
-                drivers, lang=lang, performance=performance, benchmark=benchmark, survey=survey
-            )
+        section(
+            "narrate_findings_drivers",
+            narrate_drivers(
+                drivers,
+                lang=lang,
+                performance=performance,
+                benchmark=benchmark,
+                labels=labels,
+                survey=survey,
+                min_n=min_n,
+            ),
         )
     if matrix is not None:
-        parts.append(f"{sub} {titles[3]}\n\n" + narrate_matrix(matrix, lang=lang))
+        section("narrate_findings_matrix", narrate_matrix(matrix, lang=lang, labels=labels))
     if simulation is not None:
         sims = simulation if isinstance(simulation, list | tuple) else [simulation]
         body = "\n\n".join(
-            narrate_simulation(s, lang=lang, assumptions=i == len(sims) - 1)
+            narrate_simulation(
+                s, lang=lang, assumptions=i == len(sims) - 1, labels=labels, min_n=min_n
+            )
             for i, s in enumerate(sims)
         )
-        parts.append(f"{sub} {titles[4]}\n\n" + body)
+        section("narrate_findings_simulation", body)
     return "\n\n".join(p.strip() for p in parts) + "\n"
