@@ -394,6 +394,7 @@ class _Compute:
         }
 
     def collect(self) -> dict:
+        from drivers.stats.agreement import method_agreement
         from drivers.stats.nps import compare_nps, nps_table, score_distribution
 
         survey = self.survey
@@ -436,6 +437,7 @@ class _Compute:
             "driver_methods": self.driver_methods,
             "drivers_previous": self.drivers_previous,
             "methods": self.methods,
+            "method_agreement": method_agreement(self.driver_methods),
             "drivers_change": self.drivers_change,
             "matrix": self.matrix,
             "matrix_previous": self.matrix_previous,

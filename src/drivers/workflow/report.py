@@ -24,11 +24,15 @@ __all__ = [
     "add_slide",
     "bases_note",
     "change_note",
+    "drivers_text",
     "findings",
     "methods_agreement",
     "methods_note",
+    "nps_text",
     "quality_overview",
+    "show",
     "tables",
+    "trend_text",
     "write_report",
 ]
 
@@ -74,6 +78,19 @@ def add_slide(fig, *, title: str, notes: str = "") -> None:
     )
 
 
+def show(markdown: str) -> None:
+    """Display narration in a notebook, with every HTML character escaped.
+
+    Labels and segment values come from data files and configs: a ``<script>`` in one of
+    them must show as text, never run in the notebook or its HTML.
+    """
+    import html
+
+    from IPython.display import Markdown, display
+
+    display(Markdown(html.escape(str(markdown), quote=False)))
+
+
 def _extra_slides(out: Path) -> list[tuple[Path, str, str]]:
     found = []
     for meta in sorted((out / _EXTRA).glob("extra_*.json")):
@@ -97,102 +114,86 @@ def findings(r: Results, lang: str | None = None) -> str:
         performance=r.performance,
         benchmark=r.benchmarks["grades"] or None,
         nps_benchmark=r.benchmarks["nps"],
-        previous=r.nps_previous,
+        previous=r.nps_change,
+        labels={key: names.get(lang, key) for key, names in r.labels.items()},
+        weighted=r.weighted,
+        unweighted=r.nps_unweighted if r.weighted else None,
+        min_n=r.options["min_n"],
     )
 
 
 def methods_note(r: Results) -> str:
     """Consultant-facing line on how the driver numbers were made."""
-    from drivers.present._format import fmt, text
+    from drivers.present.narrate import methods_note as words
 
-    lang = r.language
-    return (
-        f"n = {fmt(r.drivers.n, kind='count', lang=lang)} · "
-        f"{text('method_shapley', lang)} · R² = {fmt(r.drivers.r2, kind='r2', lang=lang)} · "
-        f"{text('weighted' if r.weighted else 'unweighted', lang)} · "
-        f"{text('na_' + r.options['missing'], lang)} · "
-        f"{text('bootstrap', lang, n=r.options['bootstrap'])}"
+    return words(
+        n=r.drivers.n,
+        method=r.drivers.method,
+        r2=r.drivers.r2,
+        weighted=r.weighted,
+        missing=r.drivers.missing,
+        bootstrap=r.options["bootstrap"],
+        lang=r.language,
     )
 
 
 def bases_note(r: Results) -> str:
     """Which segments are small (flagged) or tiny (suppressed), in words."""
-    small, hidden = [], []
-    for seg, full in r.segments.items():
-        table = full.iloc[1:]
-        hidden += [f"{seg} = {g}" for g in table.loc[table["suppressed"], "group"]]
-        small += [
-            f"{seg} = {g}" for g in table.loc[table["small_base"] & ~table["suppressed"], "group"]
-        ]
-    nl = r.language == "nl"
-    lines = []
-    if small:
-        lines.append(
-            (
-                "Kleine basis (n < {m}, voorzichtig lezen): "
-                if nl
-                else "Small base (n < {m}, read with care): "
-            ).format(m=r.options["min_n"])
-            + ", ".join(small)
-            + "."
-        )
-    if hidden:
-        lines.append(
-            ("Onderdrukt (n < {f}): " if nl else "Suppressed (n < {f}): ").format(
-                f=r.options["privacy_floor"]
-            )
-            + ", ".join(hidden)
-            + "."
-        )
-    if not lines:
-        lines.append(
-            "Alle segmenten zijn groot genoeg." if nl else "Every segment is large enough."
-        )
-    return "\n\n".join(lines)
+    from drivers.present.narrate import bases_note as words
+
+    return words(
+        r.segments,
+        min_n=r.options["min_n"],
+        privacy_floor=r.options["privacy_floor"],
+        lang=r.language,
+    )
 
 
 def methods_agreement(r: Results) -> str:
-    """Where the driver methods agree and disagree, in plain words (Kendall's tau)."""
-    from scipy.stats import kendalltau
+    """Where the driver methods agree and disagree, in plain words."""
+    from drivers.present.narrate import methods_agreement as words
 
-    table = r.methods
-    methods = list(r.driver_methods)
-    ranks = {m: table[f"{m}_rank"].to_numpy() for m in methods}
-    base = ranks["shapley"]
-    nl = r.language == "nl"
-    top = {m: table.loc[np.argmin(v), "label"] for m, v in ranks.items()}
-    head = top["shapley"]
-    lines = []
-    if all(t == head for t in top.values()):
-        lines.append(
-            f"Alle {len(top)} methoden zetten **{head}** bovenaan."
-            if nl
-            else f"All {len(top)} methods put **{head}** first."
-        )
-    else:
-        other = ", ".join(f"{m}: {t}" for m, t in top.items() if t != head)
-        lines.append(
-            f"Shapley zet **{head}** bovenaan; niet alle methoden zijn het eens ({other})."
-            if nl
-            else f"Shapley puts **{head}** first; not every method agrees ({other})."
-        )
-    taus = []
-    for m, v in ranks.items():
-        if m == "shapley":
-            continue
-        tau = kendalltau(base, v).statistic
-        taus.append(f"{m} {tau:.2f}".replace(".", ",") if nl else f"{m} {tau:.2f}")
-    if taus:
-        lines.append(
-            (
-                "Overeenstemming van de volgorde met Shapley (Kendall's tau, 1 = gelijk): "
-                if nl
-                else "Agreement of the order with Shapley (Kendall's tau, 1 = identical): "
-            )
-            + "; ".join(taus)
-            + "."
-        )
-    return "\n\n".join(lines)
+    return words(r.method_agreement, lang=r.language)
+
+
+def nps_text(r: Results) -> str:
+    """The NPS of the wave in words: margin, weighting, change and benchmark."""
+    from drivers.present.narrate import narrate_nps
+
+    return narrate_nps(
+        r.nps,
+        lang=r.language,
+        benchmark=r.benchmarks["nps"],
+        change=r.nps_change,
+        weighted=r.weighted,
+        unweighted=r.nps_unweighted if r.weighted else None,
+        min_n=r.options["min_n"],
+    )
+
+
+def trend_text(r: Results) -> str:
+    """The NPS across every wave in words, with the significant steps."""
+    from drivers.present.narrate import narrate_trend
+
+    return narrate_trend(r.nps_waves, r.nps_steps, lang=r.language, min_n=r.options["min_n"])
+
+
+def drivers_text(r: Results) -> str:
+    """The key drivers in words."""
+    from drivers.present.narrate import narrate_drivers
+
+    return narrate_drivers(
+        r.drivers,
+        lang=r.language,
+        performance=r.performance,
+        benchmark=r.benchmarks["grades"] or None,
+        labels=_labels(r),
+        min_n=r.options["min_n"],
+    )
+
+
+def _labels(r: Results) -> dict[str, str]:
+    return {key: names.get(r.language, key) for key, names in r.labels.items()}
 
 
 def change_note(r: Results) -> str:
@@ -287,12 +288,7 @@ def write_report(
 
     from drivers.present import charts
     from drivers.present.deck import Deck
-    from drivers.present.narrate import (
-        narrate_drivers,
-        narrate_matrix,
-        narrate_nps,
-        narrate_simulation,
-    )
+    from drivers.present.narrate import narrate_matrix, narrate_simulation
 
     a = results
     if not isinstance(a, Results):
@@ -348,7 +344,7 @@ def write_report(
     deck.add_text(text("key_findings", lang), _bullets(found), notes=found)
     deck.add_nps_chart(
         a.nps_waves,
-        notes=narrate_nps(a.nps, lang=lang, benchmark=bench, previous=a.nps_previous),
+        notes=nps_text(a) + "\n\n" + trend_text(a),
         min_n=a.options["min_n"],
     )
     for seg, table in a.segments.items():
@@ -358,7 +354,7 @@ def write_report(
     deck.add_driver_chart(
         a.drivers,
         footnote=note,
-        notes=narrate_drivers(a.drivers, lang=lang, performance=a.performance),
+        notes=drivers_text(a),
     )
     deck.add_matrix_chart(
         a.matrix, drivers_result=a.drivers, footnote=note, notes=narrate_matrix(a.matrix, lang=lang)

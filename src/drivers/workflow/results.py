@@ -128,6 +128,7 @@ class Results:
     driver_methods: dict[str, Any]
     drivers_previous: Any
     methods: pd.DataFrame
+    method_agreement: pd.DataFrame
     drivers_change: pd.DataFrame | None
     matrix: Any
     matrix_previous: Any
