@@ -333,7 +333,10 @@ def test_matrix_chart_is_xy_scatter_with_one_labelled_point_per_touchpoint(
     assert float(axes["b"].find("c:crossesAt", C_NS).get("val")) == pytest.approx(matrix.y_line)
     assert chart.category_axis.minimum_scale < matrix.x_line < chart.category_axis.maximum_scale
     assert chart.value_axis.minimum_scale < matrix.y_line < chart.value_axis.maximum_scale
-    assert chart.category_axis.has_title and chart.value_axis.has_title
+    # axis titles and tick labels are text on the slide (the same in every locale)
+    names = {shape.name: shape for shape in slide.shapes}
+    assert names["Axis title x"].text_frame.text == matrix.axis_label("x", "nl")
+    assert names["Axis title y"].text_frame.text == matrix.axis_label("y", "nl")
     # quadrant names in the corners, narration, footnote
     text = _slide_text(slide)
     for name in ("Eerst verbeteren", "Behouden", "Volgen", "Mogelijk overkill"):
@@ -618,9 +621,16 @@ def test_many_groups_single_line_labels_and_total(tmp_path, survey):
     skip = chart._chartSpace.find(".//c:catAx/c:tickLblSkip", C_NS)
     assert skip is not None and skip.get("val") == "1"
     assert "n = 800 " in _slide_text(prs.slides[0])
+    # more groups than fit continue on the next slides, "(1/3)" after the title
     too_many = pd.concat([table] * 3, ignore_index=True)
-    with pytest.raises(ParameterError, match="do not fit"):
-        deck.add_nps_chart(too_many)
+    first = deck.add_nps_chart(too_many)
+    slides = list(deck.presentation.slides)[1:]
+    assert first.slide_id == slides[0].slide_id
+    assert [s.shapes.title.text for s in slides] == [
+        f"Net Promoter Score ({i}/3)" for i in (1, 2, 3)
+    ]
+    bars = [len(_charts(s)[0].chart.plots[0].categories) for s in slides]
+    assert sum(bars) == len(too_many) and max(bars) <= 15
 
 
 def test_driver_chart_top_and_fit(tmp_path, driver_result):
