@@ -44,10 +44,19 @@ from drivers.present.deck import ooxml
 if TYPE_CHECKING:
     from drivers.present.deck.core import Deck
 
-__all__ = ["nps_chart", "driver_chart", "grades_chart", "matrix_chart", "MAX_BARS"]
+__all__ = [
+    "nps_chart",
+    "driver_chart",
+    "grades_chart",
+    "matrix_chart",
+    "MAX_BARS",
+    "MAX_NAMED_POINTS",
+]
 
 #: Most bars (or NPS groups) on one slide; longer charts continue on the next slide.
 MAX_BARS = 15
+#: Most matrix points labelled with their name; more get a number and a key beside the plot.
+MAX_NAMED_POINTS = 15
 
 DATA_PT = 14  # data labels, axes, legends: never smaller
 QUADRANT_ORDER = ("improve", "maintain", "monitor", "overkill")
@@ -452,10 +461,10 @@ def driver_chart(
         names=np.array(names, dtype=object),
         series_name=text("importance_share" if value == "share" else "importance", lang),
         value=value,
-        # percentages are whole numbers in every locale; other importances are text
-        labels=None
-        if percent
-        else np.array([fmt(v, kind="r2", lang=lang) for v in values], dtype=object),
+        labels=np.array(
+            [fmt(v, kind="percent" if percent else "r2", lang=lang) for v in values],
+            dtype=object,
+        ),
         number_format="0%" if percent else "General",
         minimum=min(0.0, float(np.nanmin(values))),
         maximum=upper * 1.08 if upper > 0 else None,
@@ -503,7 +512,8 @@ def grades_chart(
         number_format, series_name = "General", text("mean_grade", lang)
     else:
         low, high = 0.0, 1.0
-        labels, number_format, series_name = None, "0%", text("deck_top_box", lang)
+        labels = np.array([fmt(v, kind="percent", lang=lang) for v in values], dtype=object)
+        number_format, series_name = "0%", text("deck_top_box", lang)
     if footnote is None:
         parts = []
         if "n" in shown and shown["n"].notna().any():
@@ -619,8 +629,15 @@ def matrix_chart(
     for i, name in enumerate(labels):
         series = chart_data.add_series(name)
         series.add_data_point(float(x_values[i]), float(y_values[i]))
+    # Many points: names do not fit next to them. Number them by importance (1 = most
+    # important) and list the names in a key beside the plot, as consultants do.
+    numbered = len(labels) > MAX_NAMED_POINTS
+    numbers = np.empty(len(labels), int)
+    numbers[np.argsort(-y_values, kind="stable")] = np.arange(1, len(labels) + 1)
+    key_columns = math.ceil(len(labels) / 22) if numbered else 0
+    key_width = Inches(_key_width(labels)) * key_columns
     slide = deck._content_slide(title or text("title_priority_matrix", lang))
-    chart = deck._chart(slide, XL_CHART_TYPE.XY_SCATTER, chart_data)
+    chart = deck._chart(slide, XL_CHART_TYPE.XY_SCATTER, chart_data, aside=key_width)
     frame = slide.shapes[-1]
 
     # axis ranges: data and lines inside, with room for the labels
@@ -642,11 +659,13 @@ def matrix_chart(
     ooxml.axis_crossings(chart, vertical_at=x_line, horizontal_at=y_line)
     chart.has_legend = False  # the quadrant names stand in the corners
 
-    # plot area at a known place, so that labels, ticks and quadrant names can be placed
-    inner = (0.085, 0.02, 0.9, 0.83)  # x, y, w, h as fractions of the chart frame
-    ooxml.manual_plot_layout(chart, inner)
+    # plot area at a known place, so that labels, ticks and quadrant names can be placed;
+    # room on the left for the tick labels and the axis title, below for the same
     width_in = frame.width / 914400
     height_in = frame.height / 914400
+    left, right, below = 1.3 / width_in, 0.15 / width_in, 0.85 / height_in
+    inner = (left, 0.02, 1 - left - right, 1 - 0.02 - below)  # x, y, w, h: fractions
+    ooxml.manual_plot_layout(chart, inner)
     plot_box = (
         inner[0] * width_in,
         inner[1] * height_in,
@@ -670,16 +689,27 @@ def matrix_chart(
     )
     corner_boxes = _quadrant_names(deck, slide, frame, plot_box)
     # label variants: "Offerte (38%)" on one line, or name and probability on two
-    variants: list[list[str]] = [[name] for name in labels]
+    names = list(labels)
     if probabilities:
         for i, quadrant in enumerate(shown["quadrant"]):
             probability = float(shown[f"p_{quadrant}"].iloc[i])
             if probability >= _SURE:
                 continue  # "(100%)" everywhere is noise: only the uncertain ones
-            p = fmt(probability, kind="percent", lang=lang)
-            variants[i] = [f"{labels[i]} ({p})", f"{labels[i]}\n({p})"]
-    # many points: a smaller marker leaves room for the labels
-    marker_pt = 13 if len(labels) <= 15 else 10
+            names[i] = f"{labels[i]} ({fmt(probability, kind='percent', lang=lang)})"
+    if numbered:
+        variants = [[str(number)] for number in numbers]
+        _matrix_key(
+            slide,
+            frame,
+            names,
+            numbers,
+            [palette.QUADRANT_COLOURS[q] for q in shown["quadrant"]],
+            columns=key_columns,
+        )
+    else:
+        variants = [[name] if name == labels[i] else [name, name.replace(" (", "\n(")]
+                    for i, name in enumerate(names)]  # fmt: skip
+    marker_pt = 10 if numbered else 13
     points = [to_inches(x, y) for x, y in zip(x_values, y_values, strict=True)]
     line_at = to_inches(x_line, y_line)
     placements = _place_labels(
@@ -837,6 +867,52 @@ def _tick_labels(
     shape.rotation = 270
 
 
+def _key_width(names: Sequence[str]) -> float:
+    """Width (inches) of a key column: the longest name at 14 pt, within 2.4-3.2 in."""
+    longest = max(len(name) for name in names)
+    return min(max(longest * DATA_PT * 0.55 / 72 + 0.45, 2.4), 3.2)
+
+
+def _matrix_key(
+    slide: Any,
+    frame: Any,
+    names: Sequence[str],
+    numbers: np.ndarray,
+    colours: Sequence[str],
+    *,
+    columns: int,
+) -> None:
+    """The names of numbered matrix points, in number order, in columns right of the chart."""
+    order = np.argsort(numbers, kind="stable")
+    per_column = math.ceil(len(order) / columns)
+    width = Inches(_key_width(names))
+    hanging = int(Pt(DATA_PT) * 1.6)  # wrapped names line up after the number
+    for column in range(columns):
+        rows = order[column * per_column : (column + 1) * per_column]
+        box = slide.shapes.add_textbox(
+            int(frame.left + frame.width + column * width + Inches(0.1)),
+            int(frame.top),
+            int(width - Inches(0.1)),
+            int(frame.height),
+        )
+        box.name = f"Matrix key {column + 1}"
+        text_frame = box.text_frame
+        text_frame.word_wrap = True
+        text_frame.margin_left = text_frame.margin_right = 0
+        for position, i in enumerate(rows):
+            paragraph = text_frame.paragraphs[0] if position == 0 else text_frame.add_paragraph()
+            ooxml.hanging_indent(paragraph, hanging)
+            number = paragraph.add_run()
+            number.text = f"{numbers[i]}\t"
+            number.font.bold = True
+            number.font.color.rgb = ooxml.rgb(colours[i])
+            name = paragraph.add_run()
+            name.text = names[i]
+            name.font.color.rgb = ooxml.rgb(palette.TEXT)
+            for run in (number, name):
+                run.font.size = Pt(DATA_PT)
+
+
 def _quadrant_names(deck: Deck, slide: Any, frame: Any, plot_box: tuple) -> list[tuple]:
     """Quadrant names in the plot corners (text boxes); returns their boxes (inches)."""
     height = DATA_PT * 1.45 / 72
@@ -883,8 +959,8 @@ def _nice_range(values: np.ndarray, *, pad: float, floor_zero: bool = False) -> 
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     span = hi - lo if hi > lo else max(abs(hi), 1.0)
     lo, hi = lo - pad * span, hi + pad * span
-    if floor_zero and lo > 0 and float(np.nanmin(values)) >= 0:
-        lo = 0.0
+    if floor_zero and float(np.nanmin(values)) >= 0:
+        lo = 0.0  # importance: the axis starts at zero (never below it)
     step = _nice_step(hi - lo)
     low, high = math.floor(lo / step) * step, math.ceil(hi / step) * step
     return round(low, 10), round(high, 10)

@@ -746,10 +746,16 @@ class Deck:
         height_pt = max(bottom - top, Inches(3)) / 12700 - (40 if legend else 10)
         return max(int(height_pt // (lines * _DATA_PT * 1.3)), 1)
 
-    def _chart(self, slide: Any, chart_type: Any, chart_data: Any) -> Any:
+    def _chart(self, slide: Any, chart_type: Any, chart_data: Any, *, aside: int = 0) -> Any:
+        """A chart filling the content area, less ``aside`` EMU on the right."""
         top, bottom = self._content_box(slide)
         frame = slide.shapes.add_chart(
-            chart_type, _MARGIN, top, self.slide_width - 2 * _MARGIN, bottom - top, chart_data
+            chart_type,
+            _MARGIN,
+            top,
+            self.slide_width - 2 * _MARGIN - aside,
+            bottom - top,
+            chart_data,
         )
         chart = frame.chart
         chart.has_title = False  # the slide title says it; single series would get one

@@ -42,6 +42,7 @@ __all__ = [
     "hide_tick_labels",
     "axis_crossings",
     "bullet",
+    "hanging_indent",
     "theme",
     "excel_text",
     "SafeCategoryChartData",
@@ -255,11 +256,40 @@ def bullet(paragraph: Any, level: int, size: float) -> None:
     char = etree.Element(qn("a:buChar"))
     char.set("char", "•" if level == 0 else "–")
     # schema order of a:pPr: lnSpc, spcBef, spcAft, buClr..., buFont, buChar, tabLst, defRPr
-    anchor = next((p_pr.find(qn(t)) for t in ("a:tabLst", "a:defRPr", "a:extLst")), None)
+    anchor = next(
+        (
+            p_pr.find(qn(t))
+            for t in ("a:tabLst", "a:defRPr", "a:extLst")
+            if p_pr.find(qn(t)) is not None
+        ),
+        None,
+    )
     if anchor is None:
         p_pr.append(char)
     else:
         anchor.addprevious(char)
+
+
+def hanging_indent(paragraph: Any, indent: int) -> None:
+    """First line from the left edge, wrapped lines ``indent`` EMU in, a tab stop there.
+
+    ``"12\tName"`` then lines the names up after their numbers.
+    """
+    p_pr = paragraph._p.get_or_add_pPr()
+    p_pr.set("marL", str(int(indent)))
+    p_pr.set("indent", str(-int(indent)))
+    for old in p_pr.findall(qn("a:tabLst")):
+        p_pr.remove(old)
+    tabs = etree.Element(qn("a:tabLst"))
+    etree.SubElement(tabs, qn("a:tab")).attrib.update({"pos": str(int(indent)), "algn": "l"})
+    # schema order of a:pPr: ..., buChar/buAutoNum/buBlip, tabLst, defRPr, extLst
+    anchor = next(
+        (p_pr.find(qn(t)) for t in ("a:defRPr", "a:extLst") if p_pr.find(qn(t)) is not None), None
+    )
+    if anchor is None:
+        p_pr.append(tabs)
+    else:
+        anchor.addprevious(tabs)
 
 
 # ---------------------------------------------------------------------------- theme
