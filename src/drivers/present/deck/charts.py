@@ -72,12 +72,22 @@ def capitalise(label: str) -> str:
     return label[:1].upper() + label[1:] if label and label == label.lower() else label
 
 
-def group_label(group: object) -> str:
-    """'bouw / klein' -> 'Bouw / klein'; 'Totaal / Totaal' (total of two segments) -> 'Totaal'."""
+def group_label(group: object, lang: str | None = None) -> str:
+    """'bouw / klein' -> 'Bouw / klein'; 'Totaal / Totaal' (total of two segments) -> 'Totaal'.
+
+    With ``lang``, the total row is named in that language (an NPS table made in Dutch
+    says "Totaal"; an English deck shows "Total").
+    """
     parts = [part.strip() for part in str(group).split(" / ")]
     if len(parts) > 1 and len(set(parts)) == 1:
         parts = parts[:1]
-    return capitalise(" / ".join(parts))
+    label = capitalise(" / ".join(parts))
+    if lang is not None and label in _TOTALS:
+        return text("total", lang)
+    return label
+
+
+_TOTALS = frozenset(text("total", lang) for lang in ("nl", "en"))
 
 
 def need_columns(table: Any, columns: Sequence[str], func: str, what: str) -> None:
@@ -338,7 +348,7 @@ def nps_chart(
         text(
             key,
             lang,
-            group=group_label(g) + ("*" if s else ""),
+            group=group_label(g, lang) + ("*" if s else ""),
             nps=fmt(v, kind="nps", lang=lang),
         )
         for g, v, s in zip(shown["group"], shown["nps"], small, strict=True)

@@ -386,7 +386,7 @@ class Deck:
             else ("group" if "group" in columns else None)
         )
         if group_name is not None and group_name in shown:
-            shown[group_name] = [_group_label(g) for g in shown[group_name]]
+            shown[group_name] = [_group_label(g, self.lang) for g in shown[group_name]]
         slide = self._content_slide(title)
         top, bottom = self._content_box(slide)
         row_height = Inches(0.42)
