@@ -38,7 +38,7 @@ from pptx.util import Inches, Pt
 
 from drivers.errors import DataError, ParameterError, check_option
 from drivers.present import palette
-from drivers.present._format import fmt, text
+from drivers.present._format import LANGUAGES, fmt, text
 from drivers.present.deck import ooxml
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def group_label(group: object, lang: str | None = None) -> str:
     return label
 
 
-_TOTALS = frozenset(text("total", lang) for lang in ("nl", "en"))
+_TOTALS = frozenset(text("total", lang) for lang in LANGUAGES)
 
 
 def need_columns(table: Any, columns: Sequence[str], func: str, what: str) -> None:
@@ -123,8 +123,7 @@ def _n_text(table: pd.DataFrame, lang: str) -> str:
     """'n = 800' from the total row; else 'n = 380–420 per groep' (waves need not add up)."""
     if "n" not in table or table["n"].isna().all():
         return ""
-    totals = {text("total", "nl"), text("total", "en")}
-    is_total = pd.Series([group_label(g) for g in table["group"]], index=table.index).isin(totals)
+    is_total = pd.Series([group_label(g) for g in table["group"]], index=table.index).isin(_TOTALS)
     if is_total.any():
         return text(
             "deck_n", lang, n=fmt(int(table.loc[is_total, "n"].iloc[0]), kind="count", lang=lang)
@@ -250,8 +249,17 @@ def _single_bars(
     data_labels.font.size = Pt(DATA_PT)
     data_labels.font.color.rgb = ooxml.rgb(colour)
     data_labels.position = position
+    values = list(series.values)
+    span = (maximum if maximum is not None else max(values)) - (minimum or 0.0)
+    bar_width_in = 0.7 * deck.slide_width / 914400  # the plot beside the category labels
     for i, label in enumerate(labels or ()):
-        ooxml.point_label(series, i, label, size=DATA_PT, colour=colour, position=position)
+        ink = colour
+        if inside and span > 0:
+            # a white label longer than its bar would run onto the white background
+            length = (values[i] - (minimum or 0.0)) / span * bar_width_in
+            if length < len(label) * DATA_PT * 0.6 / 72 + 0.15:
+                ink = palette.TEXT
+        ooxml.point_label(series, i, label, size=DATA_PT, colour=ink, position=position)
     chart.has_legend = False
     _category_axis(chart)
     value_axis = chart.value_axis

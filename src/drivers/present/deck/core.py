@@ -524,6 +524,8 @@ class Deck:
         Returns
         -------
         pptx.slide.Slide
+            The (first) slide: more groups than fit (at most 15 a slide) continue on the
+            next slides, "(1/2)" after the title; the notes go on the first.
         """
         return charts.nps_chart(
             self, nps_table, title=title, notes=notes, footnote=footnote, min_n=min_n
@@ -564,8 +566,10 @@ class Deck:
             Display label per driver key (e.g. English labels for a Dutch analysis);
             default the table's ``label`` column.
         top : int, optional
-            Show only the ``top`` most important drivers. By default as many as fit on
-            the slide at a readable size; the footnote says when some are left out.
+            Show only the ``top`` most important drivers (the footnote says how many
+            were left out). By default all: more than fit (at most 15 a slide) continue
+            on the next slides with the same scale, "(1/2)" after the title. Returns the
+            first slide.
         """
         return charts.driver_chart(
             self,
@@ -593,6 +597,10 @@ class Deck:
         ci: bool = True,
     ) -> Any:
         """Touchpoint grades as a horizontal bar (journey order, or best first).
+
+        A questionnaire with more touchpoints than fit (at most 15 a slide) continues on
+        the next slides, "(1/2)" after the title, on the same scale; the first slide is
+        returned. Grades are labelled as text in the deck's language ("7,3").
 
         Parameters
         ----------
