@@ -945,3 +945,20 @@ def test_chart_workbook_names_are_text_not_formulas(tmp_path, performance):
     cells = [sheet.cell(row=r, column=1) for r in (2, 3, 4)]
     assert [c.data_type for c in cells] == ["s", "s", "s"]
     assert [c.value for c in cells] == ['=HYPERLINK("x")', "+31 6", "@SUM(A1)"]
+
+
+def test_matrix_tick_labels_are_text_with_exact_decimals(tmp_path):
+    from drivers.present.deck.charts import _decimals
+
+    assert [_decimals(s) for s in (5, 1, 0.5, 0.25, 2.5, 0.02)] == [0, 0, 1, 2, 1, 2]
+    deck = Deck(lang="nl")
+    slide = deck.add_matrix_chart(_hand_made_matrix())
+    chart = _charts(slide)[0].chart
+    ticks = [
+        s.text_frame.text
+        for s in slide.shapes
+        if s.has_text_frame and re.fullmatch(r"[\d,%\u2212]+", s.text_frame.text)
+    ]
+    low, high = chart.category_axis.minimum_scale, chart.category_axis.maximum_scale
+    assert f"{low:.1f}".replace(".", ",") in ticks and f"{high:.1f}".replace(".", ",") in ticks
+    assert "0%" in ticks  # importance axis from zero, shares as whole percents

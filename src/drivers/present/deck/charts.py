@@ -797,6 +797,14 @@ def _text_box(
     return shape
 
 
+def _decimals(step: float) -> int:
+    """Digits after the separator that show every multiple of ``step`` exactly (0.25 -> 2)."""
+    for decimals in range(5):
+        if abs(round(step, decimals) - step) < 1e-9 * max(1.0, abs(step)):
+            return decimals
+    return 4
+
+
 def _ticks(lo: float, hi: float) -> list[float]:
     step = _nice_step(hi - lo)
     count = int(round((hi - lo) / step))
@@ -823,11 +831,9 @@ def _tick_labels(
     height = DATA_PT * 1.45 / 72
 
     def label(value: float, percent: bool, step: float) -> str:
-        if percent:
-            decimals = max(0, -math.floor(math.log10(step * 100) + 1e-9))
-            return fmt(value, kind="percent", decimals=decimals, lang=lang)
-        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-        return fmt(value, kind="number", decimals=decimals, lang=lang)
+        kind = "percent" if percent else "number"
+        decimals = _decimals(step * 100 if percent else step)
+        return fmt(value, kind=kind, decimals=decimals, lang=lang)
 
     x_min, x_max, x_percent = x
     step = _nice_step(x_max - x_min)
