@@ -80,7 +80,7 @@ from drivers.present.deck import charts, ooxml
 from drivers.present.deck.charts import DATA_PT as _DATA_PT
 from drivers.present.deck.charts import group_label as _group_label
 
-__all__ = ["Deck", "CHART_KINDS", "FIXED_DATE"]
+__all__ = ["Deck", "CHART_KINDS", "FIXED_DATE", "TEMPLATE"]
 
 #: The chart kinds :meth:`Deck.add_chart` builds.
 CHART_KINDS: tuple[str, ...] = ("nps", "drivers", "matrix", "grades")
