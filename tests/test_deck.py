@@ -333,7 +333,10 @@ def test_matrix_chart_is_xy_scatter_with_one_labelled_point_per_touchpoint(
     assert float(axes["b"].find("c:crossesAt", C_NS).get("val")) == pytest.approx(matrix.y_line)
     assert chart.category_axis.minimum_scale < matrix.x_line < chart.category_axis.maximum_scale
     assert chart.value_axis.minimum_scale < matrix.y_line < chart.value_axis.maximum_scale
-    assert chart.category_axis.has_title and chart.value_axis.has_title
+    # axis titles and tick labels are text on the slide (the same in every locale)
+    names = {shape.name: shape for shape in slide.shapes}
+    assert names["Axis title x"].text_frame.text == matrix.axis_label("x", "nl")
+    assert names["Axis title y"].text_frame.text == matrix.axis_label("y", "nl")
     # quadrant names in the corners, narration, footnote
     text = _slide_text(slide)
     for name in ("Eerst verbeteren", "Behouden", "Volgen", "Mogelijk overkill"):
@@ -429,7 +432,7 @@ def test_table_formats_numbers_per_language(tmp_path, sector_table, performance)
 
         total = sector_table.iloc[0]
         assert cells[1] == [
-            "Totaal",
+            {"nl": "Totaal", "en": "Total"}[lang],  # the total row in the deck's language
             "800",
             fmt_percent(total["promoters"], lang),
             fmt_signed(total["nps"], lang),
@@ -618,9 +621,18 @@ def test_many_groups_single_line_labels_and_total(tmp_path, survey):
     skip = chart._chartSpace.find(".//c:catAx/c:tickLblSkip", C_NS)
     assert skip is not None and skip.get("val") == "1"
     assert "n = 800 " in _slide_text(prs.slides[0])
+    # more groups than fit continue on the next slides, "(1/4)" after the title
     too_many = pd.concat([table] * 3, ignore_index=True)
-    with pytest.raises(ParameterError, match="do not fit"):
-        deck.add_nps_chart(too_many)
+    before = len(deck)
+    first = deck.add_nps_chart(too_many)
+    slides = list(deck.presentation.slides)[before:]
+    assert first.slide_id == slides[0].slide_id
+    pages = -(-len(too_many) // 15)
+    assert [s.shapes.title.text for s in slides] == [
+        f"Net Promoter Score ({i}/{pages})" for i in range(1, pages + 1)
+    ]
+    bars = [len(_charts(s)[0].chart.plots[0].categories) for s in slides]
+    assert sum(bars) == len(too_many) and max(bars) <= 15
 
 
 def test_driver_chart_top_and_fit(tmp_path, driver_result):
@@ -643,3 +655,310 @@ def test_nps_chart_without_total_row_gives_n_per_group(tmp_path, survey):
     prs, _ = _reopen(deck, tmp_path)
     low, high = int(table["n"].min()), int(table["n"].max())
     assert f"n = {low}–{high} per groep" in _slide_text(prs.slides[0])
+
+
+# --------------------------------------------------------------------------- language layer
+
+_OPTION_KEYS = re.compile(r"\b(pairwise|impute|listwise|shapley)\b")
+_DECIMAL_POINT = re.compile(r"\d\.\d")
+_DUTCH = (
+    "Belang",
+    "gewogen",
+    "Eerst verbeteren",
+    "Behouden",
+    "Volgen",
+    "Mogelijk overkill",
+    "Totaal",
+    "rapportcijfer",
+    "paarsgewijs",
+    "ontbrekende",
+    "Aandeel",
+    "Prioriteitenmatrix",
+    "per groep",
+    "Lijnen",
+)
+
+
+def _beta_result(driver_result):
+    """The driver result as raw (non-share) importances, e.g. standardised betas."""
+    table = driver_result.table.copy()
+    return SimpleNamespace(
+        table=table,
+        n=driver_result.n,
+        r2=driver_result.r2,
+        method="beta",
+        weighted=driver_result.weighted,
+        missing="listwise",
+        draws=None,
+    )
+
+
+def _demo_deck(lang, survey, performance, driver_result, matrix, path):
+    deck = Deck(lang=lang)
+    deck.add_title("Demo", "2024")
+    deck.add_text("Demo", "- one\n- two", notes="Notes **here**.")
+    for segment in ("sector", "omvang", "regio"):
+        deck.add_nps_chart(nps_table(survey, by=segment), notes="NPS")
+    deck.add_grades_chart(performance, notes="Grades")
+    deck.add_grades_chart(performance, value="top_box")
+    deck.add_driver_chart(driver_result, notes="Drivers")
+    deck.add_driver_chart(_beta_result(driver_result), value="importance")
+    deck.add_matrix_chart(matrix, drivers_result=driver_result, notes="Matrix")
+    deck.add_table(performance, title="Grades", columns=["label", "mean", "top_box", "n"])
+    return deck.save(path)
+
+
+def _shown_text(path):
+    """What a viewer reads: slide and notes text, and of every chart part its number
+    format codes, rich-text labels, category and series names (not the raw values)."""
+    chunks = []
+    prs = Presentation(str(path))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                chunks.append(shape.text_frame.text)
+            if shape.has_table:
+                chunks.extend(c.text for row in shape.table.rows for c in row.cells)
+        if slide.has_notes_slide:
+            chunks.append(slide.notes_slide.notes_text_frame.text)
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if not re.match(r"ppt/charts/chart\d+\.xml$", name):
+                continue
+            root = etree.fromstring(package.read(name))
+            chunks.extend(e.get("formatCode") for e in root.iter(f"{{{C_NS['c']}}}numFmt"))
+            chunks.extend(e.text for e in root.iter(f"{{{C_NS['c']}}}formatCode"))
+            chunks.extend(e.text for e in root.iter(f"{{{A_NS}}}t"))
+            for holder in ("cat", "tx"):
+                for ser in root.iter(f"{{{C_NS['c']}}}{holder}"):
+                    chunks.extend(v.text for v in ser.iter(f"{{{C_NS['c']}}}v"))
+    return "\n".join(c for c in chunks if c)
+
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def test_dutch_deck_has_decimal_commas_and_translated_options(
+    tmp_path, survey, performance, driver_result, matrix
+):
+    path = _demo_deck("nl", survey, performance, driver_result, matrix, tmp_path / "nl.pptx")
+    shown = _shown_text(path)
+    assert "0.0" not in shown and "0.00" not in shown  # no decimal number formats
+    assert not _DECIMAL_POINT.findall(shown), _DECIMAL_POINT.findall(shown)[:5]
+    assert not _OPTION_KEYS.findall(shown)
+    # the numbers are there, with commas: grades, R², the beta importances
+    assert f"R² = {driver_result.r2:.2f}".replace(".", ",") in shown
+    assert re.search(r"\b\d,\d\b", shown)
+    assert "paarsgewijs" in shown and "lijstgewijs" in shown
+    assert "Eerst verbeteren" in shown
+
+
+def test_english_deck_has_no_dutch_catalog_words(
+    tmp_path, survey, performance, driver_result, matrix
+):
+    path = _demo_deck("en", survey, performance, driver_result, matrix, tmp_path / "en.pptx")
+    shown = _shown_text(path)
+    found = [word for word in _DUTCH if word in shown]
+    assert not found, found
+    assert "Improve first" in shown and "pairwise" in shown
+    assert f"R² = {driver_result.r2:.2f}" in shown
+
+
+# --------------------------------------------------------------------------- brand
+
+
+def _bar_and_header_colours(path):
+    prs = Presentation(str(path))
+    colours = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                colours.append(str(shape.chart.plots[0].series[0].format.fill.fore_color.rgb))
+            if shape.has_table:
+                colours.append(str(shape.table.cell(0, 0).fill.fore_color.rgb))
+    return colours
+
+
+def test_brand_belongs_to_the_deck(tmp_path, performance):
+    try:
+        palette.set_brand("#123456")  # a global setting the deck must ignore
+        red = Deck(brand="#E30613")
+        blue = Deck(brand="#00A0E0")
+        plain = Deck()
+    finally:
+        palette.set_brand(None)
+    for deck in (red, blue, plain):
+        deck.add_grades_chart(performance)
+        deck.add_table(performance, title="T", columns=["label", "mean"])
+    expected = {"red": "E30613", "blue": "00A0E0", "plain": palette.DEFAULT_BRAND[1:].upper()}
+    for name, deck in (("red", red), ("blue", blue), ("plain", plain)):
+        path = deck.save(tmp_path / f"{name}.pptx")
+        assert set(_bar_and_header_colours(path)) == {expected[name]}, name
+    with pytest.raises(ParameterError, match="colour"):
+        Deck(brand="not a colour")
+
+
+# --------------------------------------------------------------------------- template
+
+
+def test_default_template_is_the_shipped_16_9_file():
+    import importlib.util
+    from pathlib import Path
+
+    from drivers.present.deck import TEMPLATE
+
+    prs = Presentation(str(TEMPLATE))
+    assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
+    assert len(prs.slides) == 0
+    # the committed file is what tools/make_template.py writes
+    script = Path(__file__).resolve().parents[1] / "tools" / "make_template.py"
+    spec = importlib.util.spec_from_file_location("make_template", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == TEMPLATE.read_bytes()
+
+
+# --------------------------------------------------------------------------- 30 touchpoints
+
+
+_NAMES = (
+    "Website Offerteaanvraag Prijsafspraken Orderbevestiging Levertijd Bezorging Verpakking "
+    "Productkwaliteit Assortiment Beschikbaarheid Facturatie Betaaltermijn Telefoon E-mail "
+    "Chat Accountmanager Buitendienst Retourafhandeling Klachtafhandeling Garantie Montage "
+    "Installatie Handleiding Training Portaal Rapportages Nieuwsbrief Evenementen "
+    "Duurzaamheid Prijs-kwaliteitverhouding"
+).split()
+
+
+@pytest.fixture(scope="module")
+def thirty():
+    """A questionnaire's size: 30 touchpoints, 6 segment variables, statistics from the
+    package on generated answers."""
+    from drivers.stats.importance import key_drivers
+    from drivers.stats.matrix import priority_matrix
+
+    rng = np.random.default_rng(1)
+    n = 600
+    keys = [f"tp{i:02d}" for i in range(30)]
+    latent = rng.normal(size=n)
+    data = pd.DataFrame(
+        {
+            k: np.clip(np.round(7 + latent * (0.3 + i / 40) + rng.normal(scale=1.1, size=n)), 1, 10)
+            for i, k in enumerate(keys)
+        }
+    )
+    data["nps"] = np.clip(np.round(6.5 + 1.5 * latent + rng.normal(scale=1.2, size=n)), 0, 10)
+    segments = {"sector": 6, "omvang": 3, "regio": 5, "type": 2, "kanaal": 4, "duur": 4}
+    for segment, k in segments.items():
+        data[segment] = rng.choice([f"{segment} {j + 1}" for j in range(k)], size=n)
+    labels = dict(zip(keys, _NAMES, strict=True))
+    performance = touchpoint_performance(data, touchpoints=keys)
+    performance["label"] = [labels[k] for k in performance["touchpoint"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = key_drivers(
+            data,
+            outcome="nps",
+            drivers=keys,
+            method="relative_weights",
+            bootstrap=20,
+            progress=False,
+            labels=labels,
+        )
+    return SimpleNamespace(
+        data=data,
+        segments=list(segments),
+        performance=performance,
+        result=result,
+        matrix=priority_matrix(result, performance),
+    )
+
+
+def test_thirty_touchpoints_split_over_slides(tmp_path, thirty):
+    deck = Deck(lang="nl")
+    deck.add_grades_chart(thirty.performance, notes="Cijfers")
+    deck.add_driver_chart(thirty.result)
+    for segment in thirty.segments:
+        deck.add_nps_chart(nps_table(thirty.data, by=segment, nps_column="nps"))
+    prs, _ = _reopen(deck, tmp_path)
+    slides = list(prs.slides)
+    assert len(slides) == 2 + 2 + 6
+    titles = [s.shapes.title.text for s in slides[:4]]
+    assert titles == [
+        "Rapportcijfer per contactmoment (1/2)",
+        "Rapportcijfer per contactmoment (2/2)",
+        "Wat bepaalt de aanbeveling? (1/2)",
+        "Wat bepaalt de aanbeveling? (2/2)",
+    ]
+    grades = [_charts(s)[0].chart for s in slides[:2]]
+    categories = [c for chart in grades for c in chart.plots[0].categories]
+    assert categories == list(thirty.performance["label"])  # journey order kept
+    assert [len(chart.plots[0].categories) for chart in grades] == [15, 15]
+    assert {(c.value_axis.minimum_scale, c.value_axis.maximum_scale) for c in grades} == {(1, 10)}
+    # the grades are text with a decimal comma, one label per bar
+    labels = [p.data_label.text_frame.text for p in grades[0].plots[0].series[0].points]
+    assert labels[0] == f"{thirty.performance['mean'].iloc[0]:.1f}".replace(".", ",")
+    # notes once, footnote on every page
+    assert slides[0].has_notes_slide and not slides[1].has_notes_slide
+    assert "n = 600" in _slide_text(slides[1])
+    drivers = [_charts(s)[0].chart for s in slides[2:4]]
+    assert sum(len(c.plots[0].categories) for c in drivers) == 30
+    assert len({c.value_axis.maximum_scale for c in drivers}) == 1  # one scale
+
+
+def test_thirty_point_matrix_is_numbered_with_a_key(tmp_path, thirty):
+    deck = Deck(lang="nl")
+    deck.add_matrix_chart(thirty.matrix, drivers_result=thirty.result)
+    prs, _ = _reopen(deck, tmp_path)
+    slide = prs.slides[0]
+    chart = _charts(slide)[0].chart
+    table = thirty.matrix.table
+    labels = [s.points[0].data_label.text_frame.text for s in chart.plots[0].series]
+    assert sorted(int(x) for x in labels) == list(range(1, 31))
+    most_important = int(np.argmax(table["importance"].to_numpy()))
+    assert labels[most_important] == "1"
+    keys = [s for s in slide.shapes if s.name.startswith("Matrix key")]
+    key_text = "\n".join(k.text_frame.text for k in keys)
+    for name in table["label"]:
+        assert name in key_text
+    assert key_text.startswith(f"1\t{table['label'].iloc[most_important]}")
+    # chart and key side by side, inside the slide
+    frame = _charts(slide)[0]
+    assert all(k.left >= frame.left + frame.width for k in keys)
+    assert max(k.left + k.width for k in keys) <= prs.slide_width
+
+
+# --------------------------------------------------------------------------- excel-safe
+
+
+def test_chart_workbook_names_are_text_not_formulas(tmp_path, performance):
+    from openpyxl import load_workbook
+
+    perf = performance.iloc[:3].copy()
+    perf["label"] = ['=HYPERLINK("x")', "+31 6\x07", "@SUM(A1)"]
+    deck = Deck(lang="en")
+    deck.add_grades_chart(perf)
+    _, path = _reopen(deck, tmp_path)
+    with zipfile.ZipFile(path) as package:
+        (name,) = [n for n in package.namelist() if n.endswith(".xlsx")]
+        sheet = load_workbook(io.BytesIO(package.read(name))).active
+    cells = [sheet.cell(row=r, column=1) for r in (2, 3, 4)]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert [c.value for c in cells] == ['=HYPERLINK("x")', "+31 6", "@SUM(A1)"]
+
+
+def test_matrix_tick_labels_are_text_with_exact_decimals(tmp_path):
+    from drivers.present.deck.charts import _decimals
+
+    assert [_decimals(s) for s in (5, 1, 0.5, 0.25, 2.5, 0.02)] == [0, 0, 1, 2, 1, 2]
+    deck = Deck(lang="nl")
+    slide = deck.add_matrix_chart(_hand_made_matrix())
+    chart = _charts(slide)[0].chart
+    ticks = [
+        s.text_frame.text
+        for s in slide.shapes
+        if s.has_text_frame and re.fullmatch(r"[\d,%\u2212]+", s.text_frame.text)
+    ]
+    low, high = chart.category_axis.minimum_scale, chart.category_axis.maximum_scale
+    assert f"{low:.1f}".replace(".", ",") in ticks and f"{high:.1f}".replace(".", ",") in ticks
+    assert "0%" in ticks  # importance axis from zero, shares as whole percents
