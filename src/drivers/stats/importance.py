@@ -33,6 +33,7 @@ from drivers.errors import (
     check_option,
     closest,
 )
+from drivers.stats import methods as _registry
 from drivers.stats._shapley import PIVOT_TOL, shapley_batch
 
 __all__ = [
@@ -49,23 +50,16 @@ Method = Literal[
 ]
 Missing = Literal["listwise", "pairwise", "impute"]
 
-#: The methods :func:`key_drivers` knows, in the order the docs present them.
-METHODS: tuple[str, ...] = (
-    "shapley",
-    "relative_weights",
-    "beta",
-    "correlation",
-    "logit",
-    "forest",
-    "penalty_reward",
-)
+#: The methods :func:`key_drivers` knows, in the order the docs present them (their
+#: records, with what each supports, are in :mod:`drivers.stats.methods`).
+METHODS: tuple[str, ...] = tuple(_registry.METHODS)
 #: The ways to treat not-applicable (NaN) driver grades.
-MISSING: tuple[str, ...] = ("listwise", "pairwise", "impute")
+MISSING: tuple[str, ...] = _registry.MISSING
 
 # Methods computed from a correlation matrix only: they accept missing="pairwise".
-_PAIRWISE_METHODS = ("shapley", "relative_weights", "correlation")
+_PAIRWISE_METHODS = tuple(k for k, m in _registry.METHODS.items() if m.pairwise)
 # Methods whose bootstrap reuses the correlation core (no refit per resample).
-_CORE_METHODS = ("shapley", "relative_weights", "correlation", "beta")
+_CORE_METHODS = tuple(k for k, m in _registry.METHODS.items() if m.bootstrap == "core")
 _MAX_SHAPLEY_DRIVERS = 30
 _VIF_LIMIT = 10.0
 _PROMOTER_MIN, _DETRACTOR_MAX = 9, 6
@@ -748,11 +742,9 @@ def _beta_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.abs(beta), _share_abs(beta)
 
 
+# Dispatch by naming convention from the registry: a "core" method has ``_<key>_batch``.
 _BATCH: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
-    "shapley": _shapley_batch,
-    "relative_weights": _relative_weights_batch,
-    "correlation": _correlation_batch,
-    "beta": _beta_batch,
+    key: globals()[f"_{key}_batch"] for key in _CORE_METHODS
 }
 
 
@@ -1080,14 +1072,9 @@ def _fit_penalty_reward(design: _Design, corr: np.ndarray | None = None) -> _Fit
     return _Fit(importance, _share_positive(importance), float(fit.rsquared), extra)
 
 
+# Dispatch by naming convention from the registry: every method has ``_fit_<key>``.
 _FITTERS: dict[str, Callable[..., _Fit]] = {
-    "shapley": _fit_shapley,
-    "relative_weights": _fit_relative_weights,
-    "beta": _fit_beta,
-    "correlation": _fit_correlation,
-    "logit": _fit_logit,
-    "forest": _fit_forest,
-    "penalty_reward": _fit_penalty_reward,
+    key: globals()[f"_fit_{key}"] for key in _registry.METHODS
 }
 
 
@@ -1246,13 +1233,19 @@ def _percentile(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
 def _check_options(method: str, missing: str, bootstrap: int, seed: int, level: float) -> None:
     check_option("key_drivers", "method", method, METHODS)
     check_option("key_drivers", "missing", missing, MISSING)
-    if missing == "pairwise" and method not in _PAIRWISE_METHODS:
-        accepted = ", ".join(repr(m) for m in _PAIRWISE_METHODS)
+    record = _registry.METHODS[method]
+    if missing not in record.missing:
+        able = ", ".join(repr(k) for k, m in _registry.METHODS.items() if missing in m.missing)
+        options = " or ".join(repr(m) for m in record.missing)
         raise ParameterError(
-            f"key_drivers: missing='pairwise' works only with the correlation-based methods "
-            f"{accepted}; method={method!r} fits a model on complete rows. Use "
-            "missing='listwise' (drop incomplete rows) or missing='impute' (mean plus an "
-            "'answered' indicator)."
+            f"key_drivers: missing={missing!r} works only with the methods {able}; "
+            f"method={method!r} accepts missing={options}"
+            + (
+                " (it fits a model on complete rows: 'listwise' drops incomplete rows, "
+                "'impute' uses the mean plus an 'answered' indicator)."
+                if missing == "pairwise"
+                else "."
+            )
         )
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
         raise ParameterError(
@@ -1432,6 +1425,11 @@ def key_drivers(
     """
     _check_options(method, missing, bootstrap, seed, level)
     design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds)
+    if design.weighted and not _registry.METHODS[method].weights:
+        raise ParameterError(
+            f"key_drivers: method={method!r} does not support survey weights; leave "
+            "weights= out (and the spec's weight) or choose another method."
+        )
     if method == "shapley" and design.p > _MAX_SHAPLEY_DRIVERS:
         raise ParameterError(
             f"key_drivers: exact Shapley over {design.p} drivers needs 2^{design.p} subsets; "
