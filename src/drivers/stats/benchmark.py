@@ -24,6 +24,7 @@ from importlib.resources import files
 import pandas as pd
 
 from drivers.errors import ParameterError, check_option
+from drivers.stats._summary import Summarised, SummaryParts
 
 __all__ = [
     "GROUPS",
@@ -204,8 +205,8 @@ def nps_benchmark(sector: str | None = None) -> tuple[str, float] | None:
     return "Benchmark B2B", float(row["value"])
 
 
-@dataclass(frozen=True)
-class BenchmarkComparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class BenchmarkComparison(Summarised):
     """A value set against a published benchmark.
 
     ``difference`` is ``value - benchmark`` in the measure's unit. ``within_ci`` says
@@ -228,7 +229,9 @@ class BenchmarkComparison:
             return f"{x:+.1f}" if signed else f"{x:.1f}"
         return f"{100 * x:+.0f} pt" if signed else f"{100 * x:.0f}%"
 
-    def __str__(self) -> str:
+    _repr_fields = ("measure", "value", "benchmark", "difference", "year")
+
+    def _summary_parts(self) -> SummaryParts:
         text = (
             f"{self.measure} {self._fmt(self.value)} vs benchmark "
             f"{self._fmt(self.benchmark)} ({self.year}, {self.source_file}): "
@@ -237,7 +240,7 @@ class BenchmarkComparison:
         if self.within_ci is not None:
             where = "inside" if self.within_ci else "outside"
             text += f"; benchmark {where} the confidence interval"
-        return text
+        return SummaryParts(header=[text])
 
 
 def compare_benchmark(

@@ -13,7 +13,6 @@ core lives in :mod:`drivers.stats._shapley`. Bootstrap resamples are weighted cr
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from drivers.errors import (
 )
 from drivers.stats import methods as _registry
 from drivers.stats._shapley import PIVOT_TOL, shapley_batch
+from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = [
     "METHODS",
@@ -74,6 +74,7 @@ _BOOT_CHUNK = 100
 # --------------------------------------------------------------------------- results
 
 
+@read_only("vif")
 @dataclass(frozen=True, eq=False)
 class Diagnostics:
     """How the model behind a :class:`DriverResult` was fitted, and how sound it is.
@@ -122,8 +123,9 @@ class Diagnostics:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
-class DriverResult:
+@read_only("table", "draws")
+@dataclass(frozen=True, eq=False, repr=False)
+class DriverResult(Summarised):
     """The result of :func:`key_drivers`: read-only, one canonical tidy table.
 
     Attributes
@@ -235,40 +237,32 @@ class DriverResult:
         return lines
 
     def _display_table(self) -> pd.DataFrame:
-        shown = self.table.drop(columns=["indicator"]).copy()
-        if not self.table["indicator"].any():
-            return shown
-        shown["driver"] = [
-            f"{name} *" if flag else name
-            for name, flag in zip(self.table["driver"], self.table["indicator"], strict=True)
-        ]
-        return shown
+        table = self.table
+        shown = table.drop(columns=["indicator"])
+        if table["indicator"].any():
+            shown["driver"] = [
+                f"{name} *" if flag else name
+                for name, flag in zip(table["driver"], table["indicator"], strict=True)
+            ]
+        return shown.round(4)
 
-    def summary(self) -> str:
-        """A plain-text report: header, the table, notes."""
-        lines = self._header_lines()
-        with pd.option_context("display.width", 200, "display.max_columns", 40):
-            lines += ["", self._display_table().round(4).to_string(index=False)]
+    _repr_fields = ("method", "outcome", "n", "r2", "bootstrap")
+
+    def _repr_items(self) -> dict[str, Any]:
+        items = super()._repr_items()
+        items["drivers"] = len(self.columns)
+        return items
+
+    def _summary_parts(self) -> SummaryParts:
+        notes = []
         if self.table["indicator"].any():
-            lines.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
-        if self.diagnostics.notes:
-            lines += [""] + [f"Note: {note}" for note in self.diagnostics.notes]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return (
-            f"DriverResult(method={self.method!r}, outcome={self.outcome!r}, n={self.n}, "
-            f"r2={self.r2:.4f}, drivers={len(self.columns)}, bootstrap={self.bootstrap})"
+            notes.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
+        notes += [f"Note: {note}" for note in self.diagnostics.notes]
+        return SummaryParts(
+            header=self._header_lines(),
+            tables=[self._display_table()],
+            notes=notes,
         )
-
-    def _repr_html_(self) -> str:
-        header = "<br>".join(html.escape(line) for line in self._header_lines())
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.diagnostics.notes)
-        body = self._display_table().round(4).to_html(index=False, border=0)
-        return f"<div><p>{header}</p>{body}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
 
 
 _R2_MEANING = {

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from drivers.errors import ColumnNotFoundError, DataError, ParameterError, check_option, closest
+from drivers.stats._summary import Summarised, SummaryParts
 
 __all__ = [
     "CI_METHODS",
@@ -47,8 +48,8 @@ def classify(scores) -> pd.Series:
     return pd.Series(out, index=index, name="category")
 
 
-@dataclass(frozen=True)
-class NPSResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class NPSResult(Summarised):
     """An NPS with its distribution and confidence interval.
 
     ``nps``, ``ci_low`` and ``ci_high`` are on the NPS scale (−100..100); the shares
@@ -84,20 +85,15 @@ class NPSResult:
             "ci_high": self.ci_high,
         }
 
-    def __str__(self) -> str:
-        return (
-            f"NPS {self.nps:+.1f} ({self.level:.0%} CI {self.ci_low:+.1f} to "
-            f"{self.ci_high:+.1f}; {self.ci}), n = {self.n}: {self.promoters:.0%} promoters, "
-            f"{self.passives:.0%} passives, {self.detractors:.0%} detractors"
-        )
+    _repr_fields = ("nps", "ci_low", "ci_high", "n", "n_eff")
 
-    def _repr_html_(self) -> str:
-        return (
-            "<table><tr><th>NPS</th><th>CI</th><th>n</th><th>promoters</th><th>passives</th>"
-            f"<th>detractors</th></tr><tr><td><b>{self.nps:+.1f}</b></td>"
-            f"<td>{self.ci_low:+.1f} … {self.ci_high:+.1f} ({self.level:.0%}, {self.ci})</td>"
-            f"<td>{self.n}</td><td>{self.promoters:.1%}</td><td>{self.passives:.1%}</td>"
-            f"<td>{self.detractors:.1%}</td></tr></table>"
+    def _summary_parts(self) -> SummaryParts:
+        return SummaryParts(
+            header=[
+                f"NPS {self.nps:+.1f} ({self.level:.0%} CI {self.ci_low:+.1f} to "
+                f"{self.ci_high:+.1f}; {self.ci}), n = {self.n}: {self.promoters:.0%} "
+                f"promoters, {self.passives:.0%} passives, {self.detractors:.0%} detractors"
+            ]
         )
 
 
@@ -187,8 +183,8 @@ def _bootstrap_ci(values, w, level, draws, seed) -> tuple[float, float]:
     return float(np.quantile(boot, alpha)), float(np.quantile(boot, 1 - alpha))
 
 
-@dataclass(frozen=True)
-class NPSDifference:
+@dataclass(frozen=True, eq=False, repr=False)
+class NPSDifference(Summarised):
     """The difference ``b − a`` of two independent NPS results."""
 
     a: NPSResult
@@ -204,16 +200,17 @@ class NPSDifference:
         """True when the CI excludes zero at the chosen level."""
         return bool(self.ci_low > 0 or self.ci_high < 0)
 
-    def __str__(self) -> str:
-        verdict = "significant" if self.significant else "not significant"
-        return (
-            f"NPS {self.a.nps:+.1f} → {self.b.nps:+.1f}: change {self.difference:+.1f} "
-            f"({self.level:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}, "
-            f"p = {self.p_value:.3f}; {verdict})"
-        )
+    _repr_fields = ("difference", "ci_low", "ci_high", "p_value")
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self}</p>"
+    def _summary_parts(self) -> SummaryParts:
+        verdict = "significant" if self.significant else "not significant"
+        return SummaryParts(
+            header=[
+                f"NPS {self.a.nps:+.1f} → {self.b.nps:+.1f}: change {self.difference:+.1f} "
+                f"({self.level:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}, "
+                f"p = {self.p_value:.3f}; {verdict})"
+            ]
+        )
 
 
 def compare_nps(a, b, *, weights_a=None, weights_b=None, level: float = 0.95) -> NPSDifference:

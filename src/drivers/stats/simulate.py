@@ -32,7 +32,6 @@ a scenario moves only those who graded the touchpoint.
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +49,8 @@ from drivers.errors import (
     check_option,
     closest,
 )
+from drivers.stats._input import resolve
+from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = ["ASSUMPTIONS", "SimulationResult", "simulate"]
 
@@ -85,8 +86,9 @@ ASSUMPTIONS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class SimulationResult:
+@read_only("table", "changes", "coefficients", "draws")
+@dataclass(frozen=True, eq=False, repr=False)
+class SimulationResult(Summarised):
     """Expected NPS before and after a change in grades; made by :func:`simulate`.
 
     Attributes
@@ -154,61 +156,51 @@ class SimulationResult:
         low, high = float(row["ci_low"]), float(row["ci_high"])
         return bool(np.isfinite(low) and np.isfinite(high) and (low > 0 or high < 0))
 
-    def summary(self) -> str:
-        """Plain-text summary: scenario, results, assumptions."""
-        level = f"{self.level:.0%}"
-        lines = [
+    _repr_fields = ("model", "n", "nps_change", "bootstrap")
+
+    def _summary_parts(self) -> SummaryParts:
+        head = (
             f"What-if simulation ({self.model} model, n = {self.n}"
             + (", weighted" if self.weighted else "")
-            + f", {self.bootstrap} bootstrap refits, {level} CI)",
-            "",
-            self.changes[
-                ["touchpoint", "kind", "value", "mean_before", "mean_after", "shift"]
-            ].to_string(index=False, float_format=lambda v: f"{v:.2f}"),
-            "",
-            self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
-            "",
-            "Assumptions:",
-            *[f"- {a}" for a in self.assumptions],
-        ]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        head = (
-            f"<p><b>What-if simulation</b> ({html.escape(self.model)} model, n = {self.n}"
-            + (", weighted" if self.weighted else "")
-            + f", {self.bootstrap} bootstrap refits, {self.level:.0%} CI)</p>"
+            + f", {self.bootstrap} bootstrap refits, {self.level:.0%} CI)"
         )
-        changes = self.changes.to_html(index=False, float_format=lambda v: f"{v:.2f}")
-        table = self.table.to_html(index=False, float_format=lambda v: f"{v:.3f}")
-        notes = "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions)
-        return f"{head}{changes}<br>{table}<p>Assumptions:</p><ul>{notes}</ul>"
+        changes = self.changes[
+            ["touchpoint", "kind", "value", "mean_before", "mean_after", "shift"]
+        ]
+        return SummaryParts(
+            header=[head],
+            tables=[changes.round(2), self.table.round(3)],
+            notes=list(self.assumptions),
+            notes_title="Assumptions:",
+        )
 
 
 # --------------------------------------------------------------------------- public
 
 
 def simulate(
-    survey: Any,
+    data: Any,
     *,
     changes: Mapping[str, Any],
+    outcome: str | None = None,
+    drivers: Sequence[str] | None = None,
+    weights: Any = None,
     model: str = "ordinal",
     bootstrap: int = 200,
     seed: int = 0,
     level: float = 0.95,
     benchmark: Mapping[str, float] | pd.Series | None = None,
     touchpoints: Sequence[str] | None = None,
+    scale: tuple[float, float] | None = None,
     progress: bool = True,
 ) -> SimulationResult:
     """Expected change in NPS, promoters and detractors if touchpoint grades change.
 
     Parameters
     ----------
-    survey : Survey
-        The survey (``.data``, ``.spec``, ``.weights``).
+    data : Survey or DataFrame
+        One row per respondent. A Survey supplies the defaults ``outcome = spec.nps``,
+        ``drivers = spec.touchpoint_keys``, ``weights = spec.weight`` and the grade scale.
     changes : dict
         Touchpoint key -> what happens to its grades (for the respondents who graded it):
 
@@ -220,6 +212,14 @@ def simulate(
           from ``benchmark=`` or else from :mod:`drivers.stats.benchmark` (``measure="grade"``);
         - ``("at_least", 8)``: grades below 8 become 8, the others stay ("everyone
           grades at least an 8").
+    outcome : str, optional
+        The 0-10 likelihood-to-recommend column (required for a DataFrame).
+    drivers : sequence of str, optional
+        The touchpoint grade columns in the model (required for a DataFrame; default for a
+        Survey: all of its spec). ``touchpoints=`` is the older name of the same option.
+    weights : str or array-like, optional
+        Survey weights: a column name or one value per row. Rows with a missing, zero or
+        negative weight are left out.
     model : {"ordinal", "logit"}, default "ordinal"
         Proportional-odds model of the three NPS classes, or two binary logits (promoter,
         detractor). See the module notes.
@@ -232,7 +232,10 @@ def simulate(
     benchmark : dict or Series, optional
         Touchpoint -> benchmark grade, used by ``"benchmark"`` changes.
     touchpoints : sequence of str, optional
-        The touchpoints in the model (default: all of the spec).
+        Same as ``drivers`` (kept for existing callers).
+    scale : (float, float), optional
+        Lowest and highest grade, for capping and targets (default: the spec's scale, or
+        1-10 for a DataFrame).
     progress : bool, default True
         Show a progress bar during the bootstrap.
 
@@ -285,94 +288,40 @@ def simulate(
     True
     """
     func = "simulate"
-    check_option(func, "model", model, ("ordinal", "logit"))
-    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
-        raise ParameterError(
-            f"The 'bootstrap' parameter of simulate must be a whole number >= 0. "
-            f"Got {bootstrap!r} instead."
-        )
-    if not 0 < float(level) < 1:
-        raise ParameterError(
-            f"The 'level' parameter of simulate must be between 0 and 1. Got {level!r} instead."
-        )
+    _check_common(func, model, bootstrap, level)
     if not isinstance(changes, Mapping) or not changes:
         raise ParameterError(
             "The 'changes' parameter of simulate must be a non-empty dict touchpoint -> "
             f"change, e.g. {{'klachtafhandeling': 0.6}}. Got {changes!r} instead."
         )
-
-    spec = survey.spec
-    data = survey.data
-    keys = list(spec.touchpoint_keys if touchpoints is None else touchpoints)
-    for key in [*keys, *changes]:
-        if key not in data.columns:
-            hint = closest(key, list(spec.touchpoint_keys))
+    if drivers is not None and touchpoints is not None:
+        raise ParameterError("simulate: give drivers= or touchpoints= (the same option), not both.")
+    setup = _setup(
+        data, func, outcome, drivers if drivers is not None else touchpoints, weights, scale
+    )
+    keys, spec, low, high = setup.keys, setup.spec, setup.low, setup.high
+    for key in changes:
+        if key not in setup.frame.columns:
+            hint = closest(str(key), keys)
             raise ColumnNotFoundError(
                 f"simulate: touchpoint {key!r} is not a column of the survey data"
                 + (f"; did you mean {hint!r}?" if hint else ".")
-                + f" Touchpoints: {list(spec.touchpoint_keys)}."
+                + f" Touchpoints: {keys}."
             )
     unknown = [k for k in changes if k not in keys]
     if unknown:
         raise ParameterError(
             f"simulate: the changed touchpoint(s) {unknown} are not in the model's "
-            f"touchpoints {keys}; add them to 'touchpoints='."
+            f"touchpoints {keys}; add them to 'drivers='."
         )
-    low, high = (float(v) for v in spec.scale)
     plan = [_parse_change(key, value, benchmark, low, high) for key, value in changes.items()]
-
-    # ---- respondents in the model
-    scores = pd.to_numeric(data[spec.nps], errors="coerce").to_numpy(float)
-    weights = survey.weights
-    w = np.ones(len(data)) if weights is None else pd.Series(weights).to_numpy(float)
-    used = np.isfinite(scores) & np.isfinite(w) & (w > 0)
-    scores, w = scores[used], w[used]
-    grades = data.loc[used, keys].apply(pd.to_numeric, errors="coerce").to_numpy(float)
-    n = int(used.sum())
-    if n < _SMALL_BASE:
-        warnings.warn(
-            f"simulate: only {n} respondents answered the NPS question (fewer than "
-            f"{_SMALL_BASE}); the simulation is very uncertain.",
-            SmallBaseWarning,
-            stacklevel=2,
-        )
-    classes = np.where(scores >= 9, 2, np.where(scores >= 7, 1, 0))
-    if np.unique(classes).size < 2:
-        raise AnalysisError(
-            f"simulate: all {n} respondents are in one NPS class; there is nothing to model."
-        )
-    answered_any = np.isfinite(grades).any(axis=0)
-    if not answered_any.all():
-        empty = [k for k, a in zip(keys, answered_any, strict=True) if not a]
-        raise AnalysisError(f"simulate: nobody graded {empty}; leave them out ('touchpoints=').")
-    w = w / w.mean()
-    impute = np.array(
-        [np.average(g[np.isfinite(g)], weights=w[np.isfinite(g)]) for g in grades.T], dtype=float
-    )
-    # an indicator only where enough respondents skipped the touchpoint: a handful of
-    # "weet niet" answers would give an unstable, nearly separated indicator
-    share_missing = 1 - np.isfinite(grades).mean(axis=0)
-    indicators = [j for j in range(len(keys)) if share_missing[j] >= _INDICATOR_SHARE]
-    if n <= len(keys) + len(indicators) + 2:
-        raise AnalysisError(
-            f"simulate: {n} respondents are too few for a model with "
-            f"{len(keys) + len(indicators)} terms."
-        )
+    grades, classes, w = setup.grades, setup.classes, setup.w
+    n, weights = setup.n, setup.weights
     columns = {k: j for j, k in enumerate(keys)}
 
     def evaluate(g: np.ndarray, c: np.ndarray, weight: np.ndarray):
         changed, _ = _apply(g, weight, plan, columns, low, high)
-        x_before = _design(g, impute, indicators)
-        x_after = _design(changed, impute, indicators)
-        fit = _fit(model, x_before, c, weight)
-        p_before = _class_probabilities(model, fit, x_before)
-        # only the rows whose grades changed are predicted again: an unchanged respondent
-        # keeps bit-identical probabilities, so a zero change gives exactly zero
-        p_after = p_before.copy()
-        moved = np.any(x_after != x_before, axis=1)
-        if moved.any():
-            p_after[moved] = _class_probabilities(model, fit, x_after[moved])
-        return _aggregate(p_before, weight), _aggregate(p_after, weight), fit
+        return _evaluate(setup, model, g, changed, c, weight)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -439,13 +388,127 @@ def simulate(
         bootstrap=len(draws),
         level=float(level),
         seed=int(seed),
-        coefficients=_coefficients(model, fit, keys, indicators),
+        coefficients=_coefficients(model, fit, keys, setup.indicators),
         draws=pd.DataFrame(np.asarray(draws).reshape(-1, 3), columns=list(MEASURES)),
         labels={
             language: {item["key"]: _label(spec, item["key"], language) for item in plan}
             for language in ("nl", "en")
         },
     )
+
+
+def _check_common(func: str, model: str, bootstrap: Any, level: Any) -> None:
+    check_option(func, "model", model, ("ordinal", "logit"))
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
+        raise ParameterError(
+            f"The 'bootstrap' parameter of {func} must be a whole number >= 0. "
+            f"Got {bootstrap!r} instead."
+        )
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise ParameterError(
+            f"The 'level' parameter of {func} must be between 0 and 1. Got {level!r} instead."
+        )
+
+
+@dataclass
+class _Setup:
+    """The respondents and model columns of one simulation (internal)."""
+
+    frame: pd.DataFrame
+    spec: Any
+    keys: list[str]
+    grades: np.ndarray  # n x p, NaN = n.v.t.
+    classes: np.ndarray  # 0 detractor, 1 passive, 2 promoter
+    w: np.ndarray  # normalised to mean 1
+    n: int
+    weights: np.ndarray | None  # None when unweighted
+    impute: np.ndarray
+    indicators: list[int]
+    low: float
+    high: float
+
+
+def _setup(data, func, outcome, drivers, weights, scale) -> _Setup:
+    inputs = resolve(
+        data, func, outcome=outcome, drivers=drivers, weights=weights, need_drivers=True
+    )
+    spec, frame = inputs.spec, inputs.frame
+    keys = list(inputs.drivers)
+    if scale is None:
+        scale = tuple(getattr(spec, "scale", (1, 10))) if spec is not None else (1, 10)
+    try:
+        low, high = (float(v) for v in scale)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"The 'scale' parameter of {func} must be (lowest, highest) grade, e.g. (1, 10). "
+            f"Got {scale!r} instead."
+        ) from None
+    if not low < high:
+        raise ParameterError(f"{func}: scale={scale!r} needs lowest < highest.")
+    scores = pd.to_numeric(frame[inputs.outcome], errors="coerce").to_numpy(float)
+    w = np.ones(len(frame)) if inputs.weights is None else inputs.weights
+    used = np.isfinite(scores) & np.isfinite(w) & (w > 0)
+    scores, w = scores[used], w[used]
+    grades = frame.loc[used, keys].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    n = int(used.sum())
+    if n < _SMALL_BASE:
+        warnings.warn(
+            f"{func}: only {n} respondents answered the NPS question (fewer than "
+            f"{_SMALL_BASE}); the simulation is very uncertain.",
+            SmallBaseWarning,
+            stacklevel=3,
+        )
+    classes = np.where(scores >= 9, 2, np.where(scores >= 7, 1, 0))
+    if np.unique(classes).size < 2:
+        raise AnalysisError(
+            f"{func}: all {n} respondents are in one NPS class; there is nothing to model."
+        )
+    answered_any = np.isfinite(grades).any(axis=0)
+    if not answered_any.all():
+        empty = [k for k, a in zip(keys, answered_any, strict=True) if not a]
+        raise AnalysisError(f"{func}: nobody graded {empty}; leave them out ('drivers=').")
+    w = w / w.mean()
+    impute = np.array(
+        [np.average(g[np.isfinite(g)], weights=w[np.isfinite(g)]) for g in grades.T], dtype=float
+    )
+    # an indicator only where enough respondents skipped the touchpoint: a handful of
+    # "weet niet" answers would give an unstable, nearly separated indicator
+    share_missing = 1 - np.isfinite(grades).mean(axis=0)
+    indicators = [j for j in range(len(keys)) if share_missing[j] >= _INDICATOR_SHARE]
+    if n <= len(keys) + len(indicators) + 2:
+        raise AnalysisError(
+            f"{func}: {n} respondents are too few for a model with "
+            f"{len(keys) + len(indicators)} terms."
+        )
+    return _Setup(
+        frame=frame,
+        spec=spec,
+        keys=keys,
+        grades=grades,
+        classes=classes,
+        w=w,
+        n=n,
+        weights=inputs.weights,
+        impute=impute,
+        indicators=indicators,
+        low=low,
+        high=high,
+    )
+
+
+def _evaluate(setup: _Setup, model: str, g, changed, c, weight):
+    """Fit on ``g`` and return expected (NPS, promoters, detractors) before, after, and the fit."""
+    x_before = _design(g, setup.impute, setup.indicators)
+    x_after = _design(changed, setup.impute, setup.indicators)
+    fit = _fit(model, x_before, c, weight)
+    p_before = _class_probabilities(model, fit, x_before)
+    # only the rows whose grades changed are predicted again: an unchanged respondent
+    # keeps bit-identical probabilities, so a zero change gives exactly zero
+    p_after = p_before.copy()
+    moved = np.any(x_after != x_before, axis=1)
+    if moved.any():
+        p_after[moved] = _class_probabilities(model, fit, x_after[moved])
+    return _aggregate(p_before, weight), _aggregate(p_after, weight), fit
 
 
 # --------------------------------------------------------------------------- scenario
