@@ -34,7 +34,7 @@ from drivers.stats.nps import (
     score_distribution,
     touchpoint_performance,
 )
-from drivers.stats.simulate import SimulationResult, simulate
+from drivers.stats.simulate import ChangeAttribution, SimulationResult, attribute_change, simulate
 from drivers.workflow.client import ClientConfig, load_client
 from drivers.workflow.report import Analysis, write_report
 from drivers.workflow.run import run_client
@@ -60,6 +60,7 @@ def __getattr__(name: str):
 __all__ = [
     "Analysis",
     "AnalysisError",
+    "ChangeAttribution",
     "ClientConfig",
     "DataError",
     "DriverResult",
@@ -68,6 +69,7 @@ __all__ = [
     "NPSDifference",
     "NPSResult",
     "ParameterError",
+    "attribute_change",
     "benchmark",
     "compare_benchmark",
     "PriorityMatrix",

@@ -314,7 +314,7 @@ def nps_table(
     """
     func = "nps_table"
     outcome = _alias(outcome, nps_column, "outcome", "nps_column", func)
-    inputs = resolve(data, func, outcome=outcome, weights=weights)
+    inputs = resolve(data, func, outcome=outcome, weights=weights, drivers=())
     frame, score_col = inputs.frame, inputs.outcome
     lang = _language(lang, inputs.spec, func)
     check_option(func, "ci", ci, CI_METHODS)
@@ -737,7 +737,7 @@ def _alias(value, old_value, name: str, old_name: str, func: str):
 def _answers(scores, weights, outcome, func: str):
     """Scores and weights as arrays, from an array, a Survey or a DataFrame."""
     if is_survey(scores) or isinstance(scores, pd.DataFrame):
-        inputs = resolve(scores, func, outcome=outcome, weights=weights)
+        inputs = resolve(scores, func, outcome=outcome, weights=weights, drivers=())
         return inputs.frame[inputs.outcome], inputs.weights
     if outcome is not None:
         raise ParameterError(
