@@ -396,6 +396,23 @@ def _prepare(
             "key_drivers needs drivers= (the touchpoint grade columns) when data is a "
             "DataFrame, e.g. key_drivers(df, outcome='ltr', drivers=['service', 'price'])."
         )
+    if not isinstance(drivers, str | list | tuple | pd.Index | np.ndarray | pd.Series):
+        raise ParameterError(
+            "The 'drivers' parameter of key_drivers must be a column name or a list of them. "
+            f"Got {type(drivers).__name__} instead."
+        )
+    if not isinstance(outcome, str):
+        raise ParameterError(
+            f"The 'outcome' parameter of key_drivers must be a column name. Got "
+            f"{type(outcome).__name__} instead."
+        )
+    if weights is not None and not isinstance(
+        weights, str | list | tuple | np.ndarray | pd.Series | pd.Index
+    ):
+        raise ParameterError(
+            "The 'weights' parameter of key_drivers must be a column name or one number per "
+            f"row (array, list or Series). Got {type(weights).__name__} instead."
+        )
     drivers = [drivers] if isinstance(drivers, str) else list(drivers)
     if not drivers:
         raise ParameterError("key_drivers needs at least one driver; drivers=[] was given.")
@@ -1531,7 +1548,7 @@ def compare_drivers(
     >>> table.columns.tolist()[:5]
     ['driver', 'label', 'importance_2023', 'share_2023', 'rank_2023']
     """
-    results = list(results)
+    results = list(results) if isinstance(results, list | tuple) else []
     if len(results) < 2 or not all(isinstance(r, DriverResult) for r in results):
         raise ParameterError(
             "compare_drivers needs a list of at least two DriverResult objects (from key_drivers)."

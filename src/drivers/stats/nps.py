@@ -766,6 +766,12 @@ def _boxes(low: float, high: float) -> tuple[float, float]:
 
 
 def _scores(scores, func: str) -> np.ndarray:
+    if np.ndim(scores) == 0 or isinstance(scores, dict | pd.DataFrame):
+        raise ParameterError(
+            f"The 'scores' parameter of {func} must be an array, list or Series of 0-10 "
+            f"answers (or a Survey or DataFrame where {func} takes one). "
+            f"Got {type(scores).__name__} instead."
+        )
     try:
         values = np.asarray(
             pd.to_numeric(pd.Series(np.asarray(scores, dtype=object).ravel()), errors="raise"),
@@ -801,7 +807,7 @@ def _weights(weights, n: int, func: str) -> np.ndarray:
 
 
 def _check_level(level: float, func: str) -> None:
-    if not 0 < level < 1:
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
         raise ParameterError(
             f"The 'level' parameter of {func} must be between 0 and 1 "
             f"(e.g. 0.95). Got {level!r} instead."
