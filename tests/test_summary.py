@@ -112,3 +112,14 @@ def test_summary_content_is_kept(results):
     assert "Assumptions:" in results[SimulationResult]._repr_html_()
     assert "Prioriteitenmatrix" in str(results[PriorityMatrix])
     assert "vs benchmark" in str(results[BenchmarkComparison])
+
+
+def test_copies_and_pickles_stay_read_only(results):
+    import copy
+    import pickle
+
+    drv = results[DriverResult]
+    for clone in (pickle.loads(pickle.dumps(drv)), copy.deepcopy(drv)):
+        pd.testing.assert_frame_equal(clone.table, drv.table)
+        assert not clone.draws.flags.writeable
+        assert repr(clone) == repr(drv)

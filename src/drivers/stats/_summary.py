@@ -112,6 +112,9 @@ class _ReadOnlyField:
             raise AttributeError(self.name) from None
         if isinstance(value, pd.DataFrame | pd.Series):
             return value.copy()
+        if isinstance(value, np.ndarray) and value.flags.writeable:  # e.g. after unpickling
+            value = value.view()
+            value.flags.writeable = False
         return value
 
     def __set__(self, instance: Any, value: Any) -> None:

@@ -14,7 +14,7 @@ core lives in :mod:`drivers.stats._shapley`. Bootstrap resamples are weighted cr
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -45,9 +45,8 @@ __all__ = [
     "compare_drivers",
 ]
 
-Method = Literal[
-    "shapley", "relative_weights", "beta", "correlation", "logit", "forest", "penalty_reward"
-]
+# A key of drivers.stats.methods.METHODS (the registry is the one list of methods).
+Method = str
 Missing = Literal["listwise", "pairwise", "impute"]
 
 #: The methods :func:`key_drivers` knows, in the order the docs present them (their
@@ -1548,7 +1547,7 @@ def compare_drivers(
     >>> table.columns.tolist()[:5]
     ['driver', 'label', 'importance_2023', 'share_2023', 'rank_2023']
     """
-    results = list(results) if isinstance(results, list | tuple) else []
+    results = list(results) if isinstance(results, Iterable) else []
     if len(results) < 2 or not all(isinstance(r, DriverResult) for r in results):
         raise ParameterError(
             "compare_drivers needs a list of at least two DriverResult objects (from key_drivers)."

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from drivers.errors import ColumnNotFoundError, DataError, ParameterError, check_option, closest
-from drivers.stats._input import is_survey, resolve
+from drivers.errors import DataError, ParameterError, check_option
+from drivers.stats._input import is_survey, need_column, resolve
 from drivers.stats._summary import Summarised, SummaryParts
 
 __all__ = [
@@ -320,7 +320,7 @@ def nps_table(
     check_option(func, "ci", ci, CI_METHODS)
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     for key in keys:
-        _need_column(frame, key, func)
+        need_column(frame, key, func, "segment")
     scores_all = frame[score_col].to_numpy(dtype=float)
     w_all = inputs.weights
     groups: list[tuple[tuple, np.ndarray]] = []
@@ -401,7 +401,7 @@ def suppress(table: pd.DataFrame, floor: int = 5, *, n: str = "n", keep=()) -> p
         )
     counts = [n] if isinstance(n, str) else list(n)
     for column in counts:
-        _need_column(table, column, "suppress")
+        need_column(table, column, "suppress", "count")
     out = table.copy()
     hidden = np.zeros(len(out), dtype=bool)
     for column in counts:
@@ -812,10 +812,3 @@ def _check_level(level: float, func: str) -> None:
             f"The 'level' parameter of {func} must be between 0 and 1 "
             f"(e.g. 0.95). Got {level!r} instead."
         )
-
-
-def _need_column(frame: pd.DataFrame, column: str, func: str) -> None:
-    if column not in frame.columns:
-        hint = closest(column, [str(c) for c in frame.columns])
-        more = f" Did you mean {hint!r}?" if hint else ""
-        raise ColumnNotFoundError(f"{func}: no column {column!r} in the data.{more}")
