@@ -326,6 +326,7 @@ def test_compare_grades_surveys_small_touchpoints_and_checks():
     tiny_a, tiny_b = _waves(n=(14, 30))  # 4 answers before: below the floor
     hidden = dr.compare_grades(tiny_a, tiny_b, touchpoints=["x"]).iloc[0]
     assert hidden["suppressed"] and np.isnan(hidden["n_before"]) and np.isnan(hidden["change"])
+    assert not hidden["significant"]
     with pytest.raises(ParameterError, match="touchpoints"):
         dr.compare_grades(tiny_a, tiny_b)
     with pytest.raises(ParameterError, match="level"):

@@ -351,6 +351,12 @@ def test_absent_touchpoint_and_input_checks():
     row = res.table.set_index("touchpoint").loc["prijs"]
     assert row["absent"] == "after" and np.isnan(row["contribution"])
     assert res.table["contribution"].sum() == pytest.approx(res.expected, abs=1e-10)
+    spec = SimpleNamespace(**{**vars(later.spec), "touchpoint_keys": ("service", "klacht", "web")})
+    newer = SimpleNamespace(data=later.data.assign(web=7.0), spec=spec)
+    res = attribute_change(before, newer, bootstrap=0)
+    table = res.table.set_index("touchpoint")
+    assert table.loc["web", "absent"] == "before" and np.isnan(table.loc["web", "contribution"])
+    assert table.loc["prijs", "absent"] == "after"
     with pytest.raises(ParameterError, match="must be a drivers Survey"):
         attribute_change(before.data, later)
     with pytest.raises(ParameterError, match="bootstrap"):

@@ -663,6 +663,7 @@ def compare_grades(
         # an absent wave has no count to protect; the others follow the privacy floor
         table[f"_{column}"] = table[column].where(table[column] > 0, privacy_floor)
     table = suppress(table, privacy_floor, n=["_n_before", "_n_after"], keep=())
+    table["significant"] = table["significant"] & ~table["suppressed"]  # no verdict either
     return table.drop(columns=["_n_before", "_n_after"])
 
 

@@ -949,7 +949,9 @@ def attribute_change(
     before, after : Survey
         The earlier and the later wave (independent samples; weights from each spec).
     drivers : sequence of str, optional
-        The touchpoints (default: those of the earlier wave's spec).
+        The touchpoints (default: those of the earlier wave's spec, then any new ones of
+        the later wave's). A touchpoint absent in either wave is listed with a NaN
+        contribution and stays at its grades in the model.
     model : {"ordinal", "logit"}, default "ordinal"
         See :func:`simulate`.
     bootstrap : int, default 200
@@ -1012,7 +1014,10 @@ def attribute_change(
                 f"The {name!r} parameter of {func} must be a drivers Survey. "
                 f"Got {type(wave).__name__} instead."
             )
-    keys = list(before.spec.touchpoint_keys if drivers is None else drivers)
+    if drivers is None:  # the earlier wave's touchpoints, then any new in the later wave
+        keys = list(dict.fromkeys([*before.spec.touchpoint_keys, *after.spec.touchpoint_keys]))
+    else:
+        keys = [drivers] if isinstance(drivers, str) else list(drivers)
     grades_table = compare_grades(before, after, touchpoints=keys, level=level)
     # the model: touchpoints graded in the earlier wave
     present = [k for k in keys if k in before.data.columns and before.data[k].notna().any()]
