@@ -180,3 +180,154 @@ def test_touchpoint_performance_on_demo():
     assert 0.6 < klacht["share_na"] < 0.8
     assert klacht["mean"] == pytest.approx(6.6, abs=0.3)
     assert perf["label"].str.len().min() > 0
+
+
+# -- one API: Survey / DataFrame input ---------------------------------------------------
+def test_nps_of_a_survey_uses_its_outcome_and_weights():
+    from drivers import demo
+
+    survey = demo.load(2024)
+    direct = dr.nps(survey.data[survey.spec.nps], survey.data[survey.spec.weight])
+    for result in (
+        dr.nps(survey),
+        dr.nps(survey.data, outcome=survey.spec.nps, weights=survey.spec.weight),
+        dr.nps(survey.data, weights=survey.data[survey.spec.weight], outcome="aanbeveling"),
+    ):
+        assert result.nps == pytest.approx(direct.nps) and result.n_eff == direct.n_eff
+    with pytest.raises(ParameterError, match="outcome="):
+        dr.nps(survey.data)
+    with pytest.raises(ParameterError, match="names a column"):
+        dr.nps([9, 10], weights="w")
+    diff = dr.compare_nps(demo.load(2023), survey)
+    assert diff.b.nps == pytest.approx(direct.nps)
+
+
+def test_nps_table_weights_as_column_or_array_and_outcome_alias():
+    df = pd.DataFrame({"ltr": [10, 9, 3, 7, 8, 2] * 10, "w": [1.0, 2.0, 0.5] * 20})
+    df["size"] = ["a", "b"] * 30
+    by_name = dr.nps_table(df, by="size", outcome="ltr", weights="w")
+    by_array = dr.nps_table(df, by="size", outcome="ltr", weights=df["w"].to_numpy())
+    old_name = dr.nps_table(df, by="size", nps_column="ltr", weights="w")
+    pd.testing.assert_frame_equal(by_name, by_array)
+    pd.testing.assert_frame_equal(by_name, old_name)
+
+
+# -- suppression -----------------------------------------------------------------------
+def test_suppressed_touchpoint_shows_no_number_that_gives_its_n_back():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.integers(5, 11, 50).astype(float), "b": np.nan})
+    df.loc[:2, "b"] = [7.0, 8.0, 9.0]  # three answers: below the floor of 5
+    perf = dr.touchpoint_performance(df, touchpoints=["a", "b"]).set_index("touchpoint")
+    hidden = perf.loc["b"]
+    assert hidden["suppressed"] and hidden["small_base"]
+    numbers = ["n", "n_na", "share_na", "mean", "sd", "ci_low", "ci_high", "top_box"]
+    assert hidden[numbers].isna().all()
+    assert perf.loc["a", "n"] == 50 and perf.loc["a", "n_na"] == 0
+
+
+def test_suppress_blanks_every_number_and_keeps_keys():
+    from drivers.stats.nps import suppress
+
+    table = pd.DataFrame(
+        {"segment": [1, 2], "n": [3, 40], "n_na": [37, 0], "share_na": [0.925, 0.0]}
+    )
+    out = suppress(table, 5, keep=["segment"])
+    assert out["segment"].tolist() == [1, 2]
+    assert out.loc[0, ["n", "n_na", "share_na"]].isna().all()
+    assert out.loc[1, "n"] == 40 and out["suppressed"].tolist() == [True, False]
+    assert table.loc[0, "n"] == 3  # the input is not changed
+    with pytest.raises(ColumnNotFoundError):
+        suppress(table, 5, n="count")
+
+
+# -- compare_grades ------------------------------------------------------------------------
+def _waves(seed=4, n=(120, 90)):
+    rng = np.random.default_rng(seed)
+    a = pd.DataFrame({"x": np.clip(np.round(rng.normal(7, 1.3, n[0])), 1, 10)})
+    b = pd.DataFrame({"x": np.clip(np.round(rng.normal(7.4, 1.0, n[1])), 1, 10)})
+    a.loc[:9, "x"] = np.nan  # n.v.t. is left out
+    a["w"] = rng.choice([0.5, 1.0, 2.5], n[0])
+    b["w"] = rng.choice([0.7, 1.0, 1.6], n[1])
+    return a, b
+
+
+def test_compare_grades_unweighted_equals_welch_t_test():
+    from scipy import stats as sps
+
+    a, b = _waves()
+    row = dr.compare_grades(a, b, touchpoints=["x"]).iloc[0]
+    xa, xb = a["x"].dropna().to_numpy(), b["x"].to_numpy()
+    # scipy.stats.ttest_ind(xb, xa, equal_var=False): Welch's two-sample t-test
+    ref = sps.ttest_ind(xb, xa, equal_var=False)
+    assert row["p_value"] == pytest.approx(ref.pvalue, rel=1e-10)
+    assert row["change"] == pytest.approx(xb.mean() - xa.mean())
+    ci = ref.confidence_interval(0.95)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((ci.low, ci.high), rel=1e-10)
+    assert row["n_before"] == len(xa) and row["n_after"] == len(xb)
+    assert row["n_eff_before"] == pytest.approx(len(xa)) and row["absent"] == ""
+    assert row["significant"] == (ref.pvalue < 0.05)
+
+
+def test_compare_grades_weighted_equals_statsmodels_with_kish_rescaled_weights():
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+    a, b = _waves(seed=9)
+    row = dr.compare_grades(a, b, touchpoints=["x"], weights_before="w", weights_after="w").iloc[0]
+    ok = a["x"].notna()
+    xa, wa = a.loc[ok, "x"].to_numpy(), a.loc[ok, "w"].to_numpy()
+    xb, wb = b["x"].to_numpy(), b["w"].to_numpy()
+
+    def kish(w):  # weights rescaled to sum to Kish's n_eff = (Σw)² / Σw²
+        return w * (w.sum() / (w**2).sum())
+
+    # statsmodels.stats.weightstats: DescrStatsW treats weights as frequencies, so with
+    # weights summing to n_eff its var(ddof=1) and std_mean are ours; CompareMeans.
+    # ttest_ind(usevar="unequal") is the Welch test with Welch-Satterthwaite df.
+    da, db = DescrStatsW(xa, weights=kish(wa)), DescrStatsW(xb, weights=kish(wb))
+    compare = CompareMeans(db, da)
+    _, p_value, _ = compare.ttest_ind(usevar="unequal")
+    low, high = compare.tconfint_diff(alpha=0.05, usevar="unequal")
+    assert row["before"] == pytest.approx(np.average(xa, weights=wa))
+    assert row["after"] == pytest.approx(np.average(xb, weights=wb))
+    assert row["p_value"] == pytest.approx(p_value, rel=1e-9)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), rel=1e-9)
+    assert row["n_eff_before"] == pytest.approx(wa.sum() ** 2 / (wa**2).sum())
+    # the same weights given as arrays
+    arrays = dr.compare_grades(
+        a, b, touchpoints=["x"], weights_before=a["w"].to_numpy(), weights_after=b["w"].values
+    )
+    assert arrays.loc[0, "p_value"] == pytest.approx(row["p_value"])
+
+
+def test_compare_grades_absent_touchpoint_is_a_row_not_an_error():
+    a, b = _waves()
+    a["only_before"] = 7.0
+    b["never"] = np.nan
+    a["never"] = 8.0
+    table = dr.compare_grades(a, b, touchpoints=["x", "only_before", "never", "nowhere"])
+    table = table.set_index("touchpoint")
+    assert table.loc["only_before", "absent"] == "after"
+    assert table.loc["never", "absent"] == "after"
+    assert table.loc["nowhere", "absent"] == "both"
+    assert table.loc["x", "absent"] == ""
+    numbers = ["change", "ci_low", "ci_high", "p_value", "after"]
+    assert table.loc[["only_before", "never", "nowhere"], numbers].isna().all().all()
+    assert table.loc["only_before", "before"] == 7.0
+    assert not table.loc[["only_before", "never", "nowhere"], "significant"].any()
+
+
+def test_compare_grades_surveys_small_touchpoints_and_checks():
+    from drivers import demo
+
+    before, after = demo.load(2023), demo.load(2024)
+    table = dr.compare_grades(before, after)
+    assert table["touchpoint"].tolist() == list(before.spec.touchpoint_keys)
+    assert table["n_eff_before"].lt(table["n_before"]).all()  # weighted: n_eff < n
+    tiny_a, tiny_b = _waves(n=(14, 30))  # 4 answers before: below the floor
+    hidden = dr.compare_grades(tiny_a, tiny_b, touchpoints=["x"]).iloc[0]
+    assert hidden["suppressed"] and np.isnan(hidden["n_before"]) and np.isnan(hidden["change"])
+    assert not hidden["significant"]
+    with pytest.raises(ParameterError, match="touchpoints"):
+        dr.compare_grades(tiny_a, tiny_b)
+    with pytest.raises(ParameterError, match="level"):
+        dr.compare_grades(before, after, level=95)

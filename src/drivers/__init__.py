@@ -27,13 +27,14 @@ from drivers.stats.nps import (
     NPSDifference,
     NPSResult,
     classify,
+    compare_grades,
     compare_nps,
     nps,
     nps_table,
     score_distribution,
     touchpoint_performance,
 )
-from drivers.stats.simulate import SimulationResult, simulate
+from drivers.stats.simulate import ChangeAttribution, SimulationResult, attribute_change, simulate
 from drivers.workflow.analyse import analyse
 from drivers.workflow.client import ClientConfig, load_client
 from drivers.workflow.report import write_report
@@ -61,6 +62,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "AnalysisError",
+    "ChangeAttribution",
     "ClientConfig",
     "Results",
     "ResultsError",
@@ -73,6 +75,7 @@ __all__ = [
     "NPSDifference",
     "NPSResult",
     "ParameterError",
+    "attribute_change",
     "benchmark",
     "compare_benchmark",
     "PriorityMatrix",
@@ -84,6 +87,7 @@ __all__ = [
     "Touchpoint",
     "classify",
     "compare_drivers",
+    "compare_grades",
     "compare_nps",
     "key_drivers",
     "load_client",

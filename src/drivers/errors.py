@@ -128,12 +128,18 @@ def check_option(func: str, parameter: str, value: object, allowed: Iterable[obj
         The 'method' parameter of key_drivers must be one of {...}. Got 'x' instead.
     """
     allowed = list(allowed)
-    if value in allowed:
-        return
+    try:
+        if value in allowed:
+            return
+    except (TypeError, ValueError):  # e.g. a DataFrame, whose == gives no single truth
+        pass
     listed = ", ".join(repr(a) for a in allowed)
-    hint = closest(str(value), [str(a) for a in allowed])
+    shown = repr(value)
+    short = len(shown) <= 80  # a DataFrame or long list is named by its type
+    hint = closest(str(value), [str(a) for a in allowed]) if short else None
+    shown = shown if short else f"a {type(value).__name__}"
     suggestion = f" Did you mean {hint!r}?" if hint else ""
     raise ParameterError(
         f"The {parameter!r} parameter of {func} must be one of {{{listed}}}. "
-        f"Got {value!r} instead.{suggestion}"
+        f"Got {shown} instead.{suggestion}"
     )

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+import numpy as np
 import pandas as pd
 
 from drivers.errors import ParameterError, check_option
+from drivers.stats._summary import Summarised, SummaryParts
 
 __all__ = [
     "GROUPS",
@@ -193,6 +195,11 @@ def nps_benchmark(sector: str | None = None) -> tuple[str, float] | None:
     >>> nps_benchmark()
     ('Benchmark B2B', 17.0)
     """
+    if sector is not None and not isinstance(sector, str):
+        raise ParameterError(
+            f"The 'sector' parameter of nps_benchmark must be a sector key (text) or None. "
+            f"Got {type(sector).__name__} instead."
+        )
     table = benchmark(measure="nps")
     if sector and sector != "all":
         row = _latest(table[(table["group"] == "sector") & (table["sector"] == sector)])
@@ -204,8 +211,8 @@ def nps_benchmark(sector: str | None = None) -> tuple[str, float] | None:
     return "Benchmark B2B", float(row["value"])
 
 
-@dataclass(frozen=True)
-class BenchmarkComparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class BenchmarkComparison(Summarised):
     """A value set against a published benchmark.
 
     ``difference`` is ``value - benchmark`` in the measure's unit. ``within_ci`` says
@@ -228,7 +235,9 @@ class BenchmarkComparison:
             return f"{x:+.1f}" if signed else f"{x:.1f}"
         return f"{100 * x:+.0f} pt" if signed else f"{100 * x:.0f}%"
 
-    def __str__(self) -> str:
+    _repr_fields = ("measure", "value", "benchmark", "difference", "year")
+
+    def _summary_parts(self) -> SummaryParts:
         text = (
             f"{self.measure} {self._fmt(self.value)} vs benchmark "
             f"{self._fmt(self.benchmark)} ({self.year}, {self.source_file}): "
@@ -237,7 +246,7 @@ class BenchmarkComparison:
         if self.within_ci is not None:
             where = "inside" if self.within_ci else "outside"
             text += f"; benchmark {where} the confidence interval"
-        return text
+        return SummaryParts(header=[text])
 
 
 def compare_benchmark(
@@ -284,6 +293,19 @@ def compare_benchmark(
     >>> print(compare_benchmark(7.0, measure="grade", touchpoint="klachtafhandeling"))
     grade 7.0 vs benchmark 6.6 (2020, 000_916d8e913ebbf579.txt): difference +0.4
     """
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ParameterError(
+            f"The 'value' parameter of compare_benchmark must be a number. Got {value!r} instead."
+        )
+    if ci is not None:
+        try:
+            ci = tuple(float(x) for x in ci)
+        except (TypeError, ValueError):
+            ci = ()
+        if len(ci) != 2:
+            raise ParameterError(
+                f"The 'ci' parameter of compare_benchmark must be (low, high). Got {ci!r} instead."
+            )
     sector = "all" if sector is None else sector
     if group is None:
         group = "overall" if sector == "all" else "sector"

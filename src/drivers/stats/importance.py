@@ -13,9 +13,8 @@ core lives in :mod:`drivers.stats._shapley`. Bootstrap resamples are weighted cr
 
 from __future__ import annotations
 
-import html
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -33,7 +32,9 @@ from drivers.errors import (
     check_option,
     closest,
 )
+from drivers.stats import methods as _registry
 from drivers.stats._shapley import PIVOT_TOL, shapley_batch
+from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = [
     "METHODS",
@@ -44,28 +45,20 @@ __all__ = [
     "compare_drivers",
 ]
 
-Method = Literal[
-    "shapley", "relative_weights", "beta", "correlation", "logit", "forest", "penalty_reward"
-]
+# A key of drivers.stats.methods.METHODS (the registry is the one list of methods).
+Method = str
 Missing = Literal["listwise", "pairwise", "impute"]
 
-#: The methods :func:`key_drivers` knows, in the order the docs present them.
-METHODS: tuple[str, ...] = (
-    "shapley",
-    "relative_weights",
-    "beta",
-    "correlation",
-    "logit",
-    "forest",
-    "penalty_reward",
-)
+#: The methods :func:`key_drivers` knows, in the order the docs present them (their
+#: records, with what each supports, are in :mod:`drivers.stats.methods`).
+METHODS: tuple[str, ...] = tuple(_registry.METHODS)
 #: The ways to treat not-applicable (NaN) driver grades.
-MISSING: tuple[str, ...] = ("listwise", "pairwise", "impute")
+MISSING: tuple[str, ...] = _registry.MISSING
 
 # Methods computed from a correlation matrix only: they accept missing="pairwise".
-_PAIRWISE_METHODS = ("shapley", "relative_weights", "correlation")
+_PAIRWISE_METHODS = tuple(k for k, m in _registry.METHODS.items() if m.pairwise)
 # Methods whose bootstrap reuses the correlation core (no refit per resample).
-_CORE_METHODS = ("shapley", "relative_weights", "correlation", "beta")
+_CORE_METHODS = tuple(k for k, m in _registry.METHODS.items() if m.bootstrap == "core")
 _MAX_SHAPLEY_DRIVERS = 30
 _VIF_LIMIT = 10.0
 _PROMOTER_MIN, _DETRACTOR_MAX = 9, 6
@@ -80,6 +73,7 @@ _BOOT_CHUNK = 100
 # --------------------------------------------------------------------------- results
 
 
+@read_only("vif")
 @dataclass(frozen=True, eq=False)
 class Diagnostics:
     """How the model behind a :class:`DriverResult` was fitted, and how sound it is.
@@ -128,8 +122,9 @@ class Diagnostics:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
-class DriverResult:
+@read_only("table", "draws")
+@dataclass(frozen=True, eq=False, repr=False)
+class DriverResult(Summarised):
     """The result of :func:`key_drivers`: read-only, one canonical tidy table.
 
     Attributes
@@ -241,40 +236,32 @@ class DriverResult:
         return lines
 
     def _display_table(self) -> pd.DataFrame:
-        shown = self.table.drop(columns=["indicator"]).copy()
-        if not self.table["indicator"].any():
-            return shown
-        shown["driver"] = [
-            f"{name} *" if flag else name
-            for name, flag in zip(self.table["driver"], self.table["indicator"], strict=True)
-        ]
-        return shown
+        table = self.table
+        shown = table.drop(columns=["indicator"])
+        if table["indicator"].any():
+            shown["driver"] = [
+                f"{name} *" if flag else name
+                for name, flag in zip(table["driver"], table["indicator"], strict=True)
+            ]
+        return shown.round(4)
 
-    def summary(self) -> str:
-        """A plain-text report: header, the table, notes."""
-        lines = self._header_lines()
-        with pd.option_context("display.width", 200, "display.max_columns", 40):
-            lines += ["", self._display_table().round(4).to_string(index=False)]
+    _repr_fields = ("method", "outcome", "n", "r2", "bootstrap")
+
+    def _repr_items(self) -> dict[str, Any]:
+        items = super()._repr_items()
+        items["drivers"] = len(self.columns)
+        return items
+
+    def _summary_parts(self) -> SummaryParts:
+        notes = []
         if self.table["indicator"].any():
-            lines.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
-        if self.diagnostics.notes:
-            lines += [""] + [f"Note: {note}" for note in self.diagnostics.notes]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return (
-            f"DriverResult(method={self.method!r}, outcome={self.outcome!r}, n={self.n}, "
-            f"r2={self.r2:.4f}, drivers={len(self.columns)}, bootstrap={self.bootstrap})"
+            notes.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
+        notes += [f"Note: {note}" for note in self.diagnostics.notes]
+        return SummaryParts(
+            header=self._header_lines(),
+            tables=[self._display_table()],
+            notes=notes,
         )
-
-    def _repr_html_(self) -> str:
-        header = "<br>".join(html.escape(line) for line in self._header_lines())
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.diagnostics.notes)
-        body = self._display_table().round(4).to_html(index=False, border=0)
-        return f"<div><p>{header}</p>{body}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
 
 
 _R2_MEANING = {
@@ -407,6 +394,23 @@ def _prepare(
         raise ParameterError(
             "key_drivers needs drivers= (the touchpoint grade columns) when data is a "
             "DataFrame, e.g. key_drivers(df, outcome='ltr', drivers=['service', 'price'])."
+        )
+    if not isinstance(drivers, str | list | tuple | pd.Index | np.ndarray | pd.Series):
+        raise ParameterError(
+            "The 'drivers' parameter of key_drivers must be a column name or a list of them. "
+            f"Got {type(drivers).__name__} instead."
+        )
+    if not isinstance(outcome, str):
+        raise ParameterError(
+            f"The 'outcome' parameter of key_drivers must be a column name. Got "
+            f"{type(outcome).__name__} instead."
+        )
+    if weights is not None and not isinstance(
+        weights, str | list | tuple | np.ndarray | pd.Series | pd.Index
+    ):
+        raise ParameterError(
+            "The 'weights' parameter of key_drivers must be a column name or one number per "
+            f"row (array, list or Series). Got {type(weights).__name__} instead."
         )
     drivers = [drivers] if isinstance(drivers, str) else list(drivers)
     if not drivers:
@@ -748,11 +752,9 @@ def _beta_batch(corrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.abs(beta), _share_abs(beta)
 
 
+# Dispatch by naming convention from the registry: a "core" method has ``_<key>_batch``.
 _BATCH: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
-    "shapley": _shapley_batch,
-    "relative_weights": _relative_weights_batch,
-    "correlation": _correlation_batch,
-    "beta": _beta_batch,
+    key: globals()[f"_{key}_batch"] for key in _CORE_METHODS
 }
 
 
@@ -1080,14 +1082,9 @@ def _fit_penalty_reward(design: _Design, corr: np.ndarray | None = None) -> _Fit
     return _Fit(importance, _share_positive(importance), float(fit.rsquared), extra)
 
 
+# Dispatch by naming convention from the registry: every method has ``_fit_<key>``.
 _FITTERS: dict[str, Callable[..., _Fit]] = {
-    "shapley": _fit_shapley,
-    "relative_weights": _fit_relative_weights,
-    "beta": _fit_beta,
-    "correlation": _fit_correlation,
-    "logit": _fit_logit,
-    "forest": _fit_forest,
-    "penalty_reward": _fit_penalty_reward,
+    key: globals()[f"_fit_{key}"] for key in _registry.METHODS
 }
 
 
@@ -1246,13 +1243,19 @@ def _percentile(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
 def _check_options(method: str, missing: str, bootstrap: int, seed: int, level: float) -> None:
     check_option("key_drivers", "method", method, METHODS)
     check_option("key_drivers", "missing", missing, MISSING)
-    if missing == "pairwise" and method not in _PAIRWISE_METHODS:
-        accepted = ", ".join(repr(m) for m in _PAIRWISE_METHODS)
+    record = _registry.METHODS[method]
+    if missing not in record.missing:
+        able = ", ".join(repr(k) for k, m in _registry.METHODS.items() if missing in m.missing)
+        options = " or ".join(repr(m) for m in record.missing)
         raise ParameterError(
-            f"key_drivers: missing='pairwise' works only with the correlation-based methods "
-            f"{accepted}; method={method!r} fits a model on complete rows. Use "
-            "missing='listwise' (drop incomplete rows) or missing='impute' (mean plus an "
-            "'answered' indicator)."
+            f"key_drivers: missing={missing!r} works only with the methods {able}; "
+            f"method={method!r} accepts missing={options}"
+            + (
+                " (it fits a model on complete rows: 'listwise' drops incomplete rows, "
+                "'impute' uses the mean plus an 'answered' indicator)."
+                if missing == "pairwise"
+                else "."
+            )
         )
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
         raise ParameterError(
@@ -1432,6 +1435,11 @@ def key_drivers(
     """
     _check_options(method, missing, bootstrap, seed, level)
     design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds)
+    if design.weighted and not _registry.METHODS[method].weights:
+        raise ParameterError(
+            f"key_drivers: method={method!r} does not support survey weights; leave "
+            "weights= out (and the spec's weight) or choose another method."
+        )
     if method == "shapley" and design.p > _MAX_SHAPLEY_DRIVERS:
         raise ParameterError(
             f"key_drivers: exact Shapley over {design.p} drivers needs 2^{design.p} subsets; "
@@ -1539,7 +1547,7 @@ def compare_drivers(
     >>> table.columns.tolist()[:5]
     ['driver', 'label', 'importance_2023', 'share_2023', 'rank_2023']
     """
-    results = list(results)
+    results = list(results) if isinstance(results, Iterable) else []
     if len(results) < 2 or not all(isinstance(r, DriverResult) for r in results):
         raise ParameterError(
             "compare_drivers needs a list of at least two DriverResult objects (from key_drivers)."

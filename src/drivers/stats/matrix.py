@@ -28,7 +28,6 @@ touchpoint lands in each quadrant gives ``p_improve``, ``p_maintain``, ``p_monit
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -47,6 +46,7 @@ from drivers.errors import (
     closest,
 )
 from drivers.present._format import LANGUAGES, text
+from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = [
     "QUADRANTS",
@@ -98,8 +98,9 @@ def quadrant_label(quadrant: str, lang: str = "nl") -> str:
     return QUADRANT_LABELS[quadrant][lang]
 
 
-@dataclass(frozen=True)
-class PriorityMatrix:
+@read_only("table")
+@dataclass(frozen=True, eq=False, repr=False)
+class PriorityMatrix(Summarised):
     """Touchpoints placed by importance and performance; made by :func:`priority_matrix`.
 
     Attributes
@@ -181,8 +182,9 @@ class PriorityMatrix:
         table["quadrant_label"] = [QUADRANT_LABELS[q][lang] for q in table["quadrant"]]
         return replace(self, table=table, lang=lang)
 
-    def summary(self) -> str:
-        """Plain-text summary: lines, then one row per touchpoint."""
+    _repr_fields = ("method", "x", "x_line", "y_line", "n_draws", "n", "wave")
+
+    def _summary_parts(self) -> SummaryParts:
         words = {"nl": ("Prioriteitenmatrix", "lijn"), "en": ("Priority matrix", "line")}
         title, line_word = words[self.lang]
         x_how = _LINE_WORDS[self.lines[0]][self.lang]
@@ -193,27 +195,10 @@ class PriorityMatrix:
         ]
         if self.n_draws:
             head.append(f"bootstrap draws: {self.n_draws}")
+        table = self.table
         columns = ["label", "importance", "performance", "quadrant_label"]
-        columns += [f"p_{q}" for q in QUADRANTS if f"p_{q}" in self.table.columns]
-        body = self.table[columns].to_string(index=False, float_format=lambda v: f"{v:.3f}")
-        return "\n".join([*head, "", body])
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        title = {"nl": "Prioriteitenmatrix", "en": "Priority matrix"}[self.lang]
-        x_how = _LINE_WORDS[self.lines[0]][self.lang]
-        y_how = _LINE_WORDS[self.lines[1]][self.lang]
-        caption = (
-            f"<p><b>{html.escape(title)}</b> ({html.escape(self.method)}); "
-            f"x = {html.escape(self.x)} at {self.x_line:.4g} ({x_how}), "
-            f"y = importance at {self.y_line:.4g} ({y_how})"
-            + (f"; {self.n_draws} bootstrap draws" if self.n_draws else "")
-            + "</p>"
-        )
-        shown = self.table.drop(columns=["quadrant"])
-        return caption + shown.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+        columns += [f"p_{q}" for q in QUADRANTS if f"p_{q}" in table.columns]
+        return SummaryParts(header=head, tables=[table[columns]], float_format=lambda v: f"{v:.3f}")
 
     def plot(self, ax: Any = None, lang: str | None = None) -> Any:
         """Draw the matrix with :func:`drivers.present.charts.priority_matrix`; returns the Axes."""

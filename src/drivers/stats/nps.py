@@ -13,17 +13,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from drivers.errors import ColumnNotFoundError, DataError, ParameterError, check_option, closest
+from drivers.errors import DataError, ParameterError, check_option
+from drivers.stats._input import is_survey, need_column, resolve
+from drivers.stats._summary import Summarised, SummaryParts
 
 __all__ = [
     "CI_METHODS",
     "NPSDifference",
     "NPSResult",
     "classify",
+    "compare_grades",
     "compare_nps",
     "nps",
     "nps_table",
     "score_distribution",
+    "suppress",
     "touchpoint_performance",
 ]
 
@@ -47,8 +51,8 @@ def classify(scores) -> pd.Series:
     return pd.Series(out, index=index, name="category")
 
 
-@dataclass(frozen=True)
-class NPSResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class NPSResult(Summarised):
     """An NPS with its distribution and confidence interval.
 
     ``nps``, ``ci_low`` and ``ci_high`` are on the NPS scale (−100..100); the shares
@@ -84,20 +88,15 @@ class NPSResult:
             "ci_high": self.ci_high,
         }
 
-    def __str__(self) -> str:
-        return (
-            f"NPS {self.nps:+.1f} ({self.level:.0%} CI {self.ci_low:+.1f} to "
-            f"{self.ci_high:+.1f}; {self.ci}), n = {self.n}: {self.promoters:.0%} promoters, "
-            f"{self.passives:.0%} passives, {self.detractors:.0%} detractors"
-        )
+    _repr_fields = ("nps", "ci_low", "ci_high", "n", "n_eff")
 
-    def _repr_html_(self) -> str:
-        return (
-            "<table><tr><th>NPS</th><th>CI</th><th>n</th><th>promoters</th><th>passives</th>"
-            f"<th>detractors</th></tr><tr><td><b>{self.nps:+.1f}</b></td>"
-            f"<td>{self.ci_low:+.1f} … {self.ci_high:+.1f} ({self.level:.0%}, {self.ci})</td>"
-            f"<td>{self.n}</td><td>{self.promoters:.1%}</td><td>{self.passives:.1%}</td>"
-            f"<td>{self.detractors:.1%}</td></tr></table>"
+    def _summary_parts(self) -> SummaryParts:
+        return SummaryParts(
+            header=[
+                f"NPS {self.nps:+.1f} ({self.level:.0%} CI {self.ci_low:+.1f} to "
+                f"{self.ci_high:+.1f}; {self.ci}), n = {self.n}: {self.promoters:.0%} "
+                f"promoters, {self.passives:.0%} passives, {self.detractors:.0%} detractors"
+            ]
         )
 
 
@@ -105,6 +104,7 @@ def nps(
     scores,
     weights=None,
     *,
+    outcome: str | None = None,
     level: float = 0.95,
     ci: CIMethod = "adjusted-wald",
     bootstrap: int = 2000,
@@ -114,11 +114,14 @@ def nps(
 
     Parameters
     ----------
-    scores : array-like of 0-10 answers
-        Missing answers (NaN) are left out and not counted.
-    weights : array-like, optional
-        Survey weights; shares are weighted and the CI uses Kish's effective n,
-        ``n_eff = (Σw)² / Σw²``.
+    scores : array-like of 0-10 answers, Survey or DataFrame
+        Missing answers (NaN) are left out and not counted. A Survey gives its NPS column
+        (``spec.nps``) and weights (``spec.weight``); a DataFrame needs ``outcome=``.
+    weights : str or array-like, optional
+        Survey weights, one per answer (or a column name with a Survey or DataFrame);
+        shares are weighted and the CI uses Kish's effective n, ``n_eff = (Σw)² / Σw²``.
+    outcome : str, optional
+        The 0-10 column when ``scores`` is a DataFrame (default for a Survey: ``spec.nps``).
     level : float
         Confidence level.
     ci : {"adjusted-wald", "wald", "bootstrap"}
@@ -137,6 +140,7 @@ def nps(
     """
     check_option("nps", "ci", ci, CI_METHODS)
     _check_level(level, "nps")
+    scores, weights = _answers(scores, weights, outcome, "nps")
     values = _scores(scores, "nps")
     w = _weights(weights, len(values), "nps")
     keep = ~np.isnan(values)
@@ -187,8 +191,8 @@ def _bootstrap_ci(values, w, level, draws, seed) -> tuple[float, float]:
     return float(np.quantile(boot, alpha)), float(np.quantile(boot, 1 - alpha))
 
 
-@dataclass(frozen=True)
-class NPSDifference:
+@dataclass(frozen=True, eq=False, repr=False)
+class NPSDifference(Summarised):
     """The difference ``b − a`` of two independent NPS results."""
 
     a: NPSResult
@@ -204,22 +208,26 @@ class NPSDifference:
         """True when the CI excludes zero at the chosen level."""
         return bool(self.ci_low > 0 or self.ci_high < 0)
 
-    def __str__(self) -> str:
+    _repr_fields = ("difference", "ci_low", "ci_high", "p_value")
+
+    def _summary_parts(self) -> SummaryParts:
         verdict = "significant" if self.significant else "not significant"
-        return (
-            f"NPS {self.a.nps:+.1f} → {self.b.nps:+.1f}: change {self.difference:+.1f} "
-            f"({self.level:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}, "
-            f"p = {self.p_value:.3f}; {verdict})"
+        return SummaryParts(
+            header=[
+                f"NPS {self.a.nps:+.1f} → {self.b.nps:+.1f}: change {self.difference:+.1f} "
+                f"({self.level:.0%} CI {self.ci_low:+.1f} to {self.ci_high:+.1f}, "
+                f"p = {self.p_value:.3f}; {verdict})"
+            ]
         )
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self}</p>"
 
-
-def compare_nps(a, b, *, weights_a=None, weights_b=None, level: float = 0.95) -> NPSDifference:
+def compare_nps(
+    a, b, *, weights_a=None, weights_b=None, outcome: str | None = None, level: float = 0.95
+) -> NPSDifference:
     """Difference of two independent NPS values (waves or segments): ``b − a``.
 
-    ``a`` and ``b`` are :class:`NPSResult` objects or arrays of 0-10 scores. The CI
+    ``a`` and ``b`` are :class:`NPSResult` objects, arrays of 0-10 scores, Surveys, or
+    DataFrames with ``outcome=`` (as in :func:`nps`). The CI
     is the adjusted Wald interval of Rocks (2016) for two independent samples: each
     sample gets n + 3 and ¾ added to its promoters and detractors, the variances add.
     The p-value is two-sided, from z = difference / SE with the same adjusted SE.
@@ -231,8 +239,8 @@ def compare_nps(a, b, *, weights_a=None, weights_b=None, level: float = 0.95) ->
     (-40, True)
     """
     _check_level(level, "compare_nps")
-    ra = a if isinstance(a, NPSResult) else nps(a, weights_a, level=level)
-    rb = b if isinstance(b, NPSResult) else nps(b, weights_b, level=level)
+    ra = a if isinstance(a, NPSResult) else nps(a, weights_a, outcome=outcome, level=level)
+    rb = b if isinstance(b, NPSResult) else nps(b, weights_b, outcome=outcome, level=level)
 
     def adjusted(r: NPSResult) -> tuple[float, float]:
         n = r.n_eff + 3
@@ -260,14 +268,15 @@ def nps_table(
     data,
     *,
     by: str | list[str] | None = None,
-    nps_column: str | None = None,
-    weights: str | None = None,
+    outcome: str | None = None,
+    weights=None,
     min_n: int = 30,
     privacy_floor: int = 5,
     level: float = 0.95,
     ci: CIMethod = "adjusted-wald",
     total: bool = True,
     lang: str | None = None,
+    nps_column: str | None = None,
 ) -> pd.DataFrame:
     """NPS per segment: one row per group with n, shares, NPS, CI and flags.
 
@@ -276,13 +285,17 @@ def nps_table(
     data : Survey or DataFrame
     by : column or list of columns, optional
         Segment column(s); None gives the total only.
-    nps_column, weights : str, optional
-        Needed for a DataFrame; taken from the spec for a Survey.
+    outcome : str, optional
+        The 0-10 column; needed for a DataFrame, ``spec.nps`` for a Survey.
+        ``nps_column=`` is the older name of the same option.
+    weights : str or array-like, optional
+        A column name or one weight per row; default for a Survey: ``spec.weight``.
     min_n : int
         Groups with fewer respondents get ``small_base=True``.
     privacy_floor : int
         Groups with fewer respondents get ``suppressed=True`` and NaN in every
-        number (``n`` included), so that they cannot leave the package.
+        number (``n`` included), so that they cannot leave the package (see
+        :func:`suppress`).
     total : bool
         Add a first row for all respondents.
 
@@ -299,57 +312,118 @@ def nps_table(
     >>> table["group"].iloc[0], int(table["n"].iloc[0]) == int(table["n"].iloc[1:].sum())
     ('Totaal', True)
     """
-    frame, score_col, weight_col, lang = _frame(data, nps_column, weights, lang, "nps_table")
-    check_option("nps_table", "ci", ci, CI_METHODS)
+    func = "nps_table"
+    outcome = _alias(outcome, nps_column, "outcome", "nps_column", func)
+    inputs = resolve(data, func, outcome=outcome, weights=weights, drivers=())
+    frame, score_col = inputs.frame, inputs.outcome
+    lang = _language(lang, inputs.spec, func)
+    check_option(func, "ci", ci, CI_METHODS)
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     for key in keys:
-        _need_column(frame, key, "nps_table")
-    groups: list[tuple[tuple, pd.DataFrame]] = []
+        need_column(frame, key, func, "segment")
+    scores_all = frame[score_col].to_numpy(dtype=float)
+    w_all = inputs.weights
+    groups: list[tuple[tuple, np.ndarray]] = []
     if total or not keys:
-        groups.append(((_TOTAL[lang],) * len(keys), frame))
+        groups.append(((_TOTAL[lang],) * len(keys), np.arange(len(frame))))
     if keys:
-        filled = frame.assign(
-            **{
-                k: frame[k].astype("object").fillna("(onbekend)" if lang == "nl" else "(unknown)")
-                for k in keys
-            }
-        )
+        unknown = "(onbekend)" if lang == "nl" else "(unknown)"
+        filled = pd.DataFrame(
+            {k: frame[k].astype("object").fillna(unknown).to_numpy() for k in keys}
+        )  # a fresh RangeIndex: the index of a part gives the row positions
         for values, part in filled.groupby(keys, sort=True, observed=True):
             values = values if isinstance(values, tuple) else (values,)
-            groups.append((values, part))
+            groups.append((values, part.index.to_numpy()))
     rows = []
-    for values, part in groups:
+    for index, (values, positions) in enumerate(groups):
         row = dict(zip(keys, values, strict=True))
-        is_total = part is frame
+        is_total = index == 0 and (total or not keys)
         row["group"] = _TOTAL[lang] if is_total or not keys else " / ".join(str(v) for v in values)
-        scores = part[score_col].to_numpy(dtype=float)
-        w = part[weight_col].to_numpy(dtype=float) if weight_col else None
-        answered = int(np.isfinite(scores).sum())
-        if answered < privacy_floor:
-            row.update(
-                {
-                    k: np.nan
-                    for k in (
-                        "n",
-                        "n_eff",
-                        "promoters",
-                        "passives",
-                        "detractors",
-                        "nps",
-                        "ci_low",
-                        "ci_high",
-                    )
-                }
-            )
-            row.update(small_base=True, suppressed=True)
+        scores = scores_all[positions]
+        w = None if w_all is None else w_all[positions]
+        if int(np.isfinite(scores).sum()) < privacy_floor:
+            row["n"] = int(np.isfinite(scores).sum())
         else:
             r = nps(scores, w, level=level, ci=ci)
             row.update(r.as_dict(), small_base=r.n < min_n, suppressed=False)
         rows.append(row)
     table = pd.DataFrame(rows)
+    for column in _NPS_NUMBERS:
+        if column not in table.columns:
+            table[column] = np.nan
+    table = table[
+        [*keys, "group", *_NPS_NUMBERS, *[c for c in ("small_base", "suppressed") if c in table]]
+    ]
     if keys and total:
         table.loc[0, keys] = _TOTAL[lang]
-    return table
+    return suppress(table, privacy_floor, keep=keys)
+
+
+_NPS_NUMBERS = ("n", "n_eff", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high")
+
+
+def suppress(table: pd.DataFrame, floor: int = 5, *, n: str = "n", keep=()) -> pd.DataFrame:
+    """Blank every number of the rows resting on fewer than ``floor`` respondents.
+
+    The one suppression rule of the statistics tables (:func:`nps_table`,
+    :func:`touchpoint_performance`, :func:`compare_grades`): a row with ``table[n] <
+    floor``, or already marked ``suppressed``, gets NaN in *every* numeric column (the
+    count itself, and counts that give it back, such as ``n_na`` and ``share_na``),
+    ``suppressed=True`` and ``small_base=True``. Text columns and the columns named in
+    ``keep`` (segment values) are left as they are.
+
+    Parameters
+    ----------
+    table : DataFrame
+    floor : int
+        The privacy floor (default 5).
+    n : str or list of str
+        The count column(s); a row is suppressed when any of them is below ``floor``.
+    keep : sequence of str
+        Columns never blanked (identifiers that may be numeric).
+
+    Returns
+    -------
+    DataFrame
+        A new table; the input is not changed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"touchpoint": ["a", "b"], "n": [40, 3], "n_na": [0, 37],
+    ...                   "mean": [7.1, 9.0]})
+    >>> suppress(t, 5).to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'touchpoint': ['a', 'b'], 'n': [40.0, nan], 'n_na': [0.0, nan], 'mean': [7.1, nan],
+     'small_base': [False, True], 'suppressed': [False, True]}
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(
+            f"The 'table' parameter of suppress must be a DataFrame. Got {type(table).__name__}."
+        )
+    counts = [n] if isinstance(n, str) else list(n)
+    for column in counts:
+        need_column(table, column, "suppress", "count")
+    out = table.copy()
+    hidden = np.zeros(len(out), dtype=bool)
+    for column in counts:
+        values = pd.to_numeric(out[column], errors="coerce").to_numpy(float)
+        hidden |= values < floor
+    if "suppressed" in out.columns:
+        hidden |= out["suppressed"].fillna(False).to_numpy(bool)
+    flags = {"small_base", "suppressed"}
+    for column in out.columns if hidden.any() else ():
+        if column in flags or column in keep:
+            continue
+        if pd.api.types.is_bool_dtype(out[column]) or not pd.api.types.is_numeric_dtype(
+            out[column]
+        ):
+            continue
+        values = out[column].to_numpy(dtype=float, copy=True)
+        values[hidden] = np.nan
+        out[column] = values
+    small = out["small_base"].fillna(False).to_numpy(bool) if "small_base" in out else False
+    out["small_base"] = hidden | small
+    out["suppressed"] = hidden
+    return out
 
 
 def score_distribution(scores, weights=None) -> pd.DataFrame:
@@ -383,7 +457,7 @@ def touchpoint_performance(
     data,
     *,
     touchpoints: list[str] | None = None,
-    weights: str | None = None,
+    weights=None,
     level: float = 0.95,
     scale: tuple[float, float] | None = None,
     top_box: float | None = None,
@@ -399,6 +473,12 @@ def touchpoint_performance(
     below 6; on 1-5 they are ≥ 4 and < 3, on 0-100 ≥ 80 and < 60. The CI of the
     mean is a t interval with Kish's effective n when weighted.
 
+    ``touchpoints`` are the grade columns (the ``drivers`` of :func:`key_drivers`;
+    default for a Survey: all of its spec); ``weights`` is a column name or one weight
+    per row (default for a Survey: ``spec.weight``). Touchpoints answered by fewer than
+    ``privacy_floor`` respondents are blanked by :func:`suppress`, ``n_na`` and
+    ``share_na`` included.
+
     Returns
     -------
     DataFrame: ``touchpoint``, ``label``, ``phase``, ``n``, ``n_na``, ``share_na``,
@@ -412,70 +492,272 @@ def touchpoint_performance(
     >>> perf.sort_values("mean")["touchpoint"].iloc[0]
     'klachtafhandeling'
     """
-    spec = getattr(data, "spec", None)
-    frame = data.data if spec is not None else data
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError("touchpoint_performance needs a Survey or a DataFrame.")
-    lang = lang or (spec.language if spec is not None else "nl")
-    if touchpoints is None:
-        if spec is None:
-            raise ParameterError("touchpoint_performance on a DataFrame needs touchpoints=[...].")
-        touchpoints = list(spec.touchpoint_keys)
-    weight_col = weights or (spec.weight if spec is not None else None)
-    for col in [*touchpoints, *([weight_col] if weight_col else [])]:
-        _need_column(frame, col, "touchpoint_performance")
+    func = "touchpoint_performance"
+    inputs = resolve(data, func, drivers=touchpoints, weights=weights, need_outcome=False)
+    spec, frame = inputs.spec, inputs.frame
+    if inputs.drivers is None:
+        raise ParameterError(f"{func} on a DataFrame needs touchpoints=[...].")
+    touchpoints = inputs.drivers
+    _check_level(level, func)
+    lang = _language(lang, spec, func)
     low, high = scale or (spec.scale if spec is not None else (1, 10))
     top, bottom = _boxes(low, high)
     top = top if top_box is None else top_box
     bottom = bottom if insufficient is None else insufficient
-    t_level = 0.5 + level / 2
+    w_all = np.ones(len(frame)) if inputs.weights is None else inputs.weights
     rows = []
     for key in touchpoints:
-        x = frame[key].to_numpy(dtype=float)
-        w = frame[weight_col].to_numpy(dtype=float) if weight_col else np.ones(len(x))
-        ok = np.isfinite(x)
-        x, w = x[ok], w[ok]
+        x = pd.to_numeric(frame[key], errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(x) & np.isfinite(w_all)
+        x, w = x[ok], w_all[ok]
         row = {
             "touchpoint": key,
-            "label": spec.label(key, lang) if spec is not None else key,
-            "phase": spec.touchpoint(key).phase if spec is not None else "",
+            "label": _spec_label(spec, key, lang),
+            "phase": _phase(spec, key),
             "n": int(ok.sum()),
             "n_na": int((~ok).sum()),
             "share_na": float((~ok).mean()) if len(ok) else np.nan,
         }
-        if row["n"] < privacy_floor:
-            row.update(
-                n=np.nan,
-                mean=np.nan,
-                sd=np.nan,
-                ci_low=np.nan,
-                ci_high=np.nan,
-                top_box=np.nan,
-                insufficient=np.nan,
-                small_base=True,
-                suppressed=True,
-            )
-        else:
+        if row["n"] >= max(privacy_floor, 1):
+            stats_ = _weighted_moments(x, w)
+            half = stats.t.ppf(0.5 + level / 2, max(stats_["n_eff"] - 1, 1)) * stats_["se"]
             total = w.sum()
-            mean = float((w * x).sum() / total)
-            n_eff = total**2 / (w**2).sum()
-            var = float((w * (x - mean) ** 2).sum() / total) * n_eff / max(n_eff - 1, 1)
-            half = stats.t.ppf(t_level, max(n_eff - 1, 1)) * np.sqrt(var / n_eff)
             row.update(
-                mean=mean,
-                sd=float(np.sqrt(var)),
-                ci_low=mean - half,
-                ci_high=mean + half,
+                mean=stats_["mean"],
+                sd=stats_["sd"],
+                ci_low=stats_["mean"] - half,
+                ci_high=stats_["mean"] + half,
                 top_box=float(w[x >= top].sum() / total),
                 insufficient=float(w[x < bottom].sum() / total),
                 small_base=row["n"] < min_n,
                 suppressed=False,
             )
+        else:
+            row.update(suppressed=True)
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["touchpoint", "label", "phase", "n", "n_na", "share_na", "mean", "sd"]
+    columns += ["ci_low", "ci_high", "top_box", "insufficient", "small_base", "suppressed"]
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    return suppress(table, privacy_floor)
+
+
+def compare_grades(
+    before,
+    after,
+    *,
+    touchpoints: list[str] | None = None,
+    weights_before=None,
+    weights_after=None,
+    level: float = 0.95,
+    privacy_floor: int = 5,
+) -> pd.DataFrame:
+    r"""Change of each touchpoint's (weighted) mean grade between two waves, with a test.
+
+    Parameters
+    ----------
+    before, after : Survey or DataFrame
+        The earlier and the later wave (independent samples). A Survey supplies its
+        touchpoints (``spec.touchpoint_keys``) and weights (``spec.weight``).
+    touchpoints : list of str, optional
+        The grade columns; default: the touchpoints of the surveys' specs (the earlier
+        wave's, then any new ones of the later). Required when both are DataFrames.
+    weights_before, weights_after : str or array-like, optional
+        A column name or one weight per row of that wave (default for a Survey: its
+        spec's weight column).
+    level : float
+        Confidence level of the interval of the change.
+    privacy_floor : int
+        A touchpoint graded by fewer respondents in either wave is blanked by
+        :func:`suppress` (its counts included).
+
+    Returns
+    -------
+    DataFrame
+        One row per touchpoint: ``touchpoint``, ``label``, ``before``, ``after`` (weighted
+        mean grades), ``change`` (after − before), ``ci_low``, ``ci_high``, ``p_value``,
+        ``significant`` (the CI excludes 0), ``n_before``, ``n_after`` (answered),
+        ``n_eff_before``, ``n_eff_after`` (Kish), ``absent`` ("before", "after" or "both"
+        when the column is missing or all n.v.t. in that wave, else ""), ``small_base``,
+        ``suppressed``. An absent touchpoint gets NaN numbers, never an error.
+
+    Notes
+    -----
+    Per wave, with weights :math:`w_i` over the respondents who graded the touchpoint:
+    :math:`\bar x_w = \sum w_i x_i / \sum w_i`, Kish's
+    :math:`n_{eff} = (\sum w_i)^2 / \sum w_i^2`, the weighted variance
+    :math:`s^2 = \frac{\sum w_i (x_i - \bar x_w)^2}{\sum w_i} \cdot
+    \frac{n_{eff}}{n_{eff} - 1}` and :math:`SE = s / \sqrt{n_{eff}}`. The change is
+    tested Welch-style: :math:`t = (\bar x_a - \bar x_b) / \sqrt{SE_a^2 + SE_b^2}` with
+    Welch-Satterthwaite degrees of freedom on the effective n's. Unweighted this is
+    ``scipy.stats.ttest_ind(equal_var=False)``; weighted it equals statsmodels'
+    ``CompareMeans(DescrStatsW(x, w'), ...).ttest_ind(usevar="unequal")`` with the
+    weights rescaled to sum to ``n_eff`` (``w' = w · n_eff / Σw``).
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> change = compare_grades(demo.load(2023), demo.load(2024))
+    >>> list(change.columns[:6])
+    ['touchpoint', 'label', 'before', 'after', 'change', 'ci_low']
+    """
+    func = "compare_grades"
+    _check_level(level, func)
+    first = resolve(before, func, weights=weights_before, need_outcome=False, drivers=())
+    second = resolve(after, func, weights=weights_after, need_outcome=False, drivers=())
+    if touchpoints is None:
+        keys = [*_spec_touchpoints(first.spec), *_spec_touchpoints(second.spec)]
+        if not keys:
+            raise ParameterError(f"{func} on DataFrames needs touchpoints=[...].")
+        touchpoints = list(dict.fromkeys(keys))
+    elif isinstance(touchpoints, str):
+        touchpoints = [touchpoints]
+    elif not isinstance(touchpoints, list | tuple | pd.Index | np.ndarray):
+        raise ParameterError(
+            f"The 'touchpoints' parameter of {func} must be a list of column names. "
+            f"Got {type(touchpoints).__name__} instead."
+        )
+    spec = first.spec if first.spec is not None else second.spec
+    lang = _language(None, spec, func)
+    t_crit = 0.5 + level / 2
+    rows = []
+    for key in touchpoints:
+        waves = [_wave_grades(part, key) for part in (first, second)]
+        moments = [_weighted_moments(x, w) if len(x) else None for x, w in waves]
+        missing = [name for name, m in zip(("before", "after"), moments, strict=True) if m is None]
+        row = {
+            "touchpoint": key,
+            "label": _spec_label(spec, key, lang),
+            "before": np.nan,
+            "after": np.nan,
+            "change": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_value": np.nan,
+            "significant": False,
+            "n_before": len(waves[0][0]),
+            "n_after": len(waves[1][0]),
+            "n_eff_before": np.nan,
+            "n_eff_after": np.nan,
+            "absent": "both" if len(missing) == 2 else (missing[0] if missing else ""),
+        }
+        for name, m in zip(("before", "after"), moments, strict=True):
+            if m is not None:
+                row[name], row[f"n_eff_{name}"] = m["mean"], m["n_eff"]
+        if not missing:
+            a, b = moments
+            change = b["mean"] - a["mean"]
+            se = float(np.sqrt(a["se"] ** 2 + b["se"] ** 2))
+            df = _welch_df(a["se"], b["se"], a["n_eff"], b["n_eff"])
+            row["change"] = change
+            if se > 0 and np.isfinite(df):
+                half = stats.t.ppf(t_crit, df) * se
+                row.update(
+                    ci_low=change - half,
+                    ci_high=change + half,
+                    p_value=float(2 * stats.t.sf(abs(change) / se, df)),
+                )
+                row["significant"] = bool(row["ci_low"] > 0 or row["ci_high"] < 0)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for column in ("n_before", "n_after"):
+        # an absent wave has no count to protect; the others follow the privacy floor
+        table[f"_{column}"] = table[column].where(table[column] > 0, privacy_floor)
+    table = suppress(table, privacy_floor, n=["_n_before", "_n_after"], keep=())
+    table["significant"] = table["significant"] & ~table["suppressed"]  # no verdict either
+    return table.drop(columns=["_n_before", "_n_after"])
 
 
 # -- helpers ---------------------------------------------------------------------------
+def _weighted_moments(x: np.ndarray, w: np.ndarray) -> dict[str, float]:
+    """Weighted mean, sd (with Kish's n_eff correction), SE = sd / √n_eff, and n_eff."""
+    total = w.sum()
+    mean = float((w * x).sum() / total)
+    n_eff = float(total**2 / (w**2).sum())
+    if n_eff > 1:
+        var = float((w * (x - mean) ** 2).sum() / total) * n_eff / (n_eff - 1)
+    else:
+        var = np.nan
+    return {
+        "mean": mean,
+        "sd": float(np.sqrt(var)),
+        "se": float(np.sqrt(var / n_eff)),
+        "n_eff": n_eff,
+    }
+
+
+def _welch_df(se_a: float, se_b: float, n_a: float, n_b: float) -> float:
+    """Welch-Satterthwaite degrees of freedom from the two SEs and (effective) sizes."""
+    numerator = (se_a**2 + se_b**2) ** 2
+    denominator = se_a**4 / (n_a - 1) + se_b**4 / (n_b - 1)
+    return float(numerator / denominator) if denominator > 0 else np.nan
+
+
+def _wave_grades(inputs, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """Answered grades and their weights of one touchpoint in one wave (empty if absent)."""
+    frame = inputs.frame
+    if key not in frame.columns:
+        return np.empty(0), np.empty(0)
+    x = pd.to_numeric(frame[key], errors="coerce").to_numpy(dtype=float)
+    w = np.ones(len(x)) if inputs.weights is None else inputs.weights
+    ok = np.isfinite(x) & np.isfinite(w) & (w > 0)
+    return x[ok], w[ok]
+
+
+def _spec_touchpoints(spec) -> list[str]:
+    return [] if spec is None else list(getattr(spec, "touchpoint_keys", ()))
+
+
+def _spec_label(spec, key: str, lang: str) -> str:
+    if spec is None:
+        return key
+    try:
+        return str(spec.label(key, lang))
+    except Exception:  # noqa: BLE001 - a label is never worth a failure
+        return key
+
+
+def _phase(spec, key: str) -> str:
+    try:
+        return str(spec.touchpoint(key).phase) if spec is not None else ""
+    except Exception:  # noqa: BLE001 - a column outside the spec has no phase
+        return ""
+
+
+def _language(lang, spec, func: str) -> str:
+    lang = lang or (getattr(spec, "language", None) if spec is not None else None) or "nl"
+    check_option(func, "lang", lang, ["nl", "en"])
+    return lang
+
+
+def _alias(value, old_value, name: str, old_name: str, func: str):
+    if value is not None and old_value is not None and value != old_value:
+        raise ParameterError(f"{func}: give {name}= or {old_name}= (the same option), not both.")
+    return value if value is not None else old_value
+
+
+def _answers(scores, weights, outcome, func: str):
+    """Scores and weights as arrays, from an array, a Survey or a DataFrame."""
+    if is_survey(scores) or isinstance(scores, pd.DataFrame):
+        inputs = resolve(scores, func, outcome=outcome, weights=weights, drivers=())
+        return inputs.frame[inputs.outcome], inputs.weights
+    if outcome is not None:
+        raise ParameterError(
+            f"{func}: outcome= names a column, so the data must be a DataFrame or a Survey; "
+            f"got {type(scores).__name__}."
+        )
+    if isinstance(weights, str):
+        raise ParameterError(
+            f"{func}: weights={weights!r} names a column, so the data must be a DataFrame or "
+            "a Survey; pass one weight per score instead."
+        )
+    if weights is not None and not isinstance(weights, np.ndarray | pd.Series | list | tuple):
+        raise ParameterError(
+            f"The 'weights' parameter of {func} must be one number per score. "
+            f"Got {type(weights).__name__} instead."
+        )
+    return scores, weights
+
+
 def _boxes(low: float, high: float) -> tuple[float, float]:
     known = {(1, 10): (8, 6), (0, 10): (8, 6), (1, 5): (4, 3), (1, 7): (6, 4), (0, 100): (80, 60)}
     if (low, high) in known:
@@ -485,6 +767,12 @@ def _boxes(low: float, high: float) -> tuple[float, float]:
 
 
 def _scores(scores, func: str) -> np.ndarray:
+    if np.ndim(scores) == 0 or isinstance(scores, dict | pd.DataFrame):
+        raise ParameterError(
+            f"The 'scores' parameter of {func} must be an array, list or Series of 0-10 "
+            f"answers (or a Survey or DataFrame where {func} takes one). "
+            f"Got {type(scores).__name__} instead."
+        )
     try:
         values = np.asarray(
             pd.to_numeric(pd.Series(np.asarray(scores, dtype=object).ravel()), errors="raise"),
@@ -520,31 +808,8 @@ def _weights(weights, n: int, func: str) -> np.ndarray:
 
 
 def _check_level(level: float, func: str) -> None:
-    if not 0 < level < 1:
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
         raise ParameterError(
             f"The 'level' parameter of {func} must be between 0 and 1 "
             f"(e.g. 0.95). Got {level!r} instead."
         )
-
-
-def _need_column(frame: pd.DataFrame, column: str, func: str) -> None:
-    if column not in frame.columns:
-        hint = closest(column, [str(c) for c in frame.columns])
-        more = f" Did you mean {hint!r}?" if hint else ""
-        raise ColumnNotFoundError(f"{func}: no column {column!r} in the data.{more}")
-
-
-def _frame(data, nps_column, weights, lang, func):
-    spec = getattr(data, "spec", None)
-    frame = data.data if spec is not None else data
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"{func} needs a Survey or a DataFrame; got {type(data).__name__}.")
-    score_col = nps_column or (spec.nps if spec is not None else None)
-    if score_col is None:
-        raise ParameterError(f"{func} on a DataFrame needs nps_column='...'.")
-    weight_col = weights if weights is not None else (spec.weight if spec is not None else None)
-    for col in [score_col, *([weight_col] if weight_col else [])]:
-        _need_column(frame, col, func)
-    lang = lang or (spec.language if spec is not None else "nl")
-    check_option(func, "lang", lang, ["nl", "en"])
-    return frame, score_col, weight_col, lang
