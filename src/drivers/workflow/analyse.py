@@ -200,34 +200,16 @@ class _Compute:
 
     @cached_property
     def grade_changes(self) -> pd.DataFrame | None:
-        """Mean grade per touchpoint, previous → this wave, with Welch's t test."""
+        """Weighted mean grade per touchpoint, previous → this wave, with its test."""
         if self.previous_survey is None:
             return None
-        from scipy import stats
+        from drivers.stats.nps import compare_grades
 
-        rows = []
-        for key in self.spec.touchpoint_keys:
-            a = self.previous_survey.data[key].dropna().to_numpy()
-            b = self.survey.data[key].dropna().to_numpy()
-            if min(len(a), len(b)) < self.options.privacy_floor:
-                continue
-            test = stats.ttest_ind(b, a, equal_var=False)
-            rows.append(
-                {
-                    "touchpoint": key,
-                    "label": self.spec.label(key, self.lang),
-                    "before": a.mean(),
-                    "after": b.mean(),
-                    "change": b.mean() - a.mean(),
-                    "p_value": float(test.pvalue),
-                    "significant": bool(test.pvalue < 0.05),
-                    "n_before": len(a),
-                    "n_after": len(b),
-                    "wave_before": self.previous_wave,
-                    "wave_after": self.wave,
-                }
-            )
-        return pd.DataFrame(rows)
+        table = compare_grades(
+            self.previous_survey, self.survey, privacy_floor=self.options.privacy_floor
+        )
+        table["label"] = [self.spec.label(k, self.lang) for k in table["touchpoint"]]
+        return table.assign(wave_before=self.previous_wave, wave_after=self.wave)
 
     # -- key drivers -------------------------------------------------------------------
     def key_drivers(self, method: str, survey: Survey):
@@ -343,32 +325,18 @@ class _Compute:
         return out
 
     @cached_property
-    def change_explained(self) -> pd.DataFrame | None:
-        """NPS change each touchpoint's observed grade change accounts for on its own."""
-        if self.previous_survey is None or self.grade_changes is None:
+    def attribution(self):
+        """The NPS change the changed grades would explain, beside the observed change."""
+        if self.previous_survey is None:
             return None
-        from drivers.stats.simulate import simulate
+        from drivers.stats.simulate import attribute_change
 
-        rows = []
-        for row in self.grade_changes.itertuples(index=False):
-            sim = simulate(
-                self.previous_survey,
-                changes={row.touchpoint: float(row.change)},
-                bootstrap=0,
-                seed=self.options.seed,
-                progress=False,
-            )
-            rows.append(
-                {
-                    "touchpoint": row.touchpoint,
-                    "label": row.label,
-                    "grade_change": row.change,
-                    "significant": row.significant,
-                    "nps_change": float(sim.nps_change),
-                }
-            )
-        out = pd.DataFrame(rows).sort_values("nps_change", ascending=False, key=abs)
-        return out.reset_index(drop=True)
+        return attribute_change(
+            self.previous_survey,
+            self.survey,
+            bootstrap=self.options.simulate_bootstrap,
+            seed=self.options.seed,
+        )
 
     # -- everything --------------------------------------------------------------------
     def provenance(self) -> dict:
@@ -442,7 +410,7 @@ class _Compute:
             "matrix": self.matrix,
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,
-            "change_explained": self.change_explained,
+            "attribution": self.attribution,
             "quality": {name: self.load(name).quality for name in self.wave_names},
             "benchmarks": {
                 "nps": nps_benchmark(self.config.sector),

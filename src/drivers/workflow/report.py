@@ -33,6 +33,7 @@ __all__ = [
     "show",
     "tables",
     "trend_text",
+    "wave_story",
     "write_report",
 ]
 
@@ -197,28 +198,64 @@ def _labels(r: Results) -> dict[str, str]:
 
 
 def change_note(r: Results) -> str:
-    """The observed NPS change set against what the touchpoint changes explain."""
-    from drivers.present._format import fmt
+    """What the changed grades would explain, set against the observed NPS change."""
+    from drivers.present.narrate import change_note as words
+
+    return words(r.attribution, lang=r.language)
+
+
+def wave_story(r: Results) -> str:
+    """The wave story as slide bullets: NPS trend, what the grades explain, significant
+    grade changes and touchpoints that moved quadrant."""
+    from drivers.present._format import fmt, text
+    from drivers.stats.matrix import quadrant_label
 
     lang = r.language
-    explained = float(r.change_explained["nps_change"].sum())
-    observed = float(r.nps_change.difference)
-    top = r.change_explained.iloc[0]
-    f = lambda x: fmt(x, kind="signed", lang=lang)  # noqa: E731
-    if lang == "nl":
-        return (
-            f"De NPS veranderde met {f(observed)} punten; de veranderde "
-            f"touchpoint-cijfers verklaren samen naar verwachting {f(explained)} "
-            f"punten. De grootste bijdrage komt van **{top['label']}** "
-            f"({f(top['nps_change'])}). Dit is een modelberekening, geen bewijs "
-            "van oorzaak en gevolg."
-        )
-    return (
-        f"The NPS changed by {f(observed)} points; the changed touchpoint grades "
-        f"together are expected to account for {f(explained)} points. The largest "
-        f"contribution is **{top['label']}** ({f(top['nps_change'])}). This is a "
-        "model calculation, not proof of cause and effect."
+    lines = [f"- {trend_text(r).strip()}", f"- {change_note(r).strip()}"]
+    changes = r.grade_changes
+    if changes is not None and len(changes):
+        moved = changes[changes["significant"].fillna(False).astype(bool)]
+        if len(moved):
+            items = [
+                f"{row.label} {fmt(row.change, kind='signed', lang=lang)}"
+                for row in moved.sort_values("change", key=abs, ascending=False).itertuples()
+            ]
+            lines.append("- " + text("wave_story_grades", lang) + ": " + ", ".join(items))
+    if r.matrix_previous is not None:
+        before = r.matrix_previous.table.set_index("touchpoint")["quadrant"]
+        after = r.matrix.table.set_index("touchpoint")["quadrant"]
+        moves = [
+            f"{r.label(key)}: {quadrant_label(before[key], lang)} → {quadrant_label(q, lang)}"
+            for key, q in after.items()
+            if key in before.index and before[key] != q
+        ]
+        if moves:
+            lines.append("- " + text("wave_story_quadrants", lang) + ": " + "; ".join(moves))
+    return "\n".join(lines)
+
+
+def methods_slide(r: Results) -> str:
+    """How the numbers were made, and what the statistics warned about."""
+    from drivers.present._format import TEXT, fmt, text
+
+    lang = r.language
+    lines = [f"- {methods_note(r)}"]
+    bases = ", ".join(
+        f"{row.wave}: n = {fmt(row.n, kind='count', lang=lang)}" for row in r.nps_waves.itertuples()
     )
+    lines.append("- " + text("methods_bases", lang) + ": " + bases)
+    if r.weighted:
+        lines.append("- " + text("methods_weighted", lang))
+    if len(r.warnings):
+        counts = r.warnings["category"].value_counts()
+        for category, count in counts.items():
+            key = (
+                f"warning_{category}" if f"warning_{category}" in TEXT else "warning_DriversWarning"
+            )
+            lines.append(f"- {text(key, lang)} ({count}×)")
+    else:
+        lines.append("- " + text("methods_no_warnings", lang))
+    return "\n".join(lines)
 
 
 def quality_overview(r: Results) -> pd.DataFrame:
@@ -347,6 +384,8 @@ def write_report(
         notes=nps_text(a) + "\n\n" + trend_text(a),
         min_n=a.options["min_n"],
     )
+    if a.previous_wave is not None:
+        deck.add_text(text("wave_story", lang), wave_story(a), notes=change_note(a))
     for seg, table in a.segments.items():
         deck.add_nps_chart(table, title=f"NPS · {seg}", min_n=a.options["min_n"])
     deck.add_grades_chart(a.performance, scale=tuple(a.options["scale"]))
@@ -367,6 +406,7 @@ def write_report(
             notes=narrate_simulation(sim, lang=lang),
             footnote=note.split(" · ")[0] + " · " + text("what_if_method", lang),
         )
+    deck.add_text(text("methods_title", lang), methods_slide(a))
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
     deck.save(out / f"{a.name}_{a.wave}.pptx")

@@ -89,8 +89,9 @@ class Results:
     matrix, matrix_previous : PriorityMatrix
     simulations : dict of str to SimulationResult
         What-if per candidate touchpoint.
-    change_explained : DataFrame or None
-        The NPS change the changed grades account for.
+    attribution : ChangeAttribution or None
+        The NPS change the changed grades would explain (with CI, and each touchpoint's
+        share of it), beside the observed change.
     quality : dict of str to QualityReport
         Row accounting per wave.
     warnings : DataFrame
@@ -133,7 +134,7 @@ class Results:
     matrix: Any
     matrix_previous: Any
     simulations: dict[str, Any]
-    change_explained: pd.DataFrame | None
+    attribution: Any
     quality: dict[str, Any]
     warnings: pd.DataFrame
     benchmarks: dict[str, Any]
