@@ -354,12 +354,14 @@ def _style_axes(ax: Axes, *, grid: str | None = None) -> None:
     for side in ("left", "bottom"):
         ax.spines[side].set_color(palette.MUTED)
         ax.spines[side].set_linewidth(1.0)
-    ax.tick_params(labelsize=_TICK, labelcolor=palette.TEXT, color=palette.MUTED, width=1.0)
+    ax.tick_params(labelsize=_TICK, labelcolor=palette.TEXT, color=palette.MUTED, width=0.8)
     ax.tick_params(axis="x", length=5, pad=6)
     ax.tick_params(axis="y", length=0, pad=8)
     ax.set_axisbelow(True)
     if grid:
-        ax.grid(True, axis=grid, color=palette.GRID, linewidth=1.0, linestyle="-")
+        ax.grid(
+            True, axis=grid, color=palette.GRID, linewidth=1.0, linestyle="-", solid_capstyle="butt"
+        )
         ax.grid(False, axis="y" if grid == "x" else "x")
     else:
         ax.grid(False)
@@ -491,6 +493,13 @@ def _with_n(label: str, n: float, lang: str, show_n: bool) -> str:
     if show_n and n is not None and np.isfinite(n):
         return text("chart_label_with_n", lang, label=label, n=fmt(n, kind="count", lang=lang))
     return label
+
+
+def _share_label(share: float, lang: str) -> str:
+    """A share as a whole percentage; a visible bar under 0.5% reads "<1%", not "0%"."""
+    if np.isfinite(share) and share > 0 and round(100 * share) == 0:
+        return text("chart_less_than", lang, value=fmt(0.01, kind="percent", lang=lang))
+    return fmt(share, kind="percent", lang=lang)
 
 
 def _method_text(method: Any, lang: str) -> str:

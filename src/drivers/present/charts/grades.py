@@ -182,7 +182,8 @@ def touchpoint_grades(
         legend.append(text("ci95", lang))
     if has_marks:
         handles.append(Line2D([], [], marker="|", linestyle="none", markersize=20,
-                              markeredgewidth=3.2, color=palette.TEXT))  # fmt: skip
+                              markeredgewidth=3.2, color=palette.TEXT,
+                              solid_capstyle="butt"))  # fmt: skip
         legend.append(text("benchmark", lang))
     _legend_above(ax, handles, legend)
     _footnote(ax, [note])

@@ -25,6 +25,7 @@ from drivers.present.charts._base import (
     _numbers,
     _require,
     _row_metrics,
+    _share_label,
     _style_axes,
     _ticks,
     _titles,
@@ -121,7 +122,7 @@ def driver_importance(
     top = max(float(scale_values.max()), 1e-9) * factor
     for i in order:
         value = (
-            fmt(values[i], kind="percent", lang=lang)
+            _share_label(values[i], lang)
             if as_share
             else fmt(values[i], kind="number", lang=lang, decimals=_decimals(top / 10))
         )
@@ -134,7 +135,7 @@ def driver_importance(
     ax.set_ylim(count - 0.4, -0.6)
     ax.set_yticks(np.arange(count), [labels[i] for i in order])
     ax.spines["left"].set_visible(False)
-    ax.axvline(0, color=palette.RULE, linewidth=1.0, zorder=1)
+    ax.axvline(0, color=palette.RULE, linewidth=1.0, zorder=1, solid_capstyle="butt")
     _axis_label(ax, "x", text("importance_share" if as_share else "importance", lang))
     _footnote(ax, [text("whiskers_note", lang) if low is not None else "", note])
     _titles(ax, title, subtitle, "title_driver_importance", lang)

@@ -200,7 +200,7 @@ def priority_matrix(
     _titles(ax, title, subtitle, "title_priority_matrix", lang)
     _place_labels(ax, performance, importance, names, obstacles=corners, segments=whiskers,
                   fontsize=size,
-                  marker_radius=_marker_radius(_marker_area(len(frame)), 2.2))  # fmt: skip
+                  marker_radius=9.0 * math.sqrt(_marker_area(len(frame)) / 240.0))  # fmt: skip
     return ax
 
 

@@ -32,6 +32,7 @@ from drivers.present.charts._base import (
     _legend_above,
     _numbers,
     _require,
+    _share_label,
     _style_axes,
     _titles,
     _with_n,
@@ -210,9 +211,9 @@ def _draw_nps_bar(ax, rows, group_col, lang, bench, colour, show_n, small_base_n
         value, label = bench
         ax.vlines(float(at(value)), top + 0.02, bottom - 0.02, color=palette.TEXT,
                   linestyles=(0, (4, 3)), linewidth=1.6, zorder=4)  # fmt: skip
-        shown = fmt(value, kind="nps", lang=lang)
+        bench_text = fmt(value, kind="nps", lang=lang)
         ax.text(float(at(value)), bottom + 0.08,
-                text("chart_benchmark_value", lang, label=label, value=shown),
+                text("chart_benchmark_value", lang, label=label, value=bench_text),
                 ha="center", va="top", fontsize=_NOTE, color=palette.TEXT)  # fmt: skip
         extra = 0.55
 
@@ -311,10 +312,7 @@ def score_distribution(
     colours = [palette.CATEGORY_COLOURS[c] for c in categories]
     ax.bar(scores, shares, width=0.72, color=colours, linewidth=0)
     for x, share in zip(scores, shares, strict=True):
-        shown = fmt(share, kind="percent", lang=lang)
-        if share > 0 and round(100 * share) == 0:  # a visible bar should not read "0%"
-            shown = text("chart_less_than", lang, value=fmt(0.01, kind="percent", lang=lang))
-        ax.annotate(shown, xy=(x, share), xytext=(0, 5),
+        ax.annotate(_share_label(share, lang), xy=(x, share), xytext=(0, 5),
                     textcoords="offset points", ha="center", va="bottom",
                     fontsize=_VALUE, color=palette.TEXT)  # fmt: skip
     ax.set_xlim(-0.6, 10.6)
