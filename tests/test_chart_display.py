@@ -8,9 +8,6 @@ figure (the backend is resolved inside the context, which then restores
 
 from __future__ import annotations
 
-import os
-import sys
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -64,27 +61,17 @@ def _pngs(cell: nbformat.NotebookNode) -> int:
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    # The kernel inherits this environment (PYTHONPATH included). The test run sets
+    # The kernel inherits this environment (PYTHONPATH included). Test runs set
     # MPLBACKEND=Agg, which would switch inline display off; a kernel started by Jupyter
-    # gets the inline backend, so ask for it explicitly.
-    saved = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    path = os.pathsep.join(p for p in sys.path if p)  # the package as this run imports it
-    saved_path = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = path
-    try:
-        nb = _notebook()
-        folder = tmp_path_factory.mktemp("display")
+    # gets the inline backend (ipykernel sets it when MPLBACKEND is empty), so ask for it.
+    nb = _notebook()
+    folder = tmp_path_factory.mktemp("display")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         client = NotebookClient(
             nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(folder)}}
         )
         client.execute()
-    finally:
-        for name, value in (("MPLBACKEND", saved), ("PYTHONPATH", saved_path)):
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     return nb
 
 

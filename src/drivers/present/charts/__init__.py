@@ -26,7 +26,11 @@ Modules, by chart family: :mod:`~drivers.present.charts.nps` (``nps_bar``,
 from drivers.present.charts._base import SLIDE_SIZE, STYLE_PATH, new_figure, save, use_style
 from drivers.present.charts.grades import touchpoint_grades, wave_change
 from drivers.present.charts.importance import driver_importance
-from drivers.present.charts.matrix import _movement_arrows, matrix_movement, priority_matrix
+from drivers.present.charts.matrix import (
+    _movement_arrows,  # noqa: F401 (tests, the deck)
+    matrix_movement,
+    priority_matrix,
+)
 from drivers.present.charts.nps import nps_bar, score_distribution
 from drivers.present.palette import DETRACTOR, PASSIVE, PROMOTER, get_brand, set_brand
 
@@ -49,6 +53,3 @@ __all__ = [
     "matrix_movement",
     "wave_change",
 ]
-
-# for tests and the deck: the movement arrows drawn on an Axes
-_movement_arrows = _movement_arrows

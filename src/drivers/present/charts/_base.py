@@ -424,7 +424,7 @@ def _titles(
             ha="left", va="bottom", fontsize=_SUBTITLE, color=palette.MUTED,
         )  # fmt: skip
         offset += _SUBTITLE * 1.25 * (subtitle.count("\n") + 1) + 4
-    if title is None:
+    if title is None or title is True:
         title = text(default_key, lang)
     if title:
         ax.annotate(
