@@ -22,7 +22,7 @@ from matplotlib.text import Text  # noqa: E402
 from drivers import charts, palette  # noqa: E402
 from drivers.errors import ParameterError  # noqa: E402
 from drivers.present._format import text  # noqa: E402
-from drivers.present.charts.labels import place_labels  # noqa: E402
+from drivers.present.charts.labels import _clip_length, place_labels  # noqa: E402
 
 NAMES = [
     "Accountmanager", "Offerte", "Orderverwerking", "Levering", "Facturatie", "Klantenservice",
@@ -200,7 +200,8 @@ def test_priority_matrix_with_thirty_labelled_points(lang):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_matrix_movement_with_thirty_labelled_points(lang):
     after = matrix()
-    ax = charts.matrix_movement(moved(after), after, lang=lang, wave_before="2023",
+    before = moved(after)
+    ax = charts.matrix_movement(before, after, lang=lang, wave_before="2023",
                                 wave_after="2024")  # fmt: skip
     ax.figure.canvas.draw()
     renderer = ax.figure.canvas.get_renderer()
@@ -210,6 +211,22 @@ def test_matrix_movement_with_thirty_labelled_points(lang):
     boxes = [Text.get_window_extent(t, renderer) for t in labels]
     assert_no_overlap(boxes, [t.get_text() for t in labels])
     assert_text_inside_figure(ax)
+    # labels keep clear of the dots of both waves and of the arrows (at most one slip)
+    reach = 6.6 * ax.figure.dpi / 72  # the radius of a hollow dot
+    dots = ax.transData.transform(
+        np.vstack([m[["performance", "importance"]].to_numpy(float) for m in (before, after)])
+    )
+    on_dot = [
+        b for b in boxes
+        if any(b.x0 - reach < x < b.x1 + reach and b.y0 - reach < y < b.y1 + reach
+               for x, y in dots)
+    ]  # fmt: skip
+    arrows = [ax.transData.transform(np.array(a._posA_posB)) for a in charts._movement_arrows(ax)]
+    on_arrow = [
+        b for b in boxes
+        if any(_clip_length(np.array([b.x0, b.y0, b.x1, b.y1]), s) > 3 for s in arrows)
+    ]  # fmt: skip
+    assert len(on_dot) <= 1 and len(on_arrow) <= 1, (len(on_dot), len(on_arrow))
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

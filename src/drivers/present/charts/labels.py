@@ -197,11 +197,11 @@ def place_labels(
                         closer = own + 1.2 * h - _box_distance(box, p)
                         cost += 2.0 * h * max(0.0, closer)
                 cost += sum(0.25 * h * _segment_hits(box, s) for s in lines)
-                cost += sum(1.5 * h * _clip_length(box, s) for s in arrows)
+                cost += sum(4.0 * h * _clip_length(box, s) for s in arrows)
                 for p in others:
                     near = np.array([p[0] - other_reach, p[1] - other_reach,
                                      p[0] + other_reach, p[1] + other_reach])  # fmt: skip
-                    cost += 4.0 * _overlap_area(box, near)
+                    cost += 12.0 * _overlap_area(box, near)
                 # a leader line through another label (either way round) is a tangle
                 line = leader(i, box)
                 for j in placed:
