@@ -565,11 +565,12 @@ def test_new_figure_and_style():
         assert plt.rcParams["axes.titlesize"] >= 20
 
 
-def test_set_brand_changes_and_restores_the_accent_colour():
+def test_charts_ignore_set_brand_and_take_brand_per_chart():
+    # set_brand stays for the report and the deck; charts take their colour from brand=
     try:
         assert charts.set_brand("#E30613") == "#E30613"
         ax = charts.driver_importance(importance())
-        assert to_hex(ax.patches[0].get_facecolor()) == "#e30613"
+        assert to_hex(ax.patches[0].get_facecolor()) == to_hex(palette.DEFAULT_BRAND)
         ax = charts.driver_importance(importance(), brand="#00A0DF")
         assert to_hex(ax.patches[0].get_facecolor()) == "#00a0df"
     finally:
@@ -577,6 +578,8 @@ def test_set_brand_changes_and_restores_the_accent_colour():
     assert charts.get_brand() == palette.DEFAULT_BRAND
     with pytest.raises(ParameterError, match="colour"):
         charts.set_brand("not-a-colour")
+    with pytest.raises(ParameterError, match="colour"):
+        charts.driver_importance(importance(), brand="not-a-colour")
 
 
 # --------------------------------------------------------------------------- formatting

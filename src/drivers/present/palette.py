@@ -2,7 +2,7 @@
 
 One place for colours: the three NPS classes, the four priority-matrix quadrants,
 text and rule colours, and the client's brand colour (configurable with
-:func:`set_brand`, or per chart with ``brand=``).
+:func:`set_brand` for the deck, per chart with ``brand=``).
 
 Examples
 --------
@@ -78,7 +78,11 @@ def _check_colour(func: str, colour: object) -> str:
 
 
 def set_brand(colour: str | None) -> str:
-    """Set the client's brand colour used by every chart from now on.
+    """Set the client's brand colour used from now on where no ``brand=`` is given.
+
+    The deck (:class:`drivers.present.deck.Deck`) falls back to it; the matplotlib charts
+    of :mod:`drivers.present.charts` do not: they take ``brand=`` per chart and otherwise
+    use :data:`DEFAULT_BRAND`, so one chart never depends on what was set before it.
 
     Parameters
     ----------
