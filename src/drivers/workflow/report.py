@@ -338,29 +338,29 @@ def write_report(
     lang = a.language
     bench = a.benchmarks["nps"]
     grade_bench = a.benchmarks["grades"] or None
+    style = {"lang": lang, "brand": brand}
     figures = {
-        "nps_waves": lambda: charts.nps_bar(a.nps_waves, lang=lang, benchmark=bench),
-        "nps_distribution": lambda: charts.score_distribution(a.distribution, lang=lang, n=a.nps.n),
+        "nps_waves": lambda: charts.nps_bar(a.nps_waves, **style, benchmark=bench),
+        "nps_distribution": lambda: charts.score_distribution(a.distribution, **style, n=a.nps.n),
         "touchpoint_grades": lambda: charts.touchpoint_grades(
-            a.performance, lang=lang, benchmark=grade_bench
+            a.performance, **style, benchmark=grade_bench
         ),
-        "key_drivers": lambda: charts.driver_importance(a.drivers, lang=lang),
-        "priority_matrix": lambda: charts.priority_matrix(a.matrix, lang=lang),
+        "key_drivers": lambda: charts.driver_importance(a.drivers, **style),
+        "priority_matrix": lambda: charts.priority_matrix(a.matrix, **style),
     }
     for seg, table in a.segments.items():
         figures[f"nps_{seg}"] = lambda table=table, seg=seg: charts.nps_bar(
-            table, lang=lang, benchmark=bench, title=f"NPS · {seg}"
+            table, **style, benchmark=bench, title=f"NPS · {seg}"
         )
     if a.grade_changes is not None and len(a.grade_changes):
-        figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, lang=lang)
+        figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, **style)
         figures["matrix_movement"] = lambda: charts.matrix_movement(
-            a.matrix_previous, a.matrix, lang=lang, wave_before=a.previous_wave, wave_after=a.wave
+            a.matrix_previous, a.matrix, **style, wave_before=a.previous_wave, wave_after=a.wave
         )
     for name, draw in figures.items():
-        with charts.use_style():
-            ax = draw()
-            charts.save(ax.figure, out / "charts" / name)
-            plt.close(ax.figure)
+        ax = draw()
+        charts.save(ax.figure, out / "charts" / name)
+        plt.close(ax.figure)
 
     with pd.ExcelWriter(out / "tables.xlsx", engine="openpyxl") as xl:
         for name, table in tables(a).items():
