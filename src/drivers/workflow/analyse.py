@@ -411,7 +411,13 @@ class _Compute:
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,
             "attribution": self.attribution,
-            "quality": {name: self.load(name).quality for name in self.wave_names},
+            # file names only: no folder of the consultant's machine in a deliverable
+            "quality": {
+                name: dataclasses.replace(
+                    self.load(name).quality, source=Path(self.load(name).quality.source).name
+                )
+                for name in self.wave_names
+            },
             "benchmarks": {
                 "nps": nps_benchmark(self.config.sector),
                 "grades": self.grade_benchmarks,
