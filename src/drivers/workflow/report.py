@@ -92,6 +92,15 @@ def show(markdown: str) -> None:
     display(Markdown(html.escape(str(markdown), quote=False)))
 
 
+def _check_results(results: object, func: str) -> Results:
+    if not isinstance(results, Results):
+        raise ParameterError(
+            f"The 'results' parameter of {func} must be a Results object "
+            f"(from dr.analyse or dr.load_results). Got {type(results).__name__} instead."
+        )
+    return results
+
+
 def _extra_slides(out: Path) -> list[tuple[Path, str, str]]:
     found = []
     for meta in sorted((out / _EXTRA).glob("extra_*.json")):
@@ -321,18 +330,33 @@ def write_report(
     brand : str, optional
         The client's brand colour (``#RRGGBB``), passed to every chart and the deck.
     """
+    write_charts_and_tables(results, out, brand=brand)
+    write_deck(results, out, template=template, brand=brand)
+    return Path(out)
+
+
+def write_charts_and_tables(
+    results: Results,
+    out: str | Path,
+    *,
+    brand: str | None = None,
+) -> Path:
+    """Write the charts (PNG + SVG) and ``tables.xlsx`` of one wave into ``out``.
+
+    Parameters
+    ----------
+    results : Results
+        From :func:`drivers.analyse` or :func:`drivers.load_results`.
+    out : path
+        The report folder.
+    brand : str, optional
+        The client's brand colour (``#RRGGBB``), passed to every chart and the deck.
+    """
     import matplotlib.pyplot as plt
 
     from drivers.present import charts
-    from drivers.present.deck import Deck
-    from drivers.present.narrate import narrate_matrix, narrate_simulation
 
-    a = results
-    if not isinstance(a, Results):
-        raise ParameterError(
-            "The 'results' parameter of write_report must be a Results object "
-            f"(from dr.analyse or dr.load_results). Got {type(a).__name__} instead."
-        )
+    a = _check_results(results, "write_charts_and_tables")
     out = Path(out)
     (out / "charts").mkdir(parents=True, exist_ok=True)
     lang = a.language
@@ -366,7 +390,24 @@ def write_report(
         for name, table in tables(a).items():
             _excel_safe(table).to_excel(xl, sheet_name=name[:31], index=False)
     _fix_xlsx_dates(out / "tables.xlsx")
+    return out
 
+
+def write_deck(
+    results: Results,
+    out: str | Path,
+    *,
+    template: str | Path | None = None,
+    brand: str | None = None,
+) -> Path:
+    """Write the deck of one wave into ``out``, with the notebooks' extra slides."""
+    from drivers.present._format import text
+    from drivers.present.deck import Deck
+    from drivers.present.narrate import narrate_matrix, narrate_simulation
+
+    a = _check_results(results, "write_deck")
+    out = Path(out)
+    lang = a.language
     deck = Deck(
         template,
         lang=lang,
@@ -374,7 +415,6 @@ def write_report(
         privacy_floor=a.options["privacy_floor"],
         title=a.title,
     )
-    from drivers.present._format import text
 
     deck.add_title(a.client, text("customer_survey", lang) + f" {a.wave}")
     found = findings(a)

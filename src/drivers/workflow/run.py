@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from drivers.errors import DriversError
@@ -87,7 +88,7 @@ def run_client(
     from tqdm.auto import tqdm
 
     from drivers.workflow.analyse import analyse
-    from drivers.workflow.report import REPORT_DIR_ENV, write_report
+    from drivers.workflow.report import REPORT_DIR_ENV, write_charts_and_tables, write_deck
 
     if not isinstance(config, ClientConfig):
         config = load_client(Path(config).resolve())
@@ -107,6 +108,8 @@ def run_client(
     )
     # The kernels inherit the environment: the report folder for dr.report.add_slide, and
     # the inline backend (an MPLBACKEND=Agg of the caller would hide every chart).
+    import matplotlib  # noqa: F401  (this process keeps the backend it had: read MPLBACKEND now)
+
     kernel_env = {REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE}
     saved_env = {k: os.environ.get(k) for k in kernel_env}
     try:
@@ -114,33 +117,47 @@ def run_client(
         results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
         results.save(work / "results")
         steps.update()
+        steps.set_postfix_str("notebooks, charts, tables")
         params = {"results": "results", "progress": False}
         os.environ.update(kernel_env)
-        for name in suite:
-            steps.set_postfix_str(name)
-            target = work / f"{name}.ipynb"
+
+        def notebooks() -> None:
+            for name in suite:
+                target = work / f"{name}.ipynb"
+                try:
+                    papermill.execute_notebook(
+                        str(source / f"{name}.ipynb"),
+                        str(target),
+                        parameters=params,
+                        kernel_name="python3",
+                        progress_bar=False,
+                        cwd=str(work),
+                        log_output=False,
+                        # kernel notices (TCP without encryption, the interrupt at
+                        # shutdown) are not for the consultant
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                except papermill.PapermillExecutionError as err:
+                    raise RunError(
+                        f"Notebook {name}.ipynb failed in cell {err.exec_count} with "
+                        f"{err.ename}: {err.evalue}\nThe executed notebook is kept for reading "
+                        f"at {_keep_failed(target, final)}. No report was written to {final}."
+                    ) from None
+                _clean_metadata(target, source, config)
+                _to_html(target)
+                steps.update()
+
+        # The kernels run the notebooks while this process draws the charts and tables
+        # (two cores); the deck waits for the notebooks, which may add slides to it.
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(notebooks)
             try:
-                papermill.execute_notebook(
-                    str(source / f"{name}.ipynb"),
-                    str(target),
-                    parameters=params,
-                    kernel_name="python3",
-                    progress_bar=False,
-                    cwd=str(work),
-                    log_output=False,
-                )
-            except papermill.PapermillExecutionError as err:
-                raise RunError(
-                    f"Notebook {name}.ipynb failed in cell {err.exec_count} with "
-                    f"{err.ename}: {err.evalue}\nThe executed notebook is kept for reading at "
-                    f"{_keep_failed(target, final)}. No report was written to {final}."
-                ) from None
-            _clean_metadata(target, source, config)
-            _to_html(target)
-            steps.update()
-        steps.set_postfix_str("charts, tables, deck")
-        write_report(results, work, template=config.template, brand=config.brand)
+                write_charts_and_tables(results, work, brand=config.brand)
+            finally:
+                running.result()
         steps.update()
+        steps.set_postfix_str("deck")
+        write_deck(results, work, template=config.template, brand=config.brand)
         if final.exists():
             old = final.with_name(f".{final.name}.old")
             shutil.rmtree(old, ignore_errors=True)
