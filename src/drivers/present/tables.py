@@ -340,12 +340,12 @@ def _measure_kind(value) -> str | None:
 
 
 def _header_label(column: str, lang: str) -> str:
-    """``col_<column>`` from the catalog; ``share_2024`` gives "<share label> 2024"."""
+    """``col_<column>`` from the catalog; ``share_2024`` (a wave) gives "Aandeel 2024"."""
     catalog = _catalog(lang)
     if f"col_{column}" in catalog:
         return text(f"col_{column}", lang)
     base, _, suffix = column.rpartition("_")
-    if base and suffix and f"col_{base}" in catalog:
+    if base and any(ch.isdigit() for ch in suffix) and f"col_{base}" in catalog:  # a wave
         return f"{text(f'col_{base}', lang)} {suffix}"
     return column
 
