@@ -152,6 +152,8 @@ def test_labels_and_formats_of_a_sheet_override_the_guess(tmp_path):
     with pytest.raises(ParameterError, match="formats"):
         write_workbook({"s": Sheet(table, formats={"score_x": "percent"})}, tmp_path / "x.xlsx",
                        lang="nl")  # fmt: skip
+    with pytest.raises(ParameterError, match="'score_y'"):
+        write_workbook({"s": Sheet(table, labels={"score_y": "Y"})}, tmp_path / "x.xlsx", lang="nl")
 
 
 def test_rows_of_mixed_measures_take_the_format_of_their_measure(tmp_path):
@@ -272,3 +274,24 @@ def test_wrong_input_is_refused_clearly(tmp_path):
     with pytest.raises(ParameterError, match="'title'"):
         write_workbook({"a": touchpoints()}, tmp_path / "x.xlsx", lang="nl", title=5)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_suppressed_segments_reach_the_workbook_as_one_blank_row(tmp_path):
+    from drivers import demo
+    from drivers.stats.nps import nps_table, suppress_segments, touchpoint_performance
+
+    survey = demo.load(2024)
+    frame = survey.data.copy()
+    frame.loc[frame.index[:3], "sector"] = "Scheepsbouw"  # a planted group of three
+    table = nps_table(frame, by="sector", outcome=survey.spec.nps, privacy_floor=5, lang="nl")
+    table = suppress_segments(table, by="sector", privacy_floor=5, lang="nl")
+    sheets = {"nps_sector": table, "touchpoints": touchpoint_performance(survey, lang="nl")}
+    ws = write(tmp_path, sheets)["nps_sector"]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=FIRST)]
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert "Scheepsbouw" not in {v for row in values for v in row}
+    last = dict(zip(header, values[-1], strict=True))
+    assert last["Groep"] == "overig (n < 5)" and last["Niet getoond (privacy)"] is True
+    assert last["n"] is None and last["NPS"] is None and last["Promoters"] is None
+    shown = [dict(zip(header, row, strict=True)) for row in values[1:-1]]
+    assert values[0][header.index("n")] - sum(r["n"] for r in shown) >= 5

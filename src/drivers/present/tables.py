@@ -374,6 +374,14 @@ def _as_sheet(key, value, func: str) -> Sheet:
         )
     for column, kind in value.formats.items():
         check_option(f"{func} (sheet {key!r}, column {column!r})", "formats", kind, FORMATS)
+    columns = {_column_name(c) for c in value.table.columns}
+    named = [*value.formats, *value.labels, *([value.row_kind] if value.row_kind else [])]
+    unknown = [str(c) for c in named if c not in columns]
+    if unknown:
+        raise ParameterError(
+            f"{func}: the Sheet of {key!r} names column(s) {', '.join(map(repr, unknown))} "
+            f"that its table does not have; it has {', '.join(map(repr, sorted(columns)))}."
+        )
     return value
 
 
