@@ -216,7 +216,7 @@ def _write_sheet(ws, key: str, spec: Sheet, *, lang: str, title: str | None) -> 
     for j, column in enumerate(columns, start=1):
         label = spec.labels.get(column) or _header_label(column, lang)
         _put_text(ws.cell(row=_HEADER_ROW, column=j), label).font = Font(bold=True)
-        widths.append(len(_clean(label)))
+        widths.append(_text_width(_clean(label)))
     kinds = [spec.formats.get(c) or _column_kind(c, set(columns)) for c in columns]
     row_kind = spec.row_kind
     if row_kind is None and "measure" in columns:
@@ -248,7 +248,7 @@ def _put_value(cell, value, kind: str | None) -> int:
     """Write one value; returns its shown width (characters)."""
     if isinstance(value, list | tuple | set | frozenset | np.ndarray):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
-        return len(_put_text(cell, ", ".join(str(v) for v in items)).value or "")
+        return _text_width(_put_text(cell, ", ".join(str(v) for v in items)).value)
     if _is_missing(value):
         return 0
     if isinstance(value, bool | np.bool_):
@@ -272,7 +272,11 @@ def _put_value(cell, value, kind: str | None) -> int:
         cell.value = stamp.to_pydatetime()
         cell.number_format = "yyyy-mm-dd hh:mm" if (stamp.hour or stamp.minute) else "yyyy-mm-dd"
         return 16
-    return len(_put_text(cell, str(value)).value or "")
+    return _text_width(_put_text(cell, str(value)).value)
+
+
+def _text_width(value: str | None) -> int:
+    return max((len(line) for line in (value or "").split("\n")), default=0)
 
 
 def _put_text(cell, value: str):
