@@ -28,6 +28,7 @@ __all__ = [
     "nps_table",
     "score_distribution",
     "suppress",
+    "suppress_segments",
     "touchpoint_performance",
 ]
 
@@ -424,6 +425,132 @@ def suppress(table: pd.DataFrame, floor: int = 5, *, n: str = "n", keep=()) -> p
     out["small_base"] = hidden | small
     out["suppressed"] = hidden
     return out
+
+
+def suppress_segments(
+    table: pd.DataFrame,
+    *,
+    by: str | list[str],
+    privacy_floor: int = 5,
+    lang: str = "nl",
+) -> pd.DataFrame:
+    """A segment table as it may leave the package: no small group recoverable from the total.
+
+    :func:`suppress` blanks the numbers of a group below the privacy floor, but the
+    total row still gives them back by subtraction: total minus the visible groups is
+    the hidden group. The complementary rule here closes that gap:
+
+    1. Groups below ``privacy_floor`` (or already marked ``suppressed``) are hidden.
+    2. While the hidden groups together are fewer than two, or hold fewer than
+       ``privacy_floor`` respondents (total ``n`` minus the visible ``n``), the
+       smallest visible group is hidden too (the first in table order on a tie).
+    3. The hidden groups become one row labelled "overig (n < 5)" / "other (n < 5)"
+       (catalog key ``suppressed_other``) with every number blank, ``n`` included,
+       after the visible groups.
+
+    Total minus the visible rows then gives only the merged row: at least two groups
+    and at least ``privacy_floor`` respondents, so neither the n, the promoter and
+    detractor counts nor the NPS of a single hidden group follow from the table. The
+    floor counts respondents (unweighted ``n``), and as every number of the merged
+    row is blank the rule holds for weighted shares and NPS as well. It protects one
+    table; tables that cross the same respondents in other ways (two segment
+    variables, waves) are protected each on their own, not against each other.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`nps_table` with ``total=True`` (the default): the first row is the
+        total (``group`` "Totaal" or "Total"); columns ``group``, ``n`` and ``by``.
+    by : str or list of str
+        The segment column(s) of the table.
+    privacy_floor : int, default 5
+        At least 3: a group of one or two respondents is never a safe group.
+    lang : {"nl", "en"}
+        Language of the label of the merged row.
+
+    Returns
+    -------
+    DataFrame
+        The total, the visible groups in table order and, if any group is hidden, the
+        merged row; same columns, ``suppressed=True`` on the merged row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"ltr": [9] * 40 + [3] * 20 + [7] * 3,
+    ...                    "size": ["large"] * 40 + ["small"] * 20 + ["tiny"] * 3})
+    >>> t = suppress_segments(nps_table(df, by="size", outcome="ltr", lang="en"),
+    ...                       by="size", lang="en")
+    >>> t["group"].tolist(), t["n"].tolist()[:2], bool(t["n"].isna().iloc[-1])
+    (['Total', 'large', 'other (n < 5)'], [63.0, 40.0], True)
+
+    "tiny" (3) alone would be total minus "large" minus "small": "small", the smallest
+    visible group, joins it.
+    """
+    from drivers.present._format import text  # lazy: the catalog is only needed here
+
+    func = "suppress_segments"
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(
+            f"The 'table' parameter of {func} must be a DataFrame (from nps_table). "
+            f"Got {type(table).__name__} instead."
+        )
+    if (
+        isinstance(privacy_floor, bool)
+        or not isinstance(privacy_floor, int | np.integer)
+        or privacy_floor < 3
+    ):
+        raise ParameterError(
+            f"The 'privacy_floor' parameter of {func} must be an int of at least 3: with "
+            f"fewer, one or two respondents could recognise each other's answers. "
+            f"Got {privacy_floor!r} instead."
+        )
+    check_option(func, "lang", lang, ["nl", "en"])
+    if not isinstance(by, str | list | tuple) or not by:
+        raise ParameterError(
+            f"The 'by' parameter of {func} must be a segment column or a list of them. "
+            f"Got {by!r} instead."
+        )
+    keys = [by] if isinstance(by, str) else list(by)
+    for column in ("group", "n", *keys):
+        need_column(table, column, func, "segment table")
+    if len(table) == 0 or str(table["group"].iloc[0]) not in _TOTAL.values():
+        raise ParameterError(
+            f"{func}: the first row of the table must be the total (group 'Totaal' or "
+            "'Total'), as nps_table(..., total=True) writes it; the rule needs the total "
+            "to know what the hidden groups add up to."
+        )
+    out = suppress(table, int(privacy_floor), keep=keys).reset_index(drop=True)
+    hidden = out["suppressed"].to_numpy(bool).copy()
+    hidden[0] = False
+    if not hidden[1:].any():
+        return out
+    total_n = float(out["n"].iloc[0])
+    n = pd.to_numeric(out["n"], errors="coerce").to_numpy(float)
+    while np.isfinite(total_n):
+        visible = np.flatnonzero(~hidden)[1:]
+        merged_n = total_n - n[visible].sum()
+        if hidden.sum() >= 2 and merged_n >= privacy_floor or not len(visible):
+            break
+        hidden[visible[np.argmin(n[visible])]] = True  # argmin: first of equal ones
+    label = text("suppressed_other", lang, n=int(privacy_floor))
+    merged = {}
+    for column in out.columns:
+        if column in ("group", *keys):
+            merged[column] = label
+        elif column in ("small_base", "suppressed"):
+            merged[column] = True
+        elif pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(
+            out[column]
+        ):
+            merged[column] = np.nan
+        else:
+            merged[column] = None
+    shown = out[~hidden].reset_index(drop=True)
+    result = pd.concat([shown, pd.DataFrame([merged])], ignore_index=True)
+    for column in out.columns:  # keep the column types of the input
+        if pd.api.types.is_bool_dtype(out[column]):
+            result[column] = result[column].astype(bool)
+    return result
 
 
 def score_distribution(scores, weights=None) -> pd.DataFrame:
