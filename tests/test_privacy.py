@@ -247,8 +247,10 @@ def test_no_planted_secret_reaches_any_report_file(planted, planted_report):
 
 
 def test_suppressed_segment_shows_a_mark_instead(planted_report):
-    table = pd.read_excel(planted_report / "tables.xlsx", sheet_name="nps_sector")
-    hidden = table[table["suppressed"].astype(bool)]
+    from drivers.present._format import text
+
+    table = pd.read_excel(planted_report / "tables.xlsx", sheet_name="nps_sector", header=1)
+    hidden = table[table[text("col_suppressed", "nl")].astype(bool)]
     assert len(hidden) == 1
-    assert hidden["group"].iloc[0] == "overig (n < 5)"
-    assert hidden[["n", "nps"]].isna().all().all()
+    assert hidden[text("col_group", "nl")].iloc[0] == "overig (n < 5)"
+    assert hidden[[text("col_n", "nl"), text("col_nps", "nl")]].isna().all().all()

@@ -224,18 +224,21 @@ def test_notebooks_ran_without_errors_and_compare_to_2023(report):
 
 
 def test_tables_xlsx_has_numbers_not_text(report):
+    from drivers.present._format import text
+
     book = openpyxl.load_workbook(report / "tables.xlsx")
     assert {"nps", "touchpoints", "drivers", "matrix", "nps_branche", "quality"} <= set(
         book.sheetnames
     )
     sheet = book["drivers"]
-    header = [c.value for c in sheet[1]]
-    importance = [
-        row[header.index("importance")] for row in sheet.iter_rows(min_row=2, values_only=True)
-    ]
+    assert "Testklant BV" in str(sheet["A1"].value)  # the title row
+    header = [c.value for c in sheet[2]]
+    column = header.index(text("col_importance", "en"))
+    importance = [row[column] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert len(importance) == 10 and all(isinstance(v, float) for v in importance)
-    drivers = pd.read_excel(report / "tables.xlsx", sheet_name="drivers")
-    assert set(drivers["driver"]) == {f"Q2_{i}" for i in range(1, 11)}
+    assert sheet.freeze_panes == "A3"
+    drivers = pd.read_excel(report / "tables.xlsx", sheet_name="drivers", header=1)
+    assert set(drivers[text("col_driver", "en")]) == {f"Q2_{i}" for i in range(1, 11)}
 
 
 def test_deck_has_native_charts(report):

@@ -40,6 +40,10 @@ def driver_result():
 
 # every public function of drivers.stats, called with a typical valid call
 PUBLIC = {
+    "suppress_segments": lambda **kw: nps.suppress_segments(
+        kw.pop("data", nps.nps_table(DF.assign(seg=(DF.index < 3) * 1), by="seg", outcome="ltr")),
+        **{"by": "seg", **kw},
+    ),
     "classify": lambda **kw: nps.classify(kw.pop("data", DF["ltr"]), **kw),
     "nps": lambda **kw: nps.nps(kw.pop("data", DF["ltr"]), **kw),
     "compare_nps": lambda **kw: nps.compare_nps(kw.pop("data", DF["ltr"]), DF["ltr"], **kw),
@@ -131,6 +135,7 @@ def test_wrong_data_raises_drivers_error(name, bad):
 
 
 WRONG_OPTIONS = {
+    "suppress_segments": [{"privacy_floor": 2}, {"by": "nope"}, {"lang": "de"}],
     "nps": [{"weights": "w"}, {"weights": object()}, {"level": 95}, {"ci": 3}, {"outcome": 5}],
     "compare_nps": [{"weights_a": object()}, {"level": "high"}],
     "compare_grades": [

@@ -177,11 +177,12 @@ class _Compute:
         return pd.DataFrame(rows, columns=[*columns, "significant"])
 
     def segment_table(self, by: str) -> pd.DataFrame:
-        from drivers.stats.nps import nps_table
-        from drivers.workflow.report import hide_suppressed
+        from drivers.stats.nps import nps_table, suppress_segments
 
         table = nps_table(self.survey, by=by, **self._table_options())
-        return hide_suppressed(table, [by], self.options.privacy_floor, self.lang)
+        return suppress_segments(
+            table, by=by, privacy_floor=self.options.privacy_floor, lang=self.lang
+        )
 
     # -- touchpoints -------------------------------------------------------------------
     def performance_of(self, survey: Survey) -> pd.DataFrame:

@@ -14,7 +14,6 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from drivers.errors import ParameterError
@@ -355,6 +354,7 @@ def write_charts_and_tables(
     import matplotlib.pyplot as plt
 
     from drivers.present import charts
+    from drivers.present.tables import write_workbook
 
     a = _check_results(results, "write_charts_and_tables")
     out = Path(out)
@@ -386,10 +386,7 @@ def write_charts_and_tables(
         charts.save(ax.figure, out / "charts" / name)
         plt.close(ax.figure)
 
-    with pd.ExcelWriter(out / "tables.xlsx", engine="openpyxl") as xl:
-        for name, table in tables(a).items():
-            _excel_safe(table).to_excel(xl, sheet_name=name[:31], index=False)
-    _fix_xlsx_dates(out / "tables.xlsx")
+    write_workbook(tables(a), out / "tables.xlsx", lang=lang, title=a.title)
     return out
 
 
@@ -487,20 +484,6 @@ def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:
     return title, pd.DataFrame(rows)
 
 
-def hide_suppressed(table: pd.DataFrame, keys: list[str], floor: int, lang: str) -> pd.DataFrame:
-    """Suppressed segment rows merged into one neutral "overig (n < floor)" row."""
-    if not keys or "suppressed" not in table:
-        return table
-    hidden = np.array(table["suppressed"].astype(bool), dtype=bool)
-    hidden[0] = False  # the total row
-    if not hidden.any():
-        return table
-    label = ("overig" if lang == "nl" else "other") + f" (n < {floor})"
-    row = table[hidden].iloc[[0]].copy()
-    row[["group", *keys]] = label
-    return pd.concat([table[~hidden], row], ignore_index=True)
-
-
 def _bullets(markdown: str, limit: int = 6) -> str:
     """The first sentences of each finding as slide bullets."""
     lines = [ln.strip() for ln in markdown.splitlines() if ln.strip() and not ln.startswith("#")]
@@ -512,31 +495,6 @@ def _bullets(markdown: str, limit: int = 6) -> str:
         if len(bullets) == limit:
             break
     return "\n".join(bullets)
-
-
-def _excel_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Numbers stay numbers; lists and objects become text."""
-    out = table.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(
-                lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
-            )
-    return out
-
-
-def _fix_xlsx_dates(path: Path) -> None:
-    """Fixed document dates so two runs give the same workbook contents."""
-    import datetime
-
-    import openpyxl
-
-    book = openpyxl.load_workbook(path)
-    fixed = datetime.datetime(2000, 1, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
-    book.properties.creator = "drivers"
-    book.save(path)
 
 
 def _nps_benchmark(sector: str | None, lang: str) -> tuple[str, float] | None:
