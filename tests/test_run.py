@@ -2,7 +2,6 @@
 names, a .sav wave and three waves; and a broken file that must fail clearly."""
 
 import json
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,115 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pyreadstat
 import pytest
 from pptx import Presentation
 
 import drivers as dr
 from drivers import demo
 from drivers.workflow.run import RunError, run_client
-
-RENAME = {
-    "respondent": "resp_nr",
-    "aanbeveling": "Q1_aanbevelen",
-    "sector": "branche",
-    "omvang": "grootte",
-    "regio": "gebied",
-    "gewicht": "weegfactor",
-    "toelichting": "Q3_waarom",
-}
-
-
-def _renamed_spec(spec: dr.SurveySpec) -> tuple[dr.SurveySpec, dict[str, str]]:
-    names = dict(RENAME)
-    names.update({key: f"Q2_{i}" for i, key in enumerate(spec.touchpoint_keys, start=1)})
-    touchpoints = tuple(dr.Touchpoint(names[t.key], t.nl, t.en, t.phase) for t in spec.touchpoints)
-    new = spec.replace(
-        nps=names[spec.nps],
-        id=names[spec.id],
-        weight=names[spec.weight],
-        wave=None,
-        segments=tuple(names[s] for s in spec.segments),
-        open_answers=tuple(names[c] for c in spec.open_answers),
-        touchpoints=touchpoints,
-        name="Testklant BV",
-    )
-    return new, names
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("clients") / "testklant"
-    folder.mkdir()
-    source = demo.demo_dir()
-    spec, names = _renamed_spec(dr.SurveySpec.from_toml(source / "survey.toml"))
-    spec.to_toml(folder / "survey.toml")
-    raw23, _ = dr.read_table(source / "wave_2023.csv")
-    raw23 = raw23.drop(columns=["golf"]).rename(columns=names)
-    # 2022: a resample of 2023 with its own ids, written with ',' and a decimal point.
-    raw22 = raw23.sample(frac=0.9, random_state=1).reset_index(drop=True)
-    raw22["resp_nr"] = [f"A22-{i:04d}" for i in range(len(raw22))]
-    raw22["weegfactor"] = raw22["weegfactor"].str.replace(",", ".")
-    raw22.to_csv(folder / "meting_2022.csv", index=False)
-    raw23.to_csv(folder / "meting_2023.csv", sep=";", index=False, encoding="cp1252")
-    frame, meta = pyreadstat.read_sav(str(source / "wave_2024.sav"), user_missing=True)
-    frame = frame.drop(columns=["golf"]).rename(columns=names)
-    labels = {names.get(k, k): v for k, v in meta.variable_value_labels.items() if k != "golf"}
-    missing = {names.get(k, k): v for k, v in meta.missing_ranges.items() if k != "golf"}
-    pyreadstat.write_sav(
-        frame, str(folder / "meting_2024.sav"), variable_value_labels=labels, missing_ranges=missing
-    )
-    (folder / "client.toml").write_text(
-        'name = "testklant"\nclient = "Testklant BV"\nlanguage = "en"\nsector = "industrie"\n'
-        'spec = "survey.toml"\n\n'
-        '[[waves]]\nname = "2022"\nfile = "meting_2022.csv"\n\n'
-        '[[waves]]\nname = "2023"\nfile = "meting_2023.csv"\n\n'
-        '[[waves]]\nname = "2024"\nfile = "meting_2024.sav"\n\n'
-        "[options]\nbootstrap = 30\nsimulate_bootstrap = 20\nsimulate_top = 2\n",
-        encoding="utf-8",
-    )
-    return folder
-
-
-EXTRA_CELL = (
-    "fig = dr.charts.nps_bar(r.nps_waves, lang=lang)\n"
-    "dr.report.add_slide(fig, title='Extra: NPS per meting')"
-)
-
-
-@pytest.fixture(scope="module")
-def report(client):
-    """The shared end-to-end run: the client's own notebook copy (with one extra cell),
-    run from the command line with a relative path, as the README shows."""
-    import nbformat
-
-    from drivers.workflow.run import notebook_dir
-
-    own = client / "notebooks"
-    shutil.copytree(notebook_dir(), own)
-    path = own / "04_priority_matrix.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    extra = nbformat.v4.new_code_cell(EXTRA_CELL)
-    extra["id"] = "client-extra"
-    nb.cells.append(extra)
-    nbformat.write(nb, path)
-    root = client.parent
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "drivers.workflow.cli",
-            "run",
-            f"{client.name}/client.toml",
-            "--quiet",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert cli.returncode == 0, cli.stderr[-3000:]
-    return root / "reports" / client.name / "2024"
 
 
 def _chart_cells(notebook: Path):

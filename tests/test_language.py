@@ -1,0 +1,114 @@
+"""One language layer, end to end: a Dutch report shows decimal commas and translated option
+names everywhere a person reads it, and an English report shows none of the Dutch words.
+
+Reads the deck's slides, notes and chart XML (labels and number formats), the notebooks'
+markdown outputs, the xlsx titles and headers and the chart SVG texts of two shared
+end-to-end reports: the README's per-client run of the demo (Dutch) and the three-wave
+test client (English)."""
+
+import re
+import zipfile
+from xml.etree import ElementTree
+
+import nbformat
+import openpyxl
+import pytest
+from pptx import Presentation
+
+from drivers.present import _format
+
+DECIMAL_POINT = re.compile(r"\d\.\d")
+OPTION_KEYS = re.compile(r"\b(pairwise|impute|listwise|shapley|relative_weights)\b")
+
+
+def _texts(report):
+    """(where, text) of everything a person reads in the report."""
+    deck = next(report.glob("*.pptx"))
+    prs = Presentation(deck)
+    for i, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                yield f"slide {i}", shape.text_frame.text
+            if shape.has_table:
+                for row in shape.table.rows:
+                    for cell in row.cells:
+                        yield f"slide {i} table", cell.text
+        if slide.has_notes_slide:
+            yield f"notes {i}", slide.notes_slide.notes_text_frame.text
+    with zipfile.ZipFile(deck) as z:
+        for name in z.namelist():
+            if name.startswith("ppt/charts/") and name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8")
+                for text in re.findall(r"<a:t>([^<]*)</a:t>", xml):
+                    yield name, text
+                for code in re.findall(r'formatCode="([^"]*)"', xml):
+                    yield f"{name} format", code
+    for notebook in sorted(report.glob("*.ipynb")):
+        node = nbformat.read(notebook, as_version=4)
+        for cell in node.cells:
+            for out in cell.get("outputs", []):
+                if "text/markdown" in out.get("data", {}):
+                    yield notebook.name, out["data"]["text/markdown"]
+    book = openpyxl.load_workbook(report / "tables.xlsx")
+    for sheet in book:
+        for row in sheet.iter_rows(min_row=1, max_row=2, values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    yield f"tables.xlsx {sheet.title}", value
+    for svg in sorted((report / "charts").glob("*.svg")):
+        root = ElementTree.parse(svg).getroot()
+        for element in root.iter():
+            if element.tag.endswith("text"):
+                yield svg.name, "".join(element.itertext())
+
+
+@pytest.fixture(scope="module")
+def dutch(readme_project):
+    project, _ = readme_project
+    return list(_texts(project / "reports" / "acme" / "2024"))
+
+
+@pytest.fixture(scope="module")
+def english(report):
+    return list(_texts(report))
+
+
+def test_dutch_report_has_no_decimal_point(dutch):
+    wheres = {w.split()[0] for w, _ in dutch}
+    assert {"slide", "notes", "tables.xlsx"} <= wheres
+    assert any(w.endswith(".svg") for w in wheres)
+    assert any(w.endswith(".ipynb") for w in wheres)
+    bad = [(w, t) for w, t in dutch if DECIMAL_POINT.search(t)]
+    assert not bad, bad[:10]
+
+
+def test_dutch_report_has_no_untranslated_option_names(dutch):
+    bad = [(w, t) for w, t in dutch if OPTION_KEYS.search(t)]
+    assert not bad, bad[:10]
+
+
+def _only_dutch_words() -> set[str]:
+    def words(lang):
+        return {
+            w.lower()
+            for text in _format._catalog(lang).values()
+            for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)
+        }
+
+    return {w for w in words("nl") - words("en") if len(w) >= 6}
+
+
+def test_english_report_has_no_dutch_words(english, client):
+    dutch_words = _only_dutch_words()
+    assert {"gewogen", "verbeteren", "klantonderzoek"} <= dutch_words
+    data = " ".join(
+        p.read_text(encoding="cp1252", errors="ignore").lower()
+        for p in client.iterdir()
+        if p.suffix in (".csv", ".toml")
+    )
+    found = set()
+    for where, text in english:
+        for word in re.findall(r"[A-Za-zÀ-ÿ]+", text):
+            if word.lower() in dutch_words and word.lower() not in data:
+                found.add((where, word))
+    assert not found, sorted(found)[:20]
