@@ -1164,9 +1164,11 @@ def _diagnostics(design: _Design, corr: np.ndarray, fit: _Fit) -> Diagnostics:
 # --------------------------------------------------------------------------- bootstrap
 
 
-#: Above this many model columns, exact Shapley per resample is too slow (2^p subsets:
-#: ~60 ms at p = 20, ~25 s at p = 30); the draws then come from sampled orders (below).
-EXACT_BOOTSTRAP_MAX_DRIVERS = 20
+#: Above this many model columns, exact Shapley per resample is too slow (2^p subsets: 500
+#: resamples take ~6 s at p = 18, ~40 s at p = 20, ~3 h at p = 30); the draws then come
+#: from sampled orders, whose intervals differ from exact ones by less than the bootstrap's
+#: own noise (bench/bench_bootstrap_route.py).
+EXACT_BOOTSTRAP_MAX_DRIVERS = 18
 #: Orders of the drivers shared by every resample on the sampled-order route.
 BOOTSTRAP_ORDERS = 512
 #: From this many rows on, resample weights are Poisson(1) counts, streamed by row blocks.
@@ -1204,7 +1206,9 @@ def _resample_weights(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.bincount(rng.integers(0, n, size=n), minlength=n).astype(float)
 
 
-def _poisson_weights(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+def _poisson_weights(
+    rng: np.random.Generator, shape: tuple[int, int], out: np.ndarray | None = None
+) -> np.ndarray:
     """Poisson(1) resample counts as float weights (Hanley & MacGibbon 2006).
 
     Inversion of 32-bit uniforms from the raw bit stream: three comparisons cover 98% of
@@ -1217,7 +1221,10 @@ def _poisson_weights(rng: np.random.Generator, shape: tuple[int, int]) -> np.nda
     counts += raw >= _POISSON_STEPS[2]
     tail = np.flatnonzero(raw >= _POISSON_STEPS[3])
     counts[tail] = np.searchsorted(_POISSON_STEPS, raw[tail], side="right")
-    return counts.reshape(shape).astype(float)
+    if out is None:
+        return counts.reshape(shape).astype(float)
+    np.copyto(out, counts.reshape(shape))  # a reused buffer: no fresh pages per block
+    return out
 
 
 def _subset(design: _Design, counts: np.ndarray) -> _Design:
@@ -1284,9 +1291,10 @@ class _Moments:
         """Sums for ``B`` Poisson resamples, drawing the counts block by block of rows."""
         out = np.zeros((B, self.size))
         step = self.rows_per_block(B)
+        buffer = np.empty((B, step))
         for start in range(0, self.n, step):
             stop = min(start + step, self.n)
-            counts = _poisson_weights(rng, (B, stop - start))
+            counts = _poisson_weights(rng, (B, stop - start), out=buffer[:, : stop - start])
             basis = self.cache[start:stop] if self.cache is not None else self.basis(start, stop)
             out += counts @ basis
         return out
