@@ -172,3 +172,47 @@ def test_poisson_route_is_seeded_and_equals_weighted_refits(monkeypatch):
         frame, outcome="ltr", drivers=options["drivers"], weights=counts[1] * frame["weight"]
     )
     np.testing.assert_allclose(first.draws[1], by_driver(refit, "importance"), atol=1e-12)
+
+
+# --------------------------------------------------------------------------- logit
+
+
+def nps_frame(n: int, seed: int) -> pd.DataFrame:
+    frame = correlated_frame(n, 4, seed)
+    score = frame["ltr"]
+    frame["ltr"] = np.clip(np.round(6 + (score - score.mean()) / score.std() * 2.5), 0, 10)
+    return frame
+
+
+@pytest.mark.parametrize("weights", [None, "weight"])
+def test_batched_logit_draws_equal_statsmodels_refits(weights):
+    frame = nps_frame(400, 11)
+    drivers_ = [f"tp{j:02d}" for j in range(4)]
+    result = quiet(
+        frame,
+        outcome="ltr",
+        drivers=drivers_,
+        method="logit",
+        weights=weights,
+        bootstrap=20,
+        seed=6,
+    )
+    design = design_of(frame, "listwise", weighted=weights is not None)
+    rng = np.random.default_rng(6)
+    for b in range(3):
+        counts = imp._resample_weights(rng, design.n)
+        fit = imp._fit_logit(imp._subset(design, counts), None)  # statsmodels on the resample
+        np.testing.assert_allclose(result.draws[b], fit.importance, atol=1e-8)
+    assert result.diagnostics.failed_resamples == 0
+
+
+def test_batched_logit_counts_separated_resamples_as_failed():
+    rng = np.random.default_rng(12)
+    frame = pd.DataFrame({"tp00": rng.normal(size=40), "tp01": rng.normal(size=40)})
+    frame["ltr"] = np.where(frame["tp00"] > 0.8, 10.0, np.where(frame["tp00"] < -0.8, 3.0, 8.0))
+    frame.loc[:3, "ltr"] = [10.0, 3.0, 8.0, 10.0]  # not separated in the full data
+    counts = np.ones((3, 40))
+    counts[1, :4] = 0  # without those rows the promoters are separated by tp00
+    design = design_of(frame.assign(weight=1.0), "listwise", weighted=False)
+    importance, _ = imp._logit_batch(design, counts)
+    assert np.isfinite(importance[0]).all() and np.isnan(importance[1]).all()
