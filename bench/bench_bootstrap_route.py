@@ -4,7 +4,7 @@ Run: ``python bench/bench_bootstrap_route.py`` (about 3 minutes on a 2-core mach
 of it in the exact Shapley point estimates at p = 30; ``--skip-30`` leaves those out).
 Prints Markdown; the figures in ``bench/README.md`` come from it.
 
-1. **Route check, p = 15** (exact bootstraps are affordable there): the same resamples
+1. **Route check, p = 15 and 20** (exact bootstraps are affordable there): the same resamples
    (same seed) through the exact route and through the sampled-order route that
    ``key_drivers`` uses above ``EXACT_BOOTSTRAP_MAX_DRIVERS``; also relative weights shifted
    to the exact point (the cheaper alternative that was considered) and the exact route
@@ -64,14 +64,23 @@ def fmt(seconds: float) -> str:
     return f"{seconds / 60:,.0f} min"
 
 
-def sampled_route(frame: pd.DataFrame, **options):
-    """key_drivers with the sampled-order route forced (threshold below p)."""
+def with_threshold(threshold: int, frame: pd.DataFrame, **options):
     saved = imp.EXACT_BOOTSTRAP_MAX_DRIVERS
-    imp.EXACT_BOOTSTRAP_MAX_DRIVERS = 0
+    imp.EXACT_BOOTSTRAP_MAX_DRIVERS = threshold
     try:
         return quiet_key_drivers(frame, **options)
     finally:
         imp.EXACT_BOOTSTRAP_MAX_DRIVERS = saved
+
+
+def sampled_route(frame: pd.DataFrame, **options):
+    """key_drivers with the sampled-order route forced."""
+    return with_threshold(0, frame, **options)
+
+
+def exact_route(frame: pd.DataFrame, **options):
+    """key_drivers with exact Shapley on every resample forced."""
+    return with_threshold(99, frame, **options)
 
 
 def by_driver(result, column: str) -> np.ndarray:
@@ -97,11 +106,11 @@ def interval_agreement(reference, other_low, other_high, other_rank=None) -> dic
     return out
 
 
-def route_check(n: int = 1500, p: int = 15, B: int = 500) -> list[str]:
+def route_check(n: int = 1500, p: int = 15, B: int = 500, side_by_side: bool = True) -> list[str]:
     frame = make_data(n, p, seed=11)
-    exact = quiet_key_drivers(frame, bootstrap=B, seed=1)
+    exact = exact_route(frame, bootstrap=B, seed=1)
     route = sampled_route(frame, bootstrap=B, seed=1)
-    again = quiet_key_drivers(frame, bootstrap=B, seed=2)
+    again = exact_route(frame, bootstrap=B, seed=2)
     # Relative weights on the same resamples, shifted to the exact point estimate.
     rw = quiet_key_drivers(frame, method="relative_weights", bootstrap=B, seed=1)
     rw_draws = rw.draws - by_driver(rw, "importance") + by_driver(exact, "importance")
@@ -163,6 +172,8 @@ def route_check(n: int = 1500, p: int = 15, B: int = 500) -> list[str]:
             "route rank CI": [f"{a}–{b}" for a, b in rank_ci(route)],
         }
     )
+    if not side_by_side:
+        return lines
     lines.append("Side by side (drivers in input order):\n")
     lines.append("| " + " | ".join(table.columns) + " |")
     lines.append("| --- |" + " ---: |" * (len(table.columns) - 1))
@@ -194,7 +205,7 @@ def coverage(n: int = 1500, p: int = 15, B: int = 200, datasets: int = 20) -> li
         X = factor * loading + rng.normal(size=(n, p))
         frame = pd.DataFrame(X, columns=[f"x{j:02d}" for j in range(p)])
         frame["y"] = X @ beta + rng.normal(scale=2.0, size=n)
-        for name, run in (("exact", quiet_key_drivers), ("route", sampled_route)):
+        for name, run in (("exact", exact_route), ("route", sampled_route)):
             result = run(frame, bootstrap=B, seed=k)
             low, high = by_driver(result, "ci_low"), by_driver(result, "ci_high")
             hits[name].append((low <= truth) & (truth <= high))
@@ -333,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(header()) + "\n")
         for section in (
             route_check,
+            lambda: route_check(p=20, B=200, side_by_side=False),
             coverage,
             lambda: speed(tuple(cases)),
             batched_corr,

@@ -1701,8 +1701,15 @@ def key_drivers(
         Mittal, Ross & Baldasare (1998), J. Marketing 62(1); Matzler & Sauerwein (2002).
 
     The bootstrap draws multinomial resample counts and multiplies them into the weights.
-    For shapley, relative_weights, correlation and beta each resample is one weighted
-    cross-product and the fast core; logit, forest and penalty_reward refit per resample.
+    For shapley, relative_weights, correlation and beta the correlation matrices of a batch
+    of resamples come from one matrix product of the counts with per-row products computed
+    once, then the fast core; from 100,000 rows on the counts are independent Poisson(1)
+    per row (the Poisson bootstrap, streamed by blocks of rows). Shapley above 18 model
+    columns keeps the exact point estimate and takes each resample's change from 512
+    random driver orders shared by all resamples (exact 2^p per resample would take hours
+    at p = 30); its intervals differ from exact ones by less than the bootstrap's own noise.
+    logit refits both models of every resample in one batched Newton-Raphson; forest and
+    penalty_reward refit per resample. ``diagnostics.notes`` states the route taken.
     With ``missing="impute"`` the means are imputed once, before resampling.
 
     Examples
