@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import drivers.stats.importance as imp
 from drivers.stats import _shapley
@@ -58,15 +60,15 @@ def test_shapley_orders_skips_a_driver_the_others_explain():
     assert np.isfinite(sampled).all() and sampled.sum() == pytest.approx(r2, abs=1e-10)
 
 
-@pytest.mark.parametrize(("p", "seed"), [(12, 3), (13, 4), (15, 5)])
-def test_sampled_route_brackets_the_exact_point_and_agrees_with_exact_bootstrap(
-    monkeypatch, p, seed
-):
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 10_000), p=st.integers(12, 15))
+def test_sampled_route_brackets_the_exact_point_and_agrees_with_exact_bootstrap(seed, p):
     frame = correlated_frame(1200, p, seed)
     options = {"outcome": "ltr", "drivers": [c for c in frame.columns if c.startswith("tp")]}
     exact = quiet(frame, bootstrap=200, seed=seed, weights="weight", **options)
-    monkeypatch.setattr(imp, "EXACT_BOOTSTRAP_MAX_DRIVERS", p - 1)
-    route = quiet(frame, bootstrap=200, seed=seed, weights="weight", **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(imp, "EXACT_BOOTSTRAP_MAX_DRIVERS", p - 1)
+        route = quiet(frame, bootstrap=200, seed=seed, weights="weight", **options)
 
     assert any("random driver orders" in note for note in route.diagnostics.notes)
     assert not any("random driver orders" in note for note in exact.diagnostics.notes)
