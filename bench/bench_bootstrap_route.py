@@ -142,7 +142,7 @@ def route_check(n: int = 1500, p: int = 15, B: int = 500, side_by_side: bool = T
     draw_corr = np.mean([np.corrcoef(route.draws[:, j], exact.draws[:, j])[0, 1] for j in range(p)])
     rw_corr = np.mean([np.corrcoef(rw_draws[:, j], exact.draws[:, j])[0, 1] for j in range(p)])
     lines = [
-        f"### 1. Route check: p = {p}, n = {n:,}, B = {B}, same resamples (seed 1)\n",
+        f"\n### 1. Route check: p = {p}, n = {n:,}, B = {B}, same resamples (seed 1)\n",
         "| against the exact bootstrap | " + " | ".join(next(iter(rows.values()))) + " |",
         "| --- |" + " ---: |" * len(next(iter(rows.values()))),
     ]
