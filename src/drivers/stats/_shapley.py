@@ -23,7 +23,8 @@ are processed at once with the batch as the innermost, contiguous axis.
 
 For large ``p`` the first ``a`` drivers are swept first (a small tree that keeps the full
 trailing block), and the remaining ``b = p - a`` drivers are enumerated in chunks of those
-``2^a`` prefix nodes: peak memory stays near ``CHUNK_ELEMENTS`` floats regardless of ``p``.
+``2^a`` prefix nodes (``b = 14``): each chunk stays near ``_SPLIT_CHUNK_ELEMENTS`` floats,
+and the prefix tree grows as ``2^a`` (about 120 MB at ``p = 30``).
 
 A pivot that is (numerically) zero means the driver is a linear combination of the drivers
 already swept; it is skipped, which is exactly what a pseudo-inverse does
