@@ -34,7 +34,7 @@ from drivers.errors import (
     check_option,
     closest,
 )
-from drivers.stats._shapley import PIVOT_TOL, shapley_batch, shapley_orders
+from drivers.stats._shapley import PIVOT_TOL, shapley_batch
 
 __all__ = [
     "METHODS",
@@ -1493,6 +1493,8 @@ def _logit_batch_ame(
 def _sampled_shapley_draws(
     design: _Design, corrs: np.ndarray, corr: np.ndarray | None, point: np.ndarray | None, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
+    from drivers.stats._shapley import shapley_orders  # only this route needs it
+
     if corr is None or point is None:
         raise ValueError("the sampled-order Shapley bootstrap needs the point matrix and values")
     orders_rng = np.random.default_rng([seed, design.p])  # apart from the resample stream
