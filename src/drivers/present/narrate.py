@@ -945,7 +945,9 @@ def methods_agreement(agreement: pd.DataFrame, *, lang: str = "nl") -> str:
 # --------------------------------------------------------------------------- over time
 
 
-def change_note(attribution: Any, *, lang: str = "nl", level: float | None = None) -> str:
+def change_note(
+    attribution: Any, *, lang: str = "nl", level: float | None = None, top: int = 5
+) -> str:
     """Modelled against measured: what the changed grades would explain, what the NPS did.
 
     Parameters
@@ -965,7 +967,8 @@ def change_note(attribution: Any, *, lang: str = "nl", level: float | None = Non
     Returns
     -------
     str
-        Markdown. A touchpoint's contribution is only ever told as a model calculation,
+        Markdown (the ``top`` largest significant grade changes are named, the rest
+        counted). A touchpoint's contribution is only ever told as a model calculation,
         never as a measured effect.
     """
     check_lang("change_note", lang)
@@ -1009,6 +1012,7 @@ def change_note(attribution: Any, *, lang: str = "nl", level: float | None = Non
         if significant.empty:
             sentences.append(text("narrate_change_no_significant_grades", lang))
         else:
+            order = significant["grade_change"].astype(float).abs().sort_values(ascending=False)
             items = [
                 text(
                     "narrate_label_with_value",
@@ -1016,8 +1020,10 @@ def change_note(attribution: Any, *, lang: str = "nl", level: float | None = Non
                     label=row["label"],
                     value=fmt(row["grade_change"], kind="signed", lang=lang),
                 )
-                for row in _rows(significant)
+                for row in _rows(significant.loc[order.index[:top]])
             ]
+            if len(significant) > top:
+                items.append(text("narrate_and_more", lang, n=len(significant) - top))
             sentences.append(
                 text("narrate_change_significant_grades", lang, items=_join(items, lang))
             )

@@ -215,20 +215,11 @@ def change_note(r: Results) -> str:
 def wave_story(r: Results) -> str:
     """The wave story as slide bullets: NPS trend, what the grades explain, significant
     grade changes and touchpoints that moved quadrant."""
-    from drivers.present._format import fmt, text
+    from drivers.present._format import text
     from drivers.stats.matrix import quadrant_label
 
     lang = r.language
     lines = [f"- {trend_text(r).strip()}", f"- {change_note(r).strip()}"]
-    changes = r.grade_changes
-    if changes is not None and len(changes):
-        moved = changes[changes["significant"].fillna(False).astype(bool)]
-        if len(moved):
-            items = [
-                f"{row.label} {fmt(row.change, kind='signed', lang=lang)}"
-                for row in moved.sort_values("change", key=abs, ascending=False).itertuples()
-            ]
-            lines.append("- " + text("wave_story_grades", lang) + ": " + ", ".join(items))
     if r.matrix_previous is not None:
         before = r.matrix_previous.table.set_index("touchpoint")["quadrant"]
         after = r.matrix.table.set_index("touchpoint")["quadrant"]
@@ -238,7 +229,10 @@ def wave_story(r: Results) -> str:
             if key in before.index and before[key] != q
         ]
         if moves:
-            lines.append("- " + text("wave_story_quadrants", lang) + ": " + "; ".join(moves))
+            shown = moves[:5] + (
+                [text("narrate_and_more", lang, n=len(moves) - 5)] if len(moves) > 5 else []
+            )
+            lines.append("- " + text("wave_story_quadrants", lang) + ": " + "; ".join(shown))
     return "\n".join(lines)
 
 
