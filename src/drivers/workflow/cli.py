@@ -31,9 +31,25 @@ def _run(args: argparse.Namespace) -> int:
         out_root=args.out,
         bootstrap=args.bootstrap,
         progress=not args.quiet,
+        strict=args.strict,
     )
     _print_report(out)
+    _print_warnings(out)
     return 0
+
+
+def _print_warnings(out: Path) -> None:
+    """The warnings of the analysis, in short, after the report (they are in notebook 01
+    and on the deck's methods slide too)."""
+    from drivers.workflow.results import load_results
+
+    warnings = load_results(out / "results").warnings
+    if not len(warnings):
+        print("\nNo warnings.")
+        return
+    print(f"\n{len(warnings)} warning(s) (see 01_data_quality and the methods slide):")
+    for row in warnings.itertuples():
+        print(f"  {row.category}: {row.message}")
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -107,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_demo)
     p = sub.add_parser("run", help="run a client's notebook suite for a wave")
     p.add_argument("config", help="clients/NAME/client.toml")
+    p.add_argument("--strict", action="store_true", help="fail when the analysis warns")
     p.add_argument("--wave", help="wave to report on (default: the latest)")
     p.add_argument("--out", default="reports", help="reports root (default reports/)")
     p.add_argument("--bootstrap", type=int, default=None, help="bootstrap resamples")
@@ -127,6 +144,28 @@ def main(argv: list[str] | None = None) -> int:
     except DriversError as err:
         print(f"drivers {args.command}: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"drivers {args.command}: interrupted; no report was changed.", file=sys.stderr)
+        return 130
+    except Exception:  # never a foreign traceback: one paragraph and the full log
+        log = _write_log(args.command)
+        print(
+            f"drivers {args.command}: something went wrong that drivers did not foresee. "
+            f"Nothing was half-written. The full details are in {log}; please send that "
+            "file with the command you ran to whoever maintains drivers for you.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _write_log(command: str) -> Path:
+    import tempfile
+    import traceback
+
+    handle, name = tempfile.mkstemp(prefix=f"drivers-{command}-", suffix=".log")
+    with open(handle, "w", encoding="utf-8") as log:
+        log.write(" ".join(sys.argv) + "\n\n" + traceback.format_exc())
+    return Path(name)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ def run_client(
     out_root: str | Path = "reports",
     bootstrap: int | None = None,
     progress: bool = True,
+    strict: bool = False,
 ) -> Path:
     """Analyse one wave of a client once and render its report; return the report folder.
 
@@ -83,6 +84,8 @@ def run_client(
         Reports go to ``out_root/<client name>/<wave>/``.
     bootstrap : int, optional
         Overrides the config's bootstrap resamples (e.g. small in tests).
+    strict : bool, default False
+        Fail (and write no report) when the analysis raised any warning.
     """
     import papermill
     from tqdm.auto import tqdm
@@ -97,7 +100,10 @@ def run_client(
     final = Path(out_root).resolve() / config.name / current.name
     final.parent.mkdir(parents=True, exist_ok=True)
     _warn_if_tracked(final.parent)
+    lock = _lock(final)
+    _clean_stale(final)
     work = Path(tempfile.mkdtemp(prefix=f".{current.name}.partial-", dir=final.parent))
+    work.chmod(_folder_mode())  # readable by the group, as the umask allows (mkdtemp: 0700)
     suite = [nb for nb in NOTEBOOKS if previous is not None or nb != _COMPARISON]
     source = client_notebooks(config)
     steps = tqdm(
@@ -115,6 +121,12 @@ def run_client(
     try:
         steps.set_postfix_str("analysis")
         results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
+        if strict and len(results.warnings):
+            listed = "\n".join(f"- {m}" for m in results.warnings["message"])
+            raise RunError(
+                f"--strict: the analysis of {config.name} wave {current.name} raised "
+                f"{len(results.warnings)} warning(s); no report was written.\n{listed}"
+            )
         results.save(work / "results")
         steps.update()
         steps.set_postfix_str("notebooks, charts, tables")
@@ -166,7 +178,9 @@ def run_client(
             shutil.rmtree(old, ignore_errors=True)
         else:
             work.rename(final)
+        _clean_stale(final, failed_too=True)
     finally:
+        lock.close()
         steps.close()
         for key, value in saved_env.items():
             if value is None:
@@ -190,6 +204,45 @@ def _clean_metadata(notebook: Path, source: Path, config: ClientConfig) -> None:
     meta["output_path"] = notebook.name
     meta.pop("cwd", None)
     nbformat.write(node, notebook)
+
+
+def _folder_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
+def _lock(final: Path):
+    """One writer per client and wave: a second run fails at once with a clear message."""
+    import fcntl
+
+    path = final.parent / f".{final.name}.lock"
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole run)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise RunError(
+            f"Another `drivers run` of {final.parent.name} wave {final.name} is running "
+            f"({holder}). Wait for it to finish, then run again."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+def _clean_stale(final: Path, *, failed_too: bool = False) -> None:
+    """Remove half-written folders of earlier runs of this wave (and, after a successful
+    run, the notebooks kept from earlier failed runs)."""
+    for stale in final.parent.glob(f".{final.name}.partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if failed_too:
+        for failed in final.parent.glob(f"FAILED_{final.name}_*.ipynb"):
+            failed.unlink(missing_ok=True)
 
 
 def _to_html(notebook: Path) -> Path:
