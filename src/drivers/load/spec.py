@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from drivers.errors import SpecError, closest
+from drivers.load.wave import check_keys
 
 __all__ = ["DEFAULT_NA_CODES", "SurveySpec", "Touchpoint"]
 
@@ -31,6 +32,7 @@ _WEIGHT_HINTS = ("gewicht", "weight", "weging")
 _ID_HINTS = ("respondent", "resp_id", "respid", "id", "respondentnummer")
 _WAVE_HINTS = ("golf", "wave", "meting", "jaar", "year")
 _LANGS = ("nl", "en")
+_TOUCHPOINT_KEYS = ("key", "nl", "en", "phase", "na_codes")
 
 
 @dataclass(frozen=True)
@@ -163,16 +165,7 @@ class SurveySpec:
         """Build a spec from a parsed TOML mapping; unknown keys are an error."""
         known = {f.name for f in fields(cls)}
         raw = dict(raw.get("survey", {}), **{k: v for k, v in raw.items() if k != "survey"})
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            hints = [
-                f"{u!r} (did you mean {closest(u, known)!r}?)" if closest(u, known) else repr(u)
-                for u in unknown
-            ]
-            raise SpecError(
-                f"{source}: unknown key(s) {', '.join(hints)}. "
-                f"Known keys: {', '.join(sorted(known))}."
-            )
+        check_keys(raw, known, source)
         if "nps" not in raw:
             raise SpecError(
                 f"{source}: 'nps' is missing: name the 0-10 recommendation column, "
@@ -182,6 +175,9 @@ class SurveySpec:
         for i, item in enumerate(raw.pop("touchpoints", []), start=1):
             if isinstance(item, str):
                 item = {"key": item}
+            if not isinstance(item, dict):
+                raise SpecError(f"{source}: touchpoint {i} must be a table. Got {item!r}.")
+            check_keys(item, _TOUCHPOINT_KEYS, f"{source}, [[touchpoints]] {i}")
             if "key" not in item:
                 raise SpecError(f"{source}: touchpoint {i} has no 'key' (its column name).")
             codes = item.get("na_codes")

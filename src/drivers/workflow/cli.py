@@ -41,10 +41,11 @@ def _new(args: argparse.Namespace) -> int:
 
     folder = scaffold_client(args.name, root=args.root)
     print(
-        f"Created {folder}/ with client.toml, survey.toml and the demo waves as examples.\n"
+        f"Created {folder}/ with client.toml, survey.toml, the demo waves as examples and\n"
+        f"the client's own copy of the notebooks ({folder}/notebooks/).\n"
         f"Replace the data files with the client's, edit client.toml and survey.toml, then:\n"
-        f"  drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
-        f"  drivers run {folder}/client.toml"
+        f"  .venv/bin/drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
+        f"  .venv/bin/drivers run {folder}/client.toml"
     )
     return 0
 
