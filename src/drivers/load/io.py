@@ -339,6 +339,8 @@ def _read_csv(
 ) -> tuple[pd.DataFrame, dict]:
     data = path.read_bytes()
     text, used = _decode(data, path, encoding)
+    # pyarrow reads UTF-8 bytes: reuse the file's bytes when they are UTF-8 already.
+    payload = data if used in ("utf-8", "utf-8-sig") else None
     del data
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -360,7 +362,14 @@ def _read_csv(
     info = {"encoding": used, "delimiter": delimiter, "sep_line": bool(sep_line)}
     raw = None
     if "\x00" not in head[header_row - 1]:
-        raw, blank = _read_csv_arrow(text, delimiter, header_row + skip)
+        header_line = head[header_row - 1]
+        if payload is None:
+            payload = text.encode("utf-8")
+        del text  # the file's text is held once, as bytes, while pyarrow reads it
+        raw, blank = _read_csv_arrow(header_line, delimiter, header_row + skip, payload)
+        if raw is None:
+            text = payload.decode("utf-8").lstrip("\ufeff")
+    del payload
     if raw is None:
         raw, blank = _read_csv_python(path, text, delimiter, header_row + skip)
     info["decimal"] = _sniff_decimal(raw, delimiter)
@@ -372,7 +381,7 @@ _SEP_LINE = re.compile(r'"?sep=(.)"?')
 
 
 def _read_csv_arrow(
-    text: str, delimiter: str, header_row: int
+    header_line: str, delimiter: str, header_row: int, payload: bytes
 ) -> tuple[pd.DataFrame | None, list[int]]:
     """Vectorised read (pyarrow): every value as text. None when rows are ragged, so
     the exact reader names them."""
@@ -380,9 +389,8 @@ def _read_csv_arrow(
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
-    lines = text[:1_000_000].splitlines()
     try:
-        header = next(csv.reader([lines[header_row - 1]], delimiter=delimiter))
+        header = next(csv.reader([header_line], delimiter=delimiter))
     except (csv.Error, StopIteration):
         return None, []
     width = len(header)
@@ -395,7 +403,7 @@ def _read_csv_arrow(
     names = [f"c{i}" for i in range(width)]
     try:
         table = pcsv.read_csv(
-            _io.BytesIO(text.encode("utf-8")),
+            _io.BytesIO(payload),
             read_options=pcsv.ReadOptions(
                 skip_rows=header_row, column_names=names, block_size=1 << 24
             ),
@@ -406,7 +414,7 @@ def _read_csv_arrow(
                 invalid_row_handler=handler,
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.large_string() for n in names},
+                column_types={n: pa.string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -433,8 +441,8 @@ def _read_csv_arrow(
 def _string_types(arrow_type):
     import pyarrow as pa
 
-    if pa.types.is_large_string(arrow_type) or pa.types.is_string(arrow_type):
-        return pd.StringDtype("pyarrow")
+    if pa.types.is_string(arrow_type):
+        return pd.ArrowDtype(pa.string())  # zero-copy: the text stays in Arrow memory
     return None
 
 

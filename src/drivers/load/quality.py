@@ -46,6 +46,7 @@ _COMMA_NUMBER = r"^[+-]?\d*,\d+$"
 _THOUSANDS_DOT = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
 _THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_INTEGER = r"^[+-]?\d+$"
 _DATE = (
     r"^(\d{1,4}[-/]\d{1,2}([-/]\d{1,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})"
     r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
@@ -223,84 +224,126 @@ class _Parsed:
     date: np.ndarray  # a date (a datetime cell, or text that looks like one)
     text: pa.Array | None  # the stripped text, for reporting (None for numeric columns)
 
+    def shown(self, mask: np.ndarray) -> list[str]:
+        """The text of the cells in ``mask`` (for the cell table)."""
+        where = np.flatnonzero(mask)
+        if self.text is None:
+            return [_as_text(float(v)) for v in self.nums_raw[where]]
+        return [t.strip() for t in self.text.take(pa.array(where)).to_pylist()]
+
+    nums_raw: np.ndarray | None = None
+
 
 def _is_numeric(values: pd.Series) -> bool:
     dtype = values.dtype
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
-def _text_array(values: pd.Series) -> tuple[pa.Array, np.ndarray]:
-    """Stripped text of every cell ('' when empty) and a mask of date/time objects."""
+def _text_array(values: pd.Series) -> tuple[pa.Array, np.ndarray, bool]:
+    """Text of every cell ('' when empty), a mask of date/time objects, and whether the
+    text is stripped already."""
     n = len(values)
     if isinstance(values.dtype, pd.ArrowDtype | pd.StringDtype):
         arr = pa.array(values, from_pandas=True)
-        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-            arr = pc.cast(arr, pa.large_string())
-        arr = pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
-        return arr, np.zeros(n, dtype=bool)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if not pa.types.is_string(arr.type):
+            arr = pc.cast(arr, pa.string())
+        if arr.null_count:
+            arr = pc.fill_null(arr, "")
+        return arr, np.zeros(n, dtype=bool), False
     objects = values.to_numpy(dtype=object, na_value=None)
-    if pd.api.types.infer_dtype(objects, skipna=True) in ("string", "empty"):
-        arr = pa.array(objects, type=pa.large_string(), from_pandas=True)
-        return pc.utf8_trim_whitespace(pc.fill_null(arr, "")), np.zeros(n, dtype=bool)
     import datetime as _dt
 
     dates = np.fromiter(
         (isinstance(v, _dt.date | _dt.time | pd.Timestamp) for v in objects), bool, count=n
     )
     texts = [_as_text(v) for v in objects]
-    return pa.array(texts, type=pa.large_string()), dates
+    return pa.array(texts, type=pa.string()), dates, True
+
+
+def _lengths(text: pa.Array) -> np.ndarray:
+    """Byte length of every string, from the offsets buffer (no copy of the text)."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)
+    offsets = offsets[text.offset : text.offset + len(text) + 1]
+    return np.diff(offsets)
+
+
+def _bool(array) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _parse(values: pd.Series, *, decimal: str = ".", codes: Sequence[str] = ()) -> _Parsed:
     n = len(values)
     lowered = sorted({str(c).strip().lower() for c in codes})
     if _is_numeric(values):
-        nums = values.to_numpy(dtype="float64", na_value=np.nan)
-        infinite = np.isinf(nums)
-        nums = np.where(infinite, np.nan, nums)
+        raw = values.to_numpy(dtype="float64", na_value=np.nan)
+        infinite = np.isinf(raw)
+        nums = np.where(infinite, np.nan, raw)
         numeric_codes = [float(c) for c in lowered if re.fullmatch(_NUMBER, c)]
         na_code = np.isin(nums, numeric_codes) if numeric_codes else np.zeros(n, dtype=bool)
         empty = np.isnan(nums) & ~infinite
         nums = np.where(na_code, np.nan, nums)
-        return _Parsed(nums, empty, na_code, infinite, np.zeros(n, dtype=bool), None)
-    text, date_objects = _text_array(values)
-    empty = pc.equal(text, "")
-    if lowered:
-        na_code = pc.is_in(pc.utf8_lower(text), value_set=pa.array(lowered, pa.large_string()))
-    else:
-        na_code = pa.array(np.zeros(n, dtype=bool))
-    if decimal == ",":
-        comma = pc.match_substring_regex(text, _COMMA_NUMBER)
-        thousands = pc.match_substring_regex(text, _THOUSANDS_DOT)
-        cleaned = pc.if_else(
-            comma,
-            pc.replace_substring(text, ",", "."),
-            pc.if_else(
-                thousands,
-                pc.replace_substring(pc.replace_substring(text, ".", ""), ",", "."),
-                text,
-            ),
-        )
-    else:
-        thousands = pc.match_substring_regex(text, _THOUSANDS_COMMA)
-        cleaned = pc.if_else(thousands, pc.replace_substring(text, ",", ""), text)
-    number = pc.match_substring_regex(cleaned, _NUMBER)
-    number = pc.and_(number, pc.invert(na_code))
-    nums = pc.cast(pc.if_else(number, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
-    nums = nums.to_numpy(zero_copy_only=False).astype("float64", copy=False)
+        return _Parsed(nums, empty, na_code, infinite, np.zeros(n, dtype=bool), None, raw)
+    text, date_objects, stripped = _text_array(values)
+    # Fast path over the whole column: plain numbers (no spaces) and empty cells.
+    # With a decimal comma, '2.000' is two thousand: only whole numbers are plain there.
+    plain = _bool(pc.match_substring_regex(text, _INTEGER if decimal == "," else _NUMBER))
+    empty = _lengths(text) == 0
+    nums = np.full(n, np.nan)
+    if plain.any():
+        cast = pc.cast(text.filter(pa.array(plain)), pa.float64())
+        nums[plain] = cast.to_numpy(zero_copy_only=False)
+    na_code = np.zeros(n, dtype=bool)
+    rest = np.flatnonzero(~plain & ~empty)
+    if len(rest):
+        # The other cells (spaces, codes, decimal commas, text): usually few, parsed apart.
+        sub = text.take(pa.array(rest))
+        if not stripped:
+            sub = pc.utf8_trim_whitespace(sub)
+            blank = _lengths(sub) == 0
+            if blank.any():
+                empty[rest[blank]] = True
+                keep = ~blank
+                rest, sub = rest[keep], sub.filter(pa.array(keep))
+        shown = sub
+        if lowered:
+            codes_arr = pa.array(lowered, sub.type)
+            na_code[rest] = _bool(pc.is_in(pc.utf8_lower(sub), value_set=codes_arr))
+        if decimal == ",":
+            comma = pc.match_substring_regex(sub, _COMMA_NUMBER)
+            thousands = pc.match_substring_regex(sub, _THOUSANDS_DOT)
+            cleaned = pc.if_else(
+                comma,
+                pc.replace_substring(sub, ",", "."),
+                pc.if_else(
+                    thousands,
+                    pc.replace_substring(pc.replace_substring(sub, ".", ""), ",", "."),
+                    sub,
+                ),
+            )
+        else:
+            thousands = pc.match_substring_regex(sub, _THOUSANDS_COMMA)
+            cleaned = pc.if_else(thousands, pc.replace_substring(sub, ",", ""), sub)
+        number = _bool(pc.match_substring_regex(cleaned, _NUMBER)) & ~na_code[rest]
+        if number.any():
+            picked = cleaned.filter(pa.array(number))
+            nums[rest[number]] = pc.cast(picked, pa.float64()).to_numpy(zero_copy_only=False)
+    if plain.any() and lowered:
+        # A numeric code such as 99 is a code, not a grade.
+        numeric_codes = [float(c) for c in lowered if re.fullmatch(_NUMBER, c)]
+        if numeric_codes:
+            hit = plain & np.isin(nums, numeric_codes)
+            na_code |= hit
+            nums[hit] = np.nan
     with np.errstate(invalid="ignore"):
         nums = np.where(np.isfinite(nums), nums, np.nan)
-    empty_np = empty.to_numpy(zero_copy_only=False).astype(bool)
-    code_np = na_code.to_numpy(zero_copy_only=False).astype(bool)
-    # An n.v.t. code '' is the same as empty; empty cells are never codes.
-    code_np &= ~empty_np
-    bad = np.isnan(nums) & ~empty_np & ~code_np
-    date = date_objects.copy()
-    if bad.any():
-        looks = pc.match_substring_regex(text, _DATE).to_numpy(zero_copy_only=False)
-        date |= bad & looks.astype(bool)
-    date &= bad
-    return _Parsed(nums, empty_np, code_np, bad, date, text)
+    bad = np.isnan(nums) & ~empty & ~na_code
+    date = date_objects & bad
+    if bad.any() and len(rest):
+        looks = _bool(pc.match_substring_regex(shown, _DATE)) & bad[rest]
+        date[rest[looks]] = True
+    return _Parsed(nums, empty, na_code, bad, date, text)
 
 
 def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
@@ -397,25 +440,22 @@ class _Cells:
 
     def __init__(self, index: pd.Index):
         self.index = index
-        self.records: list[dict] = []
-        self.masks: list[tuple[str, str, np.ndarray, pa.Array | None, np.ndarray | None]] = []
+        self.found: list[tuple[str, str, np.ndarray, list[str]]] = []
 
-    def add(self, column: str, kind: str, mask: np.ndarray, text, nums=None) -> None:
+    def add(self, column: str, kind: str, mask: np.ndarray, parsed: _Parsed) -> None:
         if mask.any():
-            self.masks.append((column, kind, mask, text, nums))
+            where = np.flatnonzero(mask)
+            self.found.append((column, kind, where, parsed.shown(mask)))
 
     def table(self, used: np.ndarray) -> pd.DataFrame:
         rows = []
-        for column, kind, mask, text, nums in self.masks:
-            mask = mask & used
-            if not mask.any():
+        for column, kind, where, shown in self.found:
+            keep = used[where]
+            if not keep.any():
                 continue
-            where = np.flatnonzero(mask)
-            if text is not None:
-                shown = text.take(pa.array(where)).to_pylist()
-            else:
-                shown = [_as_text(float(v)) for v in nums[where]]
-            frame = pd.DataFrame({"value": shown, "pos": where})
+            frame = pd.DataFrame(
+                {"value": np.asarray(shown, dtype=object)[keep], "pos": where[keep]}
+            )
             groups = frame.groupby("value", sort=False)["pos"]
             counts = groups.size().sort_values(ascending=False, kind="stable")
             for rank, (value, count) in enumerate(counts.items()):
@@ -550,9 +590,9 @@ def validate(
         with np.errstate(invalid="ignore"):
             out = ~np.isnan(vals) & ((vals < a_low) | (vals > a_high))
         text = parsed.bad & ~parsed.date
-        cells.add(key, "text", text, parsed.text, None)
-        cells.add(key, "date", parsed.date, parsed.text, None)
-        cells.add(key, "out of scale", out, parsed.text, vals)
+        cells.add(key, "text", text, parsed)
+        cells.add(key, "date", parsed.date, parsed)
+        cells.add(key, "out of scale", out, parsed)
         valid = np.where(out, np.nan, vals)
         if scale is not None and (a_low, a_high) != (low, high):
             valid = low + (valid - a_low) * (high - low) / (a_high - a_low)
@@ -625,7 +665,8 @@ def validate(
     for col in [spec.id, spec.wave, *spec.segments, *spec.open_answers]:
         if col and col in raw.columns and col not in clean:
             clean[col] = _text_column(raw[col], labels_of.get(col))
-    frame = pd.DataFrame(clean, index=index)
+    frame = pd.DataFrame(clean, index=index, copy=False)  # no consolidated copy
+    del clean
     if spec.id:
         ids = frame[spec.id]
         keys = [spec.id] + ([spec.wave] if spec.wave and spec.wave in frame else [])
@@ -682,7 +723,7 @@ def validate(
         raise InvalidValueError(_strict_message(report, source))
     for message in warn:
         warnings.warn(message, DataQualityWarning, stacklevel=3)
-    return frame.loc[used], report
+    return (frame if used.all() else frame.loc[used]), report
 
 
 def _check_weights(vals: np.ndarray, column: str, source: str) -> None:
