@@ -33,7 +33,7 @@ from drivers.load.spec import SurveySpec
 from drivers.load.survey import Survey
 from drivers.load.wave import Wave
 
-__all__ = ["FORMATS", "load_survey", "read_table"]
+__all__ = ["FORMATS", "load_survey", "read_table", "survey_from_frame"]
 
 FORMATS = {
     ".csv": "csv",
@@ -224,28 +224,18 @@ def load_survey(
     frames, reports = [], []
     for wave_name, file in items:
         raw, info = read_table(file, sheet=sheet, encoding=encoding, header_row=header_row)
-        if rename:
-            raw = _apply_rename(raw, rename, spec, file)
-        if wave_name is not None and wave_col:
-            if wave_col in raw.columns and spec.wave:
-                _check_one_wave(raw[wave_col], wave_col, wave_name, file)
-                raw[wave_col] = raw[wave_col].where(_filled(raw[wave_col]), wave_name)
-            else:
-                raw[wave_col] = wave_name
-        file_spec = spec if spec.wave or wave_col is None else spec.replace(wave=wave_col)
-        file_spec = _with_file_labels(file_spec, info, rename or {})
-        dec = decimal or info.get("decimal", ".")
-        data, report = validate(
+        data, report, file_spec = _validate_file(
             raw,
-            file_spec,
+            info,
+            spec,
             source=str(file),
-            decimal=dec,
-            strict=strict,
-            na_codes=tuple(na_codes or ()),
+            wave_name=wave_name,
+            wave_col=wave_col,
+            rename=rename,
+            na_codes=na_codes,
             scale=scale,
-            value_labels=info.get("value_labels"),
-            renamed=dict(rename or {}),
-            wave_codes=tuple(na_codes or ()),
+            decimal=decimal,
+            strict=strict,
         )
         if len(items) > 1:
             data.index = pd.MultiIndex.from_arrays(
@@ -268,6 +258,86 @@ def load_survey(
     )
 
 
+def survey_from_frame(
+    raw: pd.DataFrame,
+    spec: SurveySpec,
+    *,
+    info: Mapping | None = None,
+    source: str = "the data",
+    rename: Mapping[str, str] | None = None,
+    na_codes: Sequence[str] | None = None,
+    scale: tuple[float, float] | None = None,
+    decimal: str | None = None,
+    strict: bool = False,
+) -> Survey:
+    """Validate a frame already read (:func:`read_table`) as :func:`load_survey` does."""
+    if scale is not None:
+        scale = _check_scale(scale)
+    data, report, file_spec = _validate_file(
+        raw,
+        dict(info or {}),
+        spec,
+        source=source,
+        wave_name=None,
+        wave_col=spec.wave,
+        rename=rename,
+        na_codes=na_codes,
+        scale=scale,
+        decimal=decimal,
+        strict=strict,
+    )
+    data.index.name = "row"
+    if data.empty:
+        raise DataError(
+            f"{source}: none of the {report.rows_read} rows can be used.\n{report.summary()}"
+        )
+    return Survey(data=data, spec=file_spec, quality=report, source=source)
+
+
+def _validate_file(
+    raw: pd.DataFrame,
+    info: dict,
+    spec: SurveySpec,
+    *,
+    source: str,
+    wave_name: str | None,
+    wave_col: str | None,
+    rename: Mapping[str, str] | None,
+    na_codes: Sequence[str] | None,
+    scale: tuple[float, float] | None,
+    decimal: str | None,
+    strict: bool,
+) -> tuple[pd.DataFrame, QualityReport, SurveySpec]:
+    if rename:
+        raw = _apply_rename(raw, rename, spec, source)
+        info = dict(info)
+        for key in ("value_labels", "column_labels"):
+            if info.get(key):
+                info[key] = {rename.get(k, k): v for k, v in info[key].items()}
+    if wave_name is not None and wave_col:
+        if wave_col in raw.columns and spec.wave:
+            _check_one_wave(raw[wave_col], wave_col, wave_name, source)
+            raw[wave_col] = raw[wave_col].where(_filled(raw[wave_col]), wave_name)
+        else:
+            raw[wave_col] = wave_name
+    file_spec = spec if spec.wave or wave_col is None else spec.replace(wave=wave_col)
+    file_spec = _with_file_labels(file_spec, info, rename or {})
+    dec = decimal or info.get("decimal", ".")
+    data, report = validate(
+        raw,
+        file_spec,
+        source=source,
+        decimal=dec,
+        strict=strict,
+        na_codes=tuple(na_codes or ()),
+        scale=scale,
+        value_labels=info.get("value_labels"),
+        renamed=dict(rename or {}),
+        wave_codes=tuple(na_codes or ()),
+    )
+    return data, report, file_spec
+
+
 def _check_scale(scale) -> tuple[float, float]:
     try:
         low, high = (float(v) for v in scale)
@@ -283,7 +353,7 @@ def _check_scale(scale) -> tuple[float, float]:
 
 
 def _apply_rename(
-    raw: pd.DataFrame, rename: Mapping[str, str], spec: SurveySpec, file: Path
+    raw: pd.DataFrame, rename: Mapping[str, str], spec: SurveySpec, file: str
 ) -> pd.DataFrame:
     """Rename file columns to spec columns; a source column the file lacks is an error."""
     present = [str(c) for c in raw.columns]
@@ -314,7 +384,7 @@ def _filled(values: pd.Series) -> pd.Series:
     return values.notna() & (text != "") & (text != "nan")
 
 
-def _check_one_wave(values: pd.Series, column: str, wave: str, file: Path) -> None:
+def _check_one_wave(values: pd.Series, column: str, wave: str, file: str) -> None:
     """A file used as one wave must not hold several waves in its wave column."""
     filled = values[_filled(values)]
     if filled.empty:

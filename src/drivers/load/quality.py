@@ -722,7 +722,7 @@ def validate(
     if strict and (not report.ok or report.cells_excluded):
         raise InvalidValueError(_strict_message(report, source))
     for message in warn:
-        warnings.warn(message, DataQualityWarning, stacklevel=3)
+        warnings.warn(message, DataQualityWarning, stacklevel=4)  # the caller of load_survey
     return (frame if used.all() else frame.loc[used]), report
 
 
