@@ -57,6 +57,14 @@ def _ratio(a: str, b: str) -> float:
     return score
 
 
+def _recommend(name: str, label: str) -> bool:
+    """Named or labelled like the recommend question."""
+    from drivers.load.spec import _NPS_HINTS
+
+    text = f"{_norm(name)} | {_norm(label)}"
+    return any(h in text for h in _NPS_HINTS if len(h) > 3) or _norm(name) in ("nps", "ltr")
+
+
 def _spec_texts(spec: SurveySpec, column: str) -> list[str]:
     texts = [column]
     if column == spec.nps:
@@ -65,7 +73,7 @@ def _spec_texts(spec: SurveySpec, column: str) -> list[str]:
         if t.key == column:
             texts += [t.nl, t.en]
     if column == spec.weight:
-        texts += ["gewicht", "weight", "weegfactor"]
+        texts += ["gewicht", "weight", "weegfactor", "weging"]
     if column == spec.id:
         texts += ["respondent", "id", "respnr"]
     return [t for t in texts if t]
@@ -113,6 +121,8 @@ def propose_rename(
             if f in labels:
                 scores += [(_ratio(labels[f], t), "SPSS label") for t in texts]
             scores += [(_ratio(f, t), "label") for t in texts[1:]]
+            if column == spec.nps and _recommend(f, labels.get(f, "")):
+                scores.append((0.9, "SPSS label" if f in labels else "label"))
             score, how = max(scores, key=lambda x: x[0])
             if score >= _LEAST:
                 candidates.append((score, -s_index, column, f, how))

@@ -278,6 +278,7 @@ class SurveySpec:
         labels: dict[str, str] | None = None,
         decimal: str = ".",
         sample: int = 100_000,
+        value_labels: dict[str, dict] | None = None,
     ) -> SurveySpec:
         """Guess a spec from a raw frame, as a starting point to edit.
 
@@ -338,10 +339,19 @@ class SurveySpec:
                 and bool(((v >= 0) & (v <= 10) & (v == np.round(v))).all())
             )
 
+        # SPSS columns whose every value has a label that is a word, not a grade
+        # anchor (Noord, Zuid, ...), are categories: segments, whatever their codes.
+        for col, mapping in (value_labels or {}).items():
+            if col in numeric and _categorical(numeric[col], mapping):
+                del numeric[col]
         nps_candidates = [c for c in numeric if named(c, _NPS_HINTS)]
         nps_col = next((c for c in nps_candidates if whole_0_10(c)), None)
         if nps_col is None:
-            choices = [c for c in numeric if whole_0_10(c)]
+            choices = [
+                c
+                for c in numeric
+                if whole_0_10(c) and not named(c, _ID_HINTS) and not named(c, _WEIGHT_HINTS)
+            ]
             shown = ", ".join(
                 repr(c) + (f" ({labels[c]!r})" if c in labels else "") for c in choices[:20]
             )
@@ -415,6 +425,26 @@ class SurveySpec:
             open_answers=tuple(open_answers),
             scale=(_plain(low), _plain(high)),
         )
+
+
+_ANCHORS = re.compile(
+    r"\d|slecht|goed|matig|tevreden|eens|uitstekend|poor|good|satisf|agree|excellent|"
+    r"weet niet|n\.?v\.?t|don.?t know|not applicable",
+    re.IGNORECASE,
+)
+
+
+def _categorical(values: np.ndarray, mapping: dict) -> bool:
+    """Every value labelled, and the labels are names rather than grade anchors."""
+    keys = set()
+    for k in mapping:
+        try:
+            keys.add(float(k))
+        except (TypeError, ValueError):
+            return False
+    present = set(np.unique(values[~np.isnan(values)]).tolist())
+    texts = [str(v) for v in mapping.values()]
+    return bool(present) and present <= keys and not any(_ANCHORS.search(t) for t in texts)
 
 
 def _unique_ids(values: pd.Series) -> bool:

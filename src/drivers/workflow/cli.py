@@ -109,7 +109,12 @@ def _check(args: argparse.Namespace) -> int:
             print()
             rename = {m.file_column: m.spec_column for m in matches}
     else:
-        spec = SurveySpec.infer(raw, labels=labels, decimal=info.get("decimal", "."))
+        spec = SurveySpec.infer(
+            raw,
+            labels=labels,
+            decimal=info.get("decimal", "."),
+            value_labels=info.get("value_labels"),
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         survey = survey_from_frame(raw, spec, info=info, source=str(args.file), rename=rename)
