@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import drivers as dr
@@ -180,3 +181,25 @@ def test_config_file_is_checked_when_it_loads(item):
     assert config.display_name == item["display"]
     if "wave_na_codes" in item:
         assert list(config.waves[0].na_codes) == item["wave_na_codes"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [c for c in CASES if "error" not in c and c["file"].endswith((".csv", ".txt"))],
+    ids=lambda c: c["name"],
+)
+def test_fast_csv_reader_equals_the_exact_reader(item, monkeypatch):
+    """pyarrow's vectorised path gives the same survey as the row-by-row csv module."""
+    from drivers.load import io as load_io
+
+    def load():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+
+    fast = load()
+    monkeypatch.setattr(load_io, "_read_csv_arrow", lambda *a, **k: (None, []))
+    exact = load()
+    pd.testing.assert_frame_equal(fast.data, exact.data, check_dtype=False)
+    assert fast.quality.summary() == exact.quality.summary()
+    pd.testing.assert_frame_equal(fast.quality.cells, exact.quality.cells)

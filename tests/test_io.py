@@ -386,3 +386,30 @@ def test_spec_value_labels_map_text_answers(tmp_path):
     lines = [HEADER, "r1;9 - zeer waarschijnlijk;8;7;N;1", "r2;0 - Zeer onwaarschijnlijk;8;7;N;1"]
     s = dr.load_survey(write(tmp_path, lines), spec)
     assert s.data["aanbeveling"].tolist() == [9.0, 0.0]
+
+
+def test_csv_is_read_by_the_vectorised_reader(tmp_path):
+    raw, info = dr.read_table(write(tmp_path, [HEADER, *GOOD]))
+    assert all(isinstance(t, pd.ArrowDtype) for t in raw.dtypes)  # pyarrow, no per-cell Python
+    assert list(raw.index) == [2, 3, 4, 5] and info["blank_rows"] == []
+    # trailing empty fields: the exact reader takes over, with the same row numbers
+    lines = [HEADER, *GOOD, "", "r9;1;2;3;N;1;;"]
+    extra, info = dr.read_table(write(tmp_path, lines, "r.csv"))
+    assert list(extra.index) == [2, 3, 4, 5, 7] and info["blank_rows"] == [6]
+    assert all(t == object for t in extra.dtypes)
+
+
+def test_excel_sep_line_and_bom(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfsep=;\r\n" + "\r\n".join([HEADER, *GOOD]).encode() + b"\r\n")
+    raw, info = dr.read_table(path)
+    assert info["delimiter"] == ";" and info["sep_line"] is True
+    assert list(raw.columns) == HEADER.split(";") and list(raw.index) == [3, 4, 5, 6]
+    assert dr.load_survey(path, SPEC).n == 4
+
+
+def test_weights_are_normalised_to_mean_one(tmp_path):
+    rows = [g.replace(";1,2", ";3").replace(";0,8", ";1").replace(";1,0", ";2") for g in GOOD]
+    s = dr.load_survey(write(tmp_path, [HEADER, *rows]), SPEC)
+    np.testing.assert_allclose(s.weights, [1.5, 0.5, 1.0, 1.0])
+    assert s.quality.weight_mean == 2.0 and "mean weight 1" in s.quality.notes[-1]
