@@ -459,7 +459,8 @@ def _unique_ids(values: pd.Series) -> bool:
         return False
     if not pd.api.types.is_numeric_dtype(values.dtype):
         text = values.astype(str).str.strip()
-        if (text == "").any():
+        # Ids are short codes without spaces; unique free text is an open answer.
+        if (text == "").any() or text.str.contains(r"\s").any() or text.str.len().max() > 40:
             return False
     return bool(values.is_unique)
 
