@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import drivers as dr
@@ -18,7 +19,9 @@ from drivers import errors
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tests" / "data" / "bad"
 SPEC = dr.SurveySpec.from_toml(FOLDER / "survey.toml")
-CASES = tomllib.loads((FOLDER / "expected.toml").read_text(encoding="utf-8"))["case"]
+ALL_CASES = tomllib.loads((FOLDER / "expected.toml").read_text(encoding="utf-8"))["case"]
+CASES = [c for c in ALL_CASES if not c.get("config")]
+CONFIGS = [c for c in ALL_CASES if c.get("config")]
 
 
 def _generator():
@@ -40,9 +43,9 @@ def _spec(item):
 
 
 def test_catalogue_is_large_enough():
-    assert len(CASES) >= 25
-    assert len({c["name"] for c in CASES}) == len(CASES)
-    for item in CASES:
+    assert len(ALL_CASES) >= 60
+    assert len({c["name"] for c in ALL_CASES}) == len(ALL_CASES)
+    for item in ALL_CASES:
         assert (FOLDER / item["file"]).exists(), item["file"]
 
 
@@ -67,10 +70,28 @@ def test_bad_file_raises_clear_error(item):
 
 @pytest.mark.parametrize("item", [c for c in CASES if "error" not in c], ids=lambda c: c["file"])
 def test_file_loads_with_exact_accounting(item):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # loading itself stays quiet; analyses warn
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # loading warns only with a fix to give
         survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+    messages = [str(w.message) for w in caught]
+    assert all(issubclass(w.category, errors.DataQualityWarning) for w in caught), messages
+    if "warns" in item:
+        assert len(messages) == 1, messages
+        for fragment in item["warns"]:
+            assert fragment in messages[0], f"{fragment!r} not in {messages[0]!r}"
+    else:
+        assert not messages, messages
     quality = survey.quality
+    cells = {}
+    for rec in quality.cells_by_kind.itertuples(index=False):
+        cells.setdefault(rec.column, {})[rec.kind] = rec.n
+    assert cells == item.get("cells", {})
+    assert quality.cells_excluded == sum(n for kinds in cells.values() for n in kinds.values())
+    assert list(quality.absent) == item.get("absent", [])
+    assert list(quality.rescaled) == item.get("rescaled", [])
+    assert quality.na_code_hint == item.get("na_code_hint")
+    if "first_row" in item:
+        assert survey.data.index[0] == item["first_row"]
     assert quality.rows_read == item["rows_read"]
     assert quality.rows_used == item["rows_used"] == survey.n
     assert quality.rows_read == quality.rows_used + quality.rows_excluded
@@ -82,7 +103,7 @@ def test_file_loads_with_exact_accounting(item):
     for column, values in item.get("values", {}).items():
         got = survey.data[column].tolist()
         if isinstance(values[0], float):
-            np.testing.assert_allclose(got, values)
+            np.testing.assert_allclose(got, values, rtol=1e-12)
         else:
             assert got == values
     for column, count in item.get("not_applicable", {}).items():
@@ -127,10 +148,10 @@ def test_analyses_on_loaded_cases_answer_clearly(item):
     from drivers.stats.importance import key_drivers
     from drivers.stats.nps import nps
 
-    survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
-    parts = [survey] + [survey.wave(w) for w in item.get("wave_sizes", {})]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+        parts = [survey] + [survey.wave(w) for w in item.get("wave_sizes", {})]
         for part in parts:
             nps(part.nps_scores, part.weights)
             for method in ("shapley", "logit"):
@@ -143,3 +164,42 @@ def test_analyses_on_loaded_cases_answer_clearly(item):
                     )
                 except errors.DriversError:
                     pass
+
+
+@pytest.mark.parametrize("item", CONFIGS, ids=lambda c: c["file"])
+def test_config_file_is_checked_when_it_loads(item):
+    path = FOLDER / item["file"]
+    read = dr.SurveySpec.from_toml if path.name.startswith("survey") else dr.load_client
+    if "error" in item:
+        with pytest.raises(getattr(errors, item["error"])) as caught:
+            read(path)
+        for fragment in item["match"]:
+            assert fragment in str(caught.value), f"{fragment!r} not in {caught.value}"
+        return
+    config = read(path)
+    assert config.name == item["slug"]
+    assert config.display_name == item["display"]
+    if "wave_na_codes" in item:
+        assert list(config.waves[0].na_codes) == item["wave_na_codes"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [c for c in CASES if "error" not in c and c["file"].endswith((".csv", ".txt"))],
+    ids=lambda c: c["name"],
+)
+def test_fast_csv_reader_equals_the_exact_reader(item, monkeypatch):
+    """pyarrow's vectorised path gives the same survey as the row-by-row csv module."""
+    from drivers.load import io as load_io
+
+    def load():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+
+    fast = load()
+    monkeypatch.setattr(load_io, "_read_csv_arrow", lambda *a, **k: (None, []))
+    exact = load()
+    pd.testing.assert_frame_equal(fast.data, exact.data, check_dtype=False)
+    assert fast.quality.summary() == exact.quality.summary()
+    pd.testing.assert_frame_equal(fast.quality.cells, exact.quality.cells)

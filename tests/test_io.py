@@ -94,9 +94,12 @@ def test_xlsx_by_sheet_name_and_index(tmp_path):
         pd.DataFrame({"x": [1]}).to_excel(xl, sheet_name="info", index=False)
         df.to_excel(xl, sheet_name="data", index=False)
     s = dr.load_survey(path, SPEC, sheet="data")
-    assert s.n == 2 and np.isnan(s.data.loc[3, "levering"]) and s.data.loc[3, "gewicht"] == 1.5
+    assert s.n == 2 and np.isnan(s.data.loc[3, "levering"])
+    assert s.data.loc[3, "gewicht"] == pytest.approx(1.5 / 1.25)  # weights: mean 1
     assert dr.load_survey(path, SPEC, sheet=1).n == 2
-    with pytest.raises(dr.DriversError, match="no sheet 'dat'.*info, data"):
+    with pytest.raises(
+        dr.DriversError, match="no sheet 'dat'.*'info', 'data'. Did you mean 'data'"
+    ):
         dr.load_survey(path, SPEC, sheet="dat")
 
 
@@ -188,8 +191,6 @@ def test_demo_files_load_in_every_format():
         ("r5;-1;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
         ("r5;7,5;8;7;Noord;1,0", "NPS answer outside 0-10 or not a whole number", "aanbeveling"),
         ("r5;negen;8;7;Noord;1,0", "NPS answer is text, not a number", "aanbeveling"),
-        ("r5;8;0;7;Noord;1,0", "grade outside the scale 1-10", "levering"),
-        ("r5;8;acht;7;Noord;1,0", "text where a grade belongs", "levering"),
         ("r5;8;8;7;Noord;", "weight missing", "gewicht"),
         ("r5;8;8;7;Noord;-1", "weight zero or negative", "gewicht"),
         ("r5;8;8;7;Noord;0", "weight zero or negative", "gewicht"),
@@ -211,15 +212,75 @@ def test_bad_row_is_excluded_with_reason(tmp_path, row, reason, column):
     assert "Fix:" in message
 
 
+@pytest.mark.parametrize(
+    ("row", "kind", "value"),
+    [
+        ("r5;8;0;7;Noord;1,0", "out of scale", "0"),
+        ("r5;8;acht;7;Noord;1,0", "text", "acht"),
+        ("r5;8;12-03-2024;7;Noord;1,0", "date", "12-03-2024"),
+        ("r5;8;11;7;Noord;1,0", "out of scale", "11"),
+    ],
+)
+def test_bad_grade_costs_the_cell_not_the_respondent(tmp_path, row, kind, value):
+    path = write(tmp_path, [HEADER, *GOOD, row])
+    s = dr.load_survey(path, SPEC)
+    q = accounted(s)
+    assert (q.rows_read, q.rows_used, q.rows_excluded, q.cells_excluded) == (5, 5, 0, 1)
+    assert np.isnan(s.data.loc[6, "levering"])
+    assert s.data.loc[6, "aanbeveling"] == 8 and s.data.loc[6, "klachtafhandeling"] == 7
+    cell = q.cells.iloc[0]
+    assert (cell["column"], cell["kind"], cell["value"], cell["n"], cell["rows"]) == (
+        "levering",
+        kind,
+        value,
+        1,
+        [6],
+    )
+    assert q.cells_by_kind.to_dict("records") == [{"column": "levering", "kind": kind, "n": 1}]
+    assert q.not_applicable["levering"] == 0  # a bad cell is no n.v.t.
+    assert len(value) < 3 or value not in q._repr_html_()  # deliverables: kinds, no values
+    assert f"'{value}'" in q.summary()  # the terminal shows them
+    with pytest.raises(InvalidValueError) as err:
+        dr.load_survey(path, SPEC, strict=True)
+    assert "column 'levering', row 6" in str(err.value) and kind in str(err.value)
+
+
+def test_unknown_text_in_nps_still_excludes_the_respondent(tmp_path):
+    s = dr.load_survey(write(tmp_path, [HEADER, *GOOD, "r5;weet niet meer;8;7;Noord;1,0"]), SPEC)
+    q = accounted(s)
+    assert q.excluded.to_dict() == {6: "NPS answer is text, not a number"}
+    assert q.cells_excluded == 0
+
+
+def test_recurring_unknown_text_gives_the_na_codes_line(tmp_path):
+    rows = [
+        "r5;8;weet niet meer;7;Noord;1,0",
+        "r6;9;8;Weet niet meer;Zuid;1,0",
+        "r7;6;mail: jan@bedrijf.nl;7;Oost;1,0",
+    ]
+    path = write(tmp_path, [HEADER, *GOOD, *rows])
+    with pytest.warns(dr.errors.DataQualityWarning, match=r'na_codes = \["weet niet meer"\]'):
+        s = dr.load_survey(path, SPEC)
+    q = accounted(s)
+    assert (q.rows_used, q.rows_excluded, q.cells_excluded) == (7, 0, 3)
+    assert q.na_code_hint == 'na_codes = ["weet niet meer"]'
+    assert "jan@bedrijf.nl" not in q.summary() and "[e-mail]" in q.summary()
+    assert s.data.loc[6, "aanbeveling"] == 8  # the respondent stays
+    # with the code added, the cells are n.v.t.
+    s2 = dr.load_survey(path, SPEC, na_codes=["weet niet meer"])
+    assert s2.quality.cells_excluded == 1 and s2.quality.na_code_hint is None
+    assert s2.quality.not_applicable.to_dict() == {"levering": 1, "klachtafhandeling": 3}
+
+
 def test_decimal_comma_off_makes_7_5_text(tmp_path):
     lines = [HEADER.replace(";", ","), 'r1,9,"7,5",8,Noord,1', "r2,8,8,8,Zuid,1"]
     path = write(tmp_path, lines)
     s = dr.load_survey(path, SPEC)
     q = accounted(s)
-    assert q.rows_used == 1
-    rec = q.table.iloc[0]
-    assert rec["reason"] == "text where a grade belongs" and "'7,5'" in rec["found"]
-    assert "decimal=','" in rec["fix"]
+    assert q.rows_used == 2 and q.cells_excluded == 1
+    rec = q.cells.iloc[0]
+    assert (rec["kind"], rec["value"]) == ("text", "7,5")
+    assert dr.load_survey(path, SPEC, decimal=",").data["levering"].tolist()[0] == 7.5
 
 
 def test_several_reasons_count_each_row_once(tmp_path):
@@ -228,7 +289,8 @@ def test_several_reasons_count_each_row_once(tmp_path):
     q = accounted(s)
     assert q.rows_excluded == 2 and q.rows_used == 4
     cells = q.table.set_index("reason")["cells"]
-    assert cells["grade outside the scale 1-10"] == 1 and cells["weight zero or negative"] == 1
+    assert cells["NPS answer missing"] == 1 and cells["weight zero or negative"] == 1
+    assert q.cells_excluded == 0  # cells count in rows used only
 
 
 # -- bad input: clear errors -----------------------------------------------------------
@@ -324,3 +386,30 @@ def test_spec_value_labels_map_text_answers(tmp_path):
     lines = [HEADER, "r1;9 - zeer waarschijnlijk;8;7;N;1", "r2;0 - Zeer onwaarschijnlijk;8;7;N;1"]
     s = dr.load_survey(write(tmp_path, lines), spec)
     assert s.data["aanbeveling"].tolist() == [9.0, 0.0]
+
+
+def test_csv_is_read_by_the_vectorised_reader(tmp_path):
+    raw, info = dr.read_table(write(tmp_path, [HEADER, *GOOD]))
+    assert all(isinstance(t, pd.ArrowDtype) for t in raw.dtypes)  # pyarrow, no per-cell Python
+    assert list(raw.index) == [2, 3, 4, 5] and info["blank_rows"] == []
+    # trailing empty fields: the exact reader takes over, with the same row numbers
+    lines = [HEADER, *GOOD, "", "r9;1;2;3;N;1;;"]
+    extra, info = dr.read_table(write(tmp_path, lines, "r.csv"))
+    assert list(extra.index) == [2, 3, 4, 5, 7] and info["blank_rows"] == [6]
+    assert all(t == object for t in extra.dtypes)
+
+
+def test_excel_sep_line_and_bom(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfsep=;\r\n" + "\r\n".join([HEADER, *GOOD]).encode() + b"\r\n")
+    raw, info = dr.read_table(path)
+    assert info["delimiter"] == ";" and info["sep_line"] is True
+    assert list(raw.columns) == HEADER.split(";") and list(raw.index) == [3, 4, 5, 6]
+    assert dr.load_survey(path, SPEC).n == 4
+
+
+def test_weights_are_normalised_to_mean_one(tmp_path):
+    rows = [g.replace(";1,2", ";3").replace(";0,8", ";1").replace(";1,0", ";2") for g in GOOD]
+    s = dr.load_survey(write(tmp_path, [HEADER, *rows]), SPEC)
+    np.testing.assert_allclose(s.weights, [1.5, 0.5, 1.0, 1.0])
+    assert s.quality.weight_mean == 2.0 and "mean weight 1" in s.quality.notes[-1]

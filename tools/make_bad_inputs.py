@@ -60,6 +60,13 @@ GOOD = [
 ]
 
 CASES: list[dict] = []
+NAN = float("nan")
+
+
+def normalised(weights: list[float]) -> list[float]:
+    """Weights divided by their mean, as load_survey returns them."""
+    mean = sum(weights) / len(weights)
+    return [w / mean for w in weights]
 
 
 def case(name: str, file: str, **expected) -> None:
@@ -229,11 +236,16 @@ def write_cases(folder: Path) -> list[Path]:
     )
     text("grade_zero.csv", csv_text(with_column(3, ["7", "0", "4", "0", "7", "8"])))
     case(
-        "grade 0 on a 1-10 scale",
+        "grade 0 on a 1-10 scale (costs the cell, not the respondent)",
         "grade_zero.csv",
         rows_read=6,
-        rows_used=4,
-        reasons={"grade outside the scale 1-10": 2},
+        rows_used=6,
+        reasons={},
+        cells={"facturatie": {"out of scale": 2}},
+        values={
+            "facturatie": [7.0, NAN, 4.0, NAN, 7.0, 8.0],
+            "aanbeveling": [9.0, 7.0, 3.0, 10.0, 6.0, 8.0],
+        },
     )
     text("grade_all_nvt.csv", csv_text(with_column(4, ["n.v.t.", "nvt", "", "n.v.t.", "99", ""])))
     case(
@@ -277,7 +289,7 @@ def write_cases(folder: Path) -> list[Path]:
         rows_read=6,
         rows_used=6,
         reasons={},
-        values={"gewicht": [1250.5, 2000.0, 750.0, 1000.25, 980.5, 1100.0]},
+        values={"gewicht": normalised([1250.5, 2000.0, 750.0, 1000.25, 980.5, 1100.0])},
     )
     weights_en = ['"1,250.5"', '"2,000"', "750", '"1,000.25"', "980.5", '"1,100"']
     text("thousands_weight_en.csv", csv_text(with_column(6, weights_en), sep=","))
@@ -287,7 +299,7 @@ def write_cases(folder: Path) -> list[Path]:
         rows_read=6,
         rows_used=6,
         reasons={},
-        values={"gewicht": [1250.5, 2000.0, 750.0, 1000.25, 980.5, 1100.0]},
+        values={"gewicht": normalised([1250.5, 2000.0, 750.0, 1000.25, 980.5, 1100.0])},
     )
     regions = ["Café Noord", "Zuid-België", "Oost", "Curaçao", "Noord", "Zuid"]
     text("cp1252_accents.csv", csv_text(with_column(5, regions)), "cp1252")
@@ -315,9 +327,10 @@ def write_cases(folder: Path) -> list[Path]:
         ".sav with string-typed numbers",
         "sav_string_numbers.sav",
         rows_read=6,
-        rows_used=5,
-        reasons={"text where a grade belongs": 1},
-        values={"aanbeveling": [9.0, 7.0, 3.0, 10.0, 8.0]},
+        rows_used=6,
+        reasons={},
+        cells={"levering": {"text": 1}},
+        values={"aanbeveling": [9.0, 7.0, 3.0, 10.0, 6.0, 8.0]},
         not_applicable={"service": 1},
     )
     text("duplicate_ids.csv", csv_text(with_column(0, ["r01", "r02", "r02", "r04", "r01", "r06"])))
@@ -362,12 +375,12 @@ def write_cases(folder: Path) -> list[Path]:
     )
     text("weights_all_equal.csv", csv_text(with_column(6, ["2,5"] * 6)))
     case(
-        "weights all equal",
+        "weights all equal (normalised to 1)",
         "weights_all_equal.csv",
         rows_read=6,
         rows_used=6,
         reasons={},
-        values={"gewicht": [2.5] * 6},
+        values={"gewicht": [1.0] * 6},
     )
     waves = [[*r, w] for r, w in zip(GOOD + GOOD[:3], ["2024"] * 6 + ["2023"] * 3, strict=True)]
     for i, row in enumerate(waves):
@@ -421,6 +434,9 @@ def write_cases(folder: Path) -> list[Path]:
         blank_rows=[5, 6],
     )
 
+    _drift_cases(files, text)
+    _client_cases(files)
+
     written = []
     for name, content in files.items():
         path = folder / name
@@ -430,6 +446,404 @@ def write_cases(folder: Path) -> list[Path]:
     expected.write_text(_expected_toml(CASES), encoding="utf-8")
     written.append(expected)
     return written
+
+
+def _drift_cases(files: dict[str, bytes], text) -> None:
+    """Waves that drift, and data that must not be selected silently."""
+    files["hidden_first_sheet.xlsx"] = _workbook(
+        [("oud", "hidden", [["x"], [1]]), ("data", "visible", [COLUMNS, *_typed(GOOD)])]
+    )
+    case(
+        "workbook with a hidden first sheet and no sheet given",
+        "hidden_first_sheet.xlsx",
+        error="DataError",
+        match=["hidden_first_sheet.xlsx", "2 sheets", "'oud' (hidden), 'data'", "sheet ="],
+    )
+    case(
+        "workbook with a hidden first sheet, sheet named",
+        "hidden_first_sheet.xlsx",
+        load={"sheet": "data"},
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"respondent": [r[0] for r in GOOD]},
+    )
+    case(
+        "a file holding two waves used as one wave",
+        "small_wave.csv",
+        spec={"wave": "golf"},
+        load={"wave": "2024"},
+        error="DataError",
+        match=[
+            "small_wave.csv",
+            "'golf' holds 2 waves",
+            "'2024' (6 rows)",
+            "'2023' (3 rows)",
+            "one file per wave",
+        ],
+    )
+    formula = _typed(GOOD)
+    formula[1][3] = "=C3-1"
+    formula[4][3] = "=C6+1"
+    files["formula_no_cache.xlsx"] = _workbook([("data", "visible", [COLUMNS, *formula])])
+    case(
+        "formula cells without a cached value",
+        "formula_no_cache.xlsx",
+        error="FileFormatError",
+        match=["formula_no_cache.xlsx", "2 formula cell(s)", "D3, D6", "open it in Excel and save"],
+    )
+    five = [
+        [r[0], r[1], g1, g2, g3, r[5], r[6]]
+        for r, (g1, g2, g3) in zip(
+            GOOD,
+            [
+                ("4", "4", "5"),
+                ("3", "3", "n.v.t."),
+                ("2", "1", "3"),
+                ("5", "4", "5"),
+                ("3", "4", "2"),
+                ("4", "4", "4"),
+            ],
+            strict=True,
+        )
+    ]
+    text("grades_1_to_5.csv", csv_text(five))
+    case(
+        "grades 1-5 in a 1-10 spec: a warning with the fix",
+        "grades_1_to_5.csv",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        warns=["'levering', 'facturatie', 'service'", "within 1-5", "scale = [1, 5]"],
+        values={"levering": [4.0, 3.0, 2.0, 5.0, 3.0, 4.0]},
+    )
+    case(
+        "grades 1-5 with the wave's scale = [1, 5]: rescaled to 1-10",
+        "grades_1_to_5.csv",
+        load={"scale": [1, 5]},
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"levering": [7.75, 5.5, 3.25, 10.0, 5.5, 7.75]},
+        rescaled=[1.0, 5.0, 1.0, 10.0],
+        not_applicable={"service": 1},
+    )
+    files["sav_labelled_grades.sav"] = _labelled_sav(five)
+    case(
+        ".sav with labelled 1-5 grades: read as their codes, labels kept for segments",
+        "sav_labelled_grades.sav",
+        spec={"scale": [1, 5]},
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"levering": [4.0, 3.0, 2.0, 5.0, 3.0, 4.0], "regio": [r[5] for r in GOOD]},
+        not_applicable={"service": 1},
+    )
+    text("sep_line.csv", "sep=;\n" + csv_text(GOOD))
+    case(
+        "Excel's sep=; first line",
+        "sep_line.csv",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        first_row=3,
+        values={"respondent": [r[0] for r in GOOD], "gewicht": [1.0, 0.8, 1.2, 1.0, 1.1, 0.9]},
+    )
+    text("weights_huge.csv", csv_text(with_column(6, ["1", "1e308", "1", "1", "1", "1"])))
+    case(
+        "a weight of 1e308",
+        "weights_huge.csv",
+        error="DataError",
+        match=[
+            "weights_huge.csv",
+            "'gewicht'",
+            "range from 1 to 1e+308",
+            "1 very large",
+            "drop weight from the spec",
+        ],
+    )
+    text("weights_tiny.csv", csv_text(with_column(6, ["1", "1e-320", "1", "1", "1", "1"])))
+    case(
+        "a weight of 1e-320",
+        "weights_tiny.csv",
+        error="DataError",
+        match=["weights_tiny.csv", "'gewicht'", "1 very small", "Check the weight column"],
+    )
+    text("weights_all_zero.csv", csv_text(with_column(6, ["0"] * 6)))
+    case(
+        "every weight zero",
+        "weights_all_zero.csv",
+        error="DataError",
+        match=[
+            "weights_all_zero.csv",
+            "every weight in 'gewicht' is zero",
+            "(6 rows)",
+            "analyse unweighted",
+        ],
+    )
+    dont_know = with_column(2, ["8", "weet niet meer", "5", "Weet niet meer", "6", "8"])
+    dont_know = with_column(3, ["7", "6", "4", "8", "weet niet meer", "8"], dont_know)
+    text("unknown_dont_know.csv", csv_text(dont_know), "cp1252")
+    case(
+        "an unknown don't-know code costs cells only, with the na_codes line",
+        "unknown_dont_know.csv",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        cells={"levering": {"text": 2}, "facturatie": {"text": 1}},
+        warns=["3 grade cells hold text", 'na_codes = ["weet niet meer"]'],
+        na_code_hint='na_codes = ["weet niet meer"]',
+        values={"aanbeveling": [9.0, 7.0, 3.0, 10.0, 6.0, 8.0]},
+    )
+    case(
+        "the don't-know code added to the wave's na_codes",
+        "unknown_dont_know.csv",
+        load={"na_codes": ["weet niet meer"]},
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        cells={},
+        not_applicable={"levering": 2, "facturatie": 1, "service": 1},
+    )
+    text_date = with_column(2, ["8", "acht", "5", "12-3-2024", "6", "2024-03-12"])
+    text("text_date_in_grade.csv", csv_text(text_date))
+    case(
+        "text and dates in grade cells",
+        "text_date_in_grade.csv",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        cells={"levering": {"text": 1, "date": 2}},
+        values={"levering": [8.0, NAN, 5.0, NAN, 6.0, NAN]},
+    )
+    import datetime
+
+    excel_dates = _typed(GOOD)
+    excel_dates[2][2] = datetime.datetime(2024, 8, 7)  # "7-8" typed in Dutch Excel
+    files["date_in_grade.xlsx"] = _workbook([("data", "visible", [COLUMNS, *excel_dates])])
+    case(
+        "an Excel date in a grade cell",
+        "date_in_grade.xlsx",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        cells={"levering": {"date": 1}},
+    )
+    absent = [[*r[:4], *r[5:]] for r in GOOD]
+    text("touchpoint_absent.csv", csv_text(absent, header=[*COLUMNS[:4], *COLUMNS[5:]]))
+    case(
+        "a touchpoint absent from this wave's file",
+        "touchpoint_absent.csv",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        absent=["service"],
+        warns=["'service' not in the file", "rename ="],
+        values={"service": [NAN] * 6},
+        not_applicable={"levering": 0},
+    )
+    short = ["RespNr", "Q1", "Q5_1", "Q5_2", "Q5_3", "Q9", "W"]
+    text("renamed_columns.csv", csv_text(GOOD, header=short))
+    case(
+        "short column names mapped by the wave's rename",
+        "renamed_columns.csv",
+        load={
+            "rename": {
+                "RespNr": "respondent",
+                "Q1": "aanbeveling",
+                "Q5_1": "levering",
+                "Q5_2": "facturatie",
+                "Q5_3": "service",
+                "Q9": "regio",
+                "W": "gewicht",
+            }
+        },
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"levering": [8.0, 7.0, 5.0, 9.0, 6.0, 8.0]},
+    )
+    case(
+        "rename names a column the file lacks",
+        "renamed_columns.csv",
+        load={"rename": {"Q01": "aanbeveling"}},
+        error="ColumnNotFoundError",
+        match=["renamed_columns.csv", "'Q01' (did you mean 'Q1'?)", "left-hand side of rename"],
+    )
+
+
+CLIENT_BASE = """\
+name = {name}
+spec = "survey.toml"
+{top}
+[[waves]]
+name = "2024"
+file = "grade_zero.csv"
+{wave}
+[options]
+{options}
+"""
+
+
+def _client_cases(files: dict[str, bytes]) -> None:
+    """client.toml files: every key checked when the config loads."""
+
+    def client(file, *, name='"acme"', top="", wave="", options="", **expected):
+        body = CLIENT_BASE.format(name=name, top=top, wave=wave, options=options)
+        files[file] = body.encode("utf-8")
+        case(expected.pop("title"), file, config=True, **expected)
+
+    client(
+        "client_unknown_wave_key.toml",
+        wave='shet = "data"\n',
+        title="unknown key in [[waves]]",
+        error="SpecError",
+        match=["client_unknown_wave_key.toml", "[[waves]] 1", "'shet' (did you mean 'sheet'?)"],
+    )
+    client(
+        "client_unknown_top_key.toml",
+        top='sectr = "groothandel"\n',
+        title="unknown top-level key in client.toml",
+        error="SpecError",
+        match=["client_unknown_top_key.toml", "'sectr' (did you mean 'sector'?)"],
+    )
+    client(
+        "client_unknown_option.toml",
+        options="privacy_flor = 5\n",
+        title="unknown key in [options]",
+        error="SpecError",
+        match=["[options]", "'privacy_flor' (did you mean 'privacy_floor'?)"],
+    )
+    client(
+        "client_privacy_floor_1.toml",
+        options="privacy_floor = 1\n",
+        title="privacy_floor = 1",
+        error="SpecError",
+        match=["client_privacy_floor_1.toml", "privacy_floor must be a whole number >= 3", "Got 1"],
+    )
+    client(
+        "client_min_n_text.toml",
+        options='min_n = "abc"\n',
+        title='min_n = "abc"',
+        error="SpecError",
+        match=["client_min_n_text.toml", "min_n must be a whole number >= 1", "Got 'abc'"],
+    )
+    client(
+        "client_bad_brand.toml",
+        top='brand = "blue"\n',
+        title="brand not #RRGGBB",
+        error="SpecError",
+        match=["client_bad_brand.toml", "brand must be a colour written #RRGGBB", "'blue'"],
+    )
+    client(
+        "client_bad_method.toml",
+        options='methods = ["shapely"]\n',
+        title="an unknown method",
+        error="SpecError",
+        match=["methods must be one of", "Did you mean 'shapley'?"],
+    )
+    client(
+        "client_name_dotdot.toml",
+        name='"../../x"',
+        title='name = "../../x" becomes a safe slug',
+        slug="x",
+        display="../../x",
+    )
+    client(
+        "client_name_quotes.toml",
+        name='"Bakkerij \\"De Zon\\" B.V."',
+        wave='rename = { "Regio" = "regio" }\nna_codes = ["weet niet meer", 98]\n',
+        title="name with quotes reads back; wave mapping keys",
+        slug="Bakkerij_De_Zon_B.V.",
+        display='Bakkerij "De Zon" B.V.',
+        wave_na_codes=["weet niet meer", "98"],
+    )
+    files["survey_unknown_key.toml"] = (
+        SPEC_TOML + '\n[[touchpoints]]\nkey = "web"\nphse = "online"\n'
+    ).encode()
+    case(
+        "unknown key in the spec's [[touchpoints]]",
+        "survey_unknown_key.toml",
+        config=True,
+        error="SpecError",
+        match=["survey_unknown_key.toml", "[[touchpoints]] 4", "'phse' (did you mean 'phase'?)"],
+    )
+
+
+def _typed(rows: list[list[str]]) -> list[list[object]]:
+    return [[r[0], *(_number(v) for v in r[1:5]), r[5], _number(r[6])] for r in rows]
+
+
+def _workbook(sheets: list[tuple[str, str, list[list[object]]]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, state, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    visible = [i for i, (_, state, _) in enumerate(sheets) if state == "visible"]
+    book.active = visible[0]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _labelled_sav(rows: list[list[str]]) -> bytes:
+    import tempfile
+
+    import pandas as pd
+    import pyreadstat
+
+    regions = {"Noord": 1.0, "Zuid": 2.0, "Oost": 3.0, "West": 4.0}
+    frame = pd.DataFrame(
+        [
+            [
+                r[0],
+                float(r[1]),
+                *(99.0 if g == "n.v.t." else float(g) for g in r[2:5]),
+                regions[r[5]],
+                float(r[6].replace(",", ".")),
+            ]
+            for r in rows
+        ],
+        columns=COLUMNS,
+    )
+    grade_labels = {
+        1.0: "zeer slecht",
+        2.0: "slecht",
+        3.0: "neutraal",
+        4.0: "goed",
+        5.0: "zeer goed",
+        99.0: "n.v.t.",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.sav"
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            column_labels=[
+                "Respondent",
+                "Aanbeveling",
+                "Levering",
+                "Facturatie",
+                "Service",
+                "Regio",
+                "Gewicht",
+            ],
+            variable_value_labels={
+                "levering": grade_labels,
+                "facturatie": grade_labels,
+                "service": grade_labels,
+                "regio": {v: k for k, v in regions.items()},
+            },
+            missing_ranges={"levering": [99.0], "facturatie": [99.0], "service": [99.0]},
+        )
+        data = bytearray(path.read_bytes())
+    data[92:109] = b"01 Jan 2400:00:00"
+    return bytes(data)
 
 
 def _two_header_workbook() -> bytes:

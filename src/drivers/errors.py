@@ -26,6 +26,7 @@ __all__ = [
     "CollinearityWarning",
     "SmallSampleWarning",
     "ExcludedRowsWarning",
+    "DataQualityWarning",
     "check_option",
     "closest",
     "format_rows",
@@ -97,6 +98,11 @@ class SmallSampleWarning(DriversWarning):
 
 class ExcludedRowsWarning(DriversWarning):
     """Rows were excluded from the data; see ``Survey.quality``."""
+
+
+class DataQualityWarning(DriversWarning):
+    """Loading changed or doubts data: cells set to missing, an absent touchpoint, a
+    suspect scale. The message gives the fix (e.g. the ``na_codes = [...]`` line)."""
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from drivers.errors import SpecError, closest
+from drivers.load.wave import check_keys
 
 __all__ = ["DEFAULT_NA_CODES", "SurveySpec", "Touchpoint"]
 
@@ -26,11 +27,21 @@ DEFAULT_NA_CODES: tuple[str, ...] = ("n.v.t.", "nvt", "n.v.t", "weet niet", "99"
 NPS_LABEL = {"nl": "Aanbeveling (NPS)", "en": "Likelihood to recommend"}
 
 # Column names that usually hold the NPS question in Dutch and English exports.
-_NPS_HINTS = ("aanbeveling", "aanbevelen", "nps", "ltr", "recommend", "aanbeveel")
+_NPS_HINTS = (
+    "aanbeveling",
+    "aanbevelen",
+    "aanbeveel",
+    "recommend",
+    "nps",
+    "ltr",
+    "likelihood",
+    "waarschijnlijk",
+)
 _WEIGHT_HINTS = ("gewicht", "weight", "weging")
-_ID_HINTS = ("respondent", "resp_id", "respid", "id", "respondentnummer")
+_ID_HINTS = ("respondent", "resp_id", "respid", "respnr", "resp_nr", "id", "volgnr", "record")
 _WAVE_HINTS = ("golf", "wave", "meting", "jaar", "year")
 _LANGS = ("nl", "en")
+_TOUCHPOINT_KEYS = ("key", "nl", "en", "phase", "na_codes")
 
 
 @dataclass(frozen=True)
@@ -163,16 +174,7 @@ class SurveySpec:
         """Build a spec from a parsed TOML mapping; unknown keys are an error."""
         known = {f.name for f in fields(cls)}
         raw = dict(raw.get("survey", {}), **{k: v for k, v in raw.items() if k != "survey"})
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            hints = [
-                f"{u!r} (did you mean {closest(u, known)!r}?)" if closest(u, known) else repr(u)
-                for u in unknown
-            ]
-            raise SpecError(
-                f"{source}: unknown key(s) {', '.join(hints)}. "
-                f"Known keys: {', '.join(sorted(known))}."
-            )
+        check_keys(raw, known, source)
         if "nps" not in raw:
             raise SpecError(
                 f"{source}: 'nps' is missing: name the 0-10 recommendation column, "
@@ -182,6 +184,9 @@ class SurveySpec:
         for i, item in enumerate(raw.pop("touchpoints", []), start=1):
             if isinstance(item, str):
                 item = {"key": item}
+            if not isinstance(item, dict):
+                raise SpecError(f"{source}: touchpoint {i} must be a table. Got {item!r}.")
+            check_keys(item, _TOUCHPOINT_KEYS, f"{source}, [[touchpoints]] {i}")
             if "key" not in item:
                 raise SpecError(f"{source}: touchpoint {i} has no 'key' (its column name).")
             codes = item.get("na_codes")
@@ -265,13 +270,31 @@ class SurveySpec:
 
     # -- inference -----------------------------------------------------------------
     @classmethod
-    def infer(cls, df: pd.DataFrame, *, scale: tuple[float, float] | None = None) -> SurveySpec:
+    def infer(
+        cls,
+        df: pd.DataFrame,
+        *,
+        scale: tuple[float, float] | None = None,
+        labels: dict[str, str] | None = None,
+        decimal: str = ".",
+        sample: int = 100_000,
+        value_labels: dict[str, dict] | None = None,
+    ) -> SurveySpec:
         """Guess a spec from a raw frame, as a starting point to edit.
 
-        The NPS column is the one whose name looks like a recommendation question,
-        else the numeric column with values in 0..10 that uses 0 or 10 most; numeric
-        columns on the grade scale become touchpoints; text columns with few distinct
-        values become segments, long free text becomes open answers.
+        The NPS column is the one named or labelled like a recommendation question
+        (aanbevelen, aanbeveling, recommend, NPS, likelihood, ...): it is never guessed
+        from the values alone. An id column holds unique whole numbers or texts, or
+        is named like one (RespNr, respondent, id). Numeric columns on the grade scale
+        become touchpoints, labelled with the SPSS variable labels (``labels``) when
+        given; the scale is inferred from those columns only. Text columns with few
+        distinct values become segments, long free text becomes open answers.
+
+        Raises
+        ------
+        SpecError
+            When no column looks like the NPS question: the message lists the columns
+            with whole numbers 0-10 to choose from.
 
         Examples
         --------
@@ -281,57 +304,114 @@ class SurveySpec:
         >>> spec.nps, spec.touchpoint_keys, spec.segments
         ('aanbeveling', ('levering',), ('regio',))
         """
+        from drivers.load.quality import _parse
+
         columns = [str(c) for c in df.columns]
         if not columns:
             raise SpecError("Cannot infer a spec from a frame without columns.")
-        na = set(DEFAULT_NA_CODES)
-        numeric: dict[str, pd.Series] = {}
+        labels = {str(k): str(v) for k, v in (labels or {}).items() if v}
+        part = df.head(sample) if len(df) > sample else df
+        numeric: dict[str, np.ndarray] = {}
         for col in columns:
-            values = df[col].map(lambda v: str(v).strip() if pd.notna(v) else "")
-            values = values[~values.isin(na)].str.replace(",", ".", regex=False)
-            parsed = pd.to_numeric(values, errors="coerce")
-            if len(values) and parsed.notna().mean() >= 0.95:
-                numeric[col] = parsed.dropna()
+            for mark in dict.fromkeys([decimal, ","]):  # a decimal comma when '.' fails
+                parsed = _parse(part[col], decimal=mark, codes=DEFAULT_NA_CODES)
+                given = ~parsed.empty & ~parsed.na_code
+                share = (~parsed.bad[given]).mean() if given.any() else 0.0
+                # A few recurring texts among numbers are don't-know codes, not labels.
+                few_texts = share >= 0.5 and len(set(parsed.shown(parsed.bad))) <= 3
+                if given.any() and (share >= 0.95 or few_texts):
+                    values = parsed.nums[given]
+                    numeric[col] = values[~np.isnan(values)]
+                    break
 
-        def pick(hints: tuple[str, ...], pool: list[str]) -> str | None:
-            for hint in hints:
-                for col in pool:
-                    if col.lower() == hint or col.lower().startswith(hint):
-                        return col
-            return None
+        def named(col: str, hints: tuple[str, ...]) -> bool:
+            name = re.sub(r"[^a-z0-9]+", "_", col.lower()).strip("_")
+            label = labels.get(col, "").lower()
+            return any(
+                name == h or name.startswith(h) or (len(h) > 3 and h in label) for h in hints
+            )
 
-        nps_col = pick(_NPS_HINTS, list(numeric))
+        def whole_0_10(col: str) -> bool:
+            v = numeric.get(col)
+            return (
+                v is not None
+                and len(v) > 0
+                and bool(((v >= 0) & (v <= 10) & (v == np.round(v))).all())
+            )
+
+        # SPSS columns whose every value has a label that is a word, not a grade
+        # anchor (Noord, Zuid, ...), are categories: segments, whatever their codes.
+        for col, mapping in (value_labels or {}).items():
+            if col in numeric and _categorical(numeric[col], mapping):
+                del numeric[col]
+        nps_candidates = [c for c in numeric if named(c, _NPS_HINTS)]
+        nps_col = next((c for c in nps_candidates if whole_0_10(c)), None)
         if nps_col is None:
-            candidates = [
+            choices = [
                 c
-                for c, s in numeric.items()
-                if len(s) and s.between(0, 10).all() and (s == s.round()).all()
+                for c in numeric
+                if whole_0_10(c) and not named(c, _ID_HINTS) and not named(c, _WEIGHT_HINTS)
             ]
-            if not candidates:
-                raise SpecError(
-                    "Could not infer the NPS column: no numeric column with whole "
-                    'numbers 0-10. Write the spec by hand (nps = "column").'
+            shown = ", ".join(
+                repr(c) + (f" ({labels[c]!r})" if c in labels else "") for c in choices[:20]
+            )
+            raise SpecError(
+                "Could not find the NPS column: no column is named or labelled like the "
+                f"recommend question ({', '.join(_NPS_HINTS)}). "
+                + (
+                    f"Columns with whole numbers 0-10: {shown}. "
+                    if choices
+                    else "No column holds whole numbers 0-10. "
                 )
-            nps_col = max(candidates, key=lambda c: ((numeric[c] == 0) | (numeric[c] == 10)).mean())
-        weight = pick(_WEIGHT_HINTS, [c for c in numeric if c != nps_col])
-        ident = pick(_ID_HINTS, [c for c in columns if c not in (nps_col, weight)])
-        wave = pick(_WAVE_HINTS, [c for c in columns if c not in (nps_col, weight, ident)])
+                + 'Write a spec naming it, e.g. nps = "<column>" in survey.toml, and run '
+                "drivers check FILE --spec survey.toml."
+            )
+        ident = next(
+            (c for c in columns if c != nps_col and named(c, _ID_HINTS) and _unique_ids(df[c])),
+            None,
+        )
+        if ident is None:
+            ident = next(
+                (
+                    c
+                    for c in columns
+                    if c != nps_col
+                    and not named(c, _WEIGHT_HINTS)
+                    and _unique_ids(df[c])
+                    and (c not in numeric or len(df) > 20)
+                ),
+                None,
+            )
+        weight = next(
+            (c for c in numeric if c not in (nps_col, ident) and named(c, _WEIGHT_HINTS)), None
+        )
+        wave = next(
+            (c for c in columns if c not in (nps_col, weight, ident) and named(c, _WAVE_HINTS)),
+            None,
+        )
         taken = {nps_col, weight, ident, wave}
         if scale is None:
-            rest = [s for c, s in numeric.items() if c not in taken]
-            top = max((s.max() for s in rest if len(s)), default=10)
+            rest = [v for c, v in numeric.items() if c not in taken and len(v)]
+            rest = [v for v in rest if (v == np.round(v)).all() and v.min() >= 0]
+            top = max((float(v.max()) for v in rest), default=10)
             scale = (1, 5) if top <= 5 else (1, 10) if top <= 10 else (0, 100)
         low, high = scale
         touchpoints, segments, open_answers = [], [], []
         for col in columns:
             if col in taken:
                 continue
-            if col in numeric and numeric[col].between(low, high).mean() >= 0.95:
-                label = re.sub(r"[_\s]+", " ", col).strip().capitalize()
+            values = numeric.get(col)
+            if (
+                values is not None
+                and len(values)
+                and ((values >= low) & (values <= high)).mean() >= 0.95
+            ):
+                label = labels.get(col) or re.sub(r"[_\s]+", " ", col).strip().capitalize()
                 touchpoints.append(Touchpoint(key=col, nl=label, en=label))
                 continue
-            text = df[col].dropna().astype(str)
-            if text.nunique() <= max(12, len(df) // 20) and text.str.len().mean() < 40:
+            text = part[col].dropna().astype(str)
+            text = text[text.str.strip() != ""]
+            if text.nunique() <= max(12, len(part) // 20) and text.str.len().mean() < 40:
                 segments.append(col)
             else:
                 open_answers.append(col)
@@ -345,6 +425,44 @@ class SurveySpec:
             open_answers=tuple(open_answers),
             scale=(_plain(low), _plain(high)),
         )
+
+
+_ANCHORS = re.compile(
+    r"\d|slecht|goed|matig|tevreden|eens|uitstekend|poor|good|satisf|agree|excellent|"
+    r"weet niet|n\.?v\.?t|don.?t know|not applicable",
+    re.IGNORECASE,
+)
+
+
+def _categorical(values: np.ndarray, mapping: dict) -> bool:
+    """Every value labelled, and the labels are names rather than grade anchors."""
+    keys = set()
+    for k in mapping:
+        try:
+            keys.add(float(k))
+        except (TypeError, ValueError):
+            return False
+    present = set(np.unique(values[~np.isnan(values)]).tolist())
+    texts = [str(v) for v in mapping.values()]
+    return bool(present) and present <= keys and not any(_ANCHORS.search(t) for t in texts)
+
+
+def _unique_ids(values: pd.Series) -> bool:
+    """Unique whole numbers or texts, every row filled: a respondent id."""
+    if len(values) < 2:
+        return False
+    if pd.api.types.is_float_dtype(values.dtype):
+        v = values.to_numpy()
+        if np.isnan(v).any() or not (v == np.round(v)).all():
+            return False
+    if values.isna().any():
+        return False
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        text = values.astype(str).str.strip()
+        # Ids are short codes without spaces; unique free text is an open answer.
+        if (text == "").any() or text.str.contains(r"\s").any() or text.str.len().max() > 40:
+            return False
+    return bool(values.is_unique)
 
 
 def _plain(value: float) -> float | int:

@@ -57,10 +57,11 @@ def _new(args: argparse.Namespace) -> int:
 
     folder = scaffold_client(args.name, root=args.root)
     print(
-        f"Created {folder}/ with client.toml, survey.toml and the demo waves as examples.\n"
+        f"Created {folder}/ with client.toml, survey.toml, the demo waves as examples and\n"
+        f"the client's own copy of the notebooks ({folder}/notebooks/).\n"
         f"Replace the data files with the client's, edit client.toml and survey.toml, then:\n"
-        f"  drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
-        f"  drivers run {folder}/client.toml"
+        f"  .venv/bin/drivers check {folder}/wave_2024.csv --spec {folder}/survey.toml\n"
+        f"  .venv/bin/drivers run {folder}/client.toml"
     )
     return 0
 
@@ -79,34 +80,75 @@ def _print_report(out: Path) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from drivers.load.io import load_survey, read_table
+    """Read a file, show what was detected and its row accounting.
+
+    With --spec: when the file's columns differ from the spec, print a ready-to-paste
+    ``rename = {...}`` proposal and check the file with it. Without --spec: infer a
+    spec (never guessing the NPS column from values alone) and print it as TOML.
+    Terminal output may show cell values (scrubbed of e-mail, phone numbers, URLs).
+    """
+    import warnings
+
+    from drivers.load.io import read_table, survey_from_frame
+    from drivers.load.match import propose_rename, rename_line
     from drivers.load.spec import SurveySpec
 
-    if args.spec:
-        survey = load_survey(args.file, Path(args.spec), sheet=_sheet(args.sheet))
-        print(survey.quality.summary())
-        na = survey.quality.not_applicable
-        if len(na):
-            print("n.v.t. per touchpoint: " + ", ".join(f"{k} {v}" for k, v in na.items()))
-        return 0
-    raw, info = read_table(args.file, sheet=_sheet(args.sheet))
+    raw, info = read_table(args.file, sheet=_sheet(args.sheet), header_row=args.header_row)
     detected = ", ".join(
         f"{k} {v!r}"
         for k, v in info.items()
         if k in ("format", "encoding", "delimiter", "decimal", "sheet")
     )
+    if info.get("sep_line"):
+        detected += ", Excel 'sep=' line"
     print(f"{args.file}: {len(raw)} data rows, {len(raw.columns)} columns ({detected}).")
-    spec = SurveySpec.infer(raw)
-    survey = load_survey(args.file, spec, sheet=_sheet(args.sheet))
+    labels = info.get("column_labels") or {}
+    rename = None
+    if args.spec:
+        spec = SurveySpec.from_toml(Path(args.spec))
+        missing = [c for c in spec.columns if c not in {str(c) for c in raw.columns}]
+        if missing:
+            matches = propose_rename(raw, spec, labels=labels)
+            print(
+                f"\n{len(missing)} column(s) of the spec are not in the file under their spec "
+                "name. Proposed mapping: paste it into this wave's [[waves]] entry in "
+                "client.toml (check the marked lines):\n"
+            )
+            print(rename_line(matches))
+            unmatched = [c for c in missing if c not in {m.spec_column for m in matches}]
+            if unmatched:
+                print(
+                    "# no match found for: "
+                    + ", ".join(repr(c) for c in unmatched)
+                    + " (a touchpoint not asked in this wave loads as all-missing)"
+                )
+            print()
+            rename = {m.file_column: m.spec_column for m in matches}
+    else:
+        spec = SurveySpec.infer(
+            raw,
+            labels=labels,
+            decimal=info.get("decimal", "."),
+            value_labels=info.get("value_labels"),
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        survey = survey_from_frame(raw, spec, info=info, source=str(args.file), rename=rename)
     print(survey.quality.summary())
-    print("\nInferred spec (a starting point: check the labels and codes, save it as TOML):\n")
-    print(spec.to_toml())
+    na = survey.quality.not_applicable
+    if len(na):
+        print("n.v.t. per touchpoint: " + ", ".join(f"{k} {v}" for k, v in na.items()))
+    for warning in caught:
+        print(f"warning: {warning.message}")
+    if not args.spec:
+        print("\nInferred spec (a starting point: check the labels and codes, save it as TOML):\n")
+        print(spec.to_toml())
     return 0
 
 
-def _sheet(value: str | None) -> int | str:
+def _sheet(value: str | None) -> int | str | None:
     if value is None:
-        return 0
+        return None
     return int(value) if value.isdigit() else value
 
 
@@ -136,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="load a data file and print its row accounting")
     p.add_argument("file")
     p.add_argument("--spec", help="survey spec (TOML); inferred when left out")
-    p.add_argument("--sheet", help="Excel sheet name or index")
+    p.add_argument("--sheet", help="Excel sheet name or index (required with several sheets)")
+    p.add_argument(
+        "--header-row", type=int, default=1, help="row with the column names (default 1)"
+    )
     p.set_defaults(func=_check)
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,186 @@
+"""`drivers check`: the rename proposal, the inferred spec, and no silent guesses."""
+
+import pandas as pd
+import pyreadstat
+import pytest
+
+import drivers as dr
+from drivers.load.match import propose_rename, rename_line
+from drivers.workflow.cli import main
+
+SPEC = """\
+nps = "aanbeveling"
+id = "respondent"
+weight = "gewicht"
+segments = ["regio"]
+
+[[touchpoints]]
+key = "levering"
+nl = "Levering en logistiek"
+en = "Delivery and logistics"
+
+[[touchpoints]]
+key = "facturatie"
+nl = "Facturatie"
+en = "Invoicing"
+
+[[touchpoints]]
+key = "klachtafhandeling"
+nl = "Klachtafhandeling"
+en = "Complaint handling"
+"""
+
+
+def _spss(path, ids=(101, 102, 103, 104, 105, 106)):
+    frame = pd.DataFrame(
+        {
+            "RespNr": [float(i) for i in ids],
+            "Q1": [9.0, 7.0, 10.0, 4.0, 8.0, 6.0],
+            "Q5_1": [8.0, 6.0, 9.0, 5.0, 7.0, 99.0],
+            "Q5_2": [7.0, 6.0, 8.0, 4.0, 8.0, 7.0],
+            "Q5_3": [99.0, 5.0, 99.0, 3.0, 99.0, 99.0],
+            "Q9": [1.0, 2.0, 1.0, 3.0, 2.0, 1.0],
+            "W": [1.0, 1.0, 2.0, 2.0, 1.0, 1.0],
+        }
+    )
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels=[
+            "Respondentnummer",
+            "Hoe waarschijnlijk is het dat u ons aanbeveelt aan een collega?",
+            "Levering en logistiek",
+            "Facturatie",
+            "Klachtafhandeling",
+            "Regio",
+            "Weging",
+        ],
+        variable_value_labels={"Q9": {1.0: "Noord", 2.0: "Zuid", 3.0: "Oost"}},
+        missing_ranges={"Q5_1": [99.0], "Q5_3": [99.0]},
+    )
+    return path
+
+
+@pytest.fixture
+def spec_file(tmp_path):
+    path = tmp_path / "survey.toml"
+    path.write_text(SPEC, encoding="utf-8")
+    return path
+
+
+def test_rename_proposal_from_spss_labels(tmp_path, spec_file, capsys):
+    sav = _spss(tmp_path / "golf3.sav")
+    assert main(["check", str(sav), "--spec", str(spec_file)]) == 0
+    out = capsys.readouterr().out
+    line = (
+        'rename = { "RespNr" = "respondent", "Q1" = "aanbeveling", "Q5_1" = "levering", '
+        '"Q5_2" = "facturatie", "Q5_3" = "klachtafhandeling", "Q9" = "regio", '
+        '"W" = "gewicht" }'
+    )
+    assert line in out
+    # every pair found by its SPSS label (or name): nothing to check
+    assert "# check:" not in out
+    assert "6 rows read, 6 used, 0 excluded" in out
+    assert "n.v.t. per touchpoint: levering 1, facturatie 0, klachtafhandeling 4" in out
+    # the proposal pasted into client.toml loads
+    config = tmp_path / "client.toml"
+    config.write_text(
+        f'name = "x"\nspec = "survey.toml"\n[[waves]]\nname = "2024"\nfile = "golf3.sav"\n{line}\n',
+        encoding="utf-8",
+    )
+    survey = dr.load_client(config).load()
+    assert survey.n == 6 and survey.data["regio"].tolist()[:3] == ["Noord", "Zuid", "Noord"]
+
+
+def test_rename_proposal_by_label_text_and_position(tmp_path, spec_file, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Respondent;Aanbeveling;Levering & logistiek;Q7;Q8;Regio;Gewicht\n"
+        "r1;9;8;7;6;Noord;1\nr2;6;5;8;n.v.t.;Zuid;1\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(path), "--spec", str(spec_file)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        'rename = { "Respondent" = "respondent", "Aanbeveling" = "aanbeveling", '
+        '"Levering & logistiek" = "levering", "Q7" = "facturatie", '
+        '"Q8" = "klachtafhandeling", "Regio" = "regio", "Gewicht" = "gewicht" }'
+    ) in out
+    assert '# check: "Q7" = "facturatie" is uncertain (by position only)' in out
+    assert '# check: "Q8" = "klachtafhandeling" is uncertain (by position only)' in out
+    assert '# check: "Respondent"' not in out
+    assert "2 rows read, 2 used, 0 excluded" in out
+
+
+def test_proposal_leaves_out_what_it_cannot_match():
+    spec = dr.SurveySpec.from_toml(SPEC)
+    raw = pd.DataFrame({"aanbeveling": [9], "levering": [8], "zzz": ["a"], "yyy": ["b"]})
+    matches = propose_rename(raw, spec)
+    assert {m.spec_column for m in matches} <= {"facturatie", "klachtafhandeling"}
+    assert rename_line([]) == "rename = {}"
+
+
+def test_infer_uses_spss_labels_ids_and_the_touchpoint_scale(tmp_path, capsys):
+    sav = _spss(tmp_path / "golf3.sav", ids=(1001, 1002, 1003, 1004, 1005, 1006))
+    assert main(["check", str(sav)]) == 0
+    out = capsys.readouterr().out
+    spec = dr.SurveySpec.from_toml(out.split("save it as TOML):\n\n", 1)[1])
+    assert spec.nps == "Q1"  # by its label: "... aanbeveelt ..."
+    assert spec.id == "RespNr"  # unique whole numbers, named like an id
+    assert spec.scale == (1, 10)  # from Q5_* only, not from the ids (1001...)
+    assert spec.touchpoint_keys == ("Q5_1", "Q5_2", "Q5_3")
+    assert spec.label("Q5_1") == "Levering en logistiek"
+    assert spec.weight == "W" and spec.segments == ("Q9",)
+
+
+def test_infer_never_guesses_the_nps_column(tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "id;vraag1;vraag2;vraag3\n1;9;7;8\n2;0;6;5\n3;10;8;7\n4;6;5;9\n", encoding="utf-8"
+    )
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Could not find the NPS column" in err
+    assert "aanbevelen" in err and "recommend" in err
+    assert "Columns with whole numbers 0-10: 'vraag1', 'vraag2', 'vraag3'" in err
+    assert 'nps = "<column>"' in err
+
+
+def test_infer_recognises_id_columns_by_values(tmp_path):
+    raw = pd.DataFrame(
+        {
+            "volgnummer": [str(i) for i in range(1, 31)],
+            "aanbevelen": [9, 7] * 15,
+            "service": [8, 6, 7] * 10,
+        }
+    )
+    spec = dr.SurveySpec.infer(raw)
+    assert (spec.id, spec.nps, spec.touchpoint_keys, spec.scale) == (
+        "volgnummer",
+        "aanbevelen",
+        ("service",),
+        (1, 10),
+    )
+
+
+def test_check_lists_sheets_and_scrubs_values(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "oud"
+    book.active.sheet_state = "hidden"
+    data = book.create_sheet("data")
+    data.append(["respondent", "aanbeveling", "levering"])
+    data.append(["r1", 9, "mail jan@bedrijf.nl"])
+    data.append(["r2", 7, 8])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "2 sheets: 'oud' (hidden), 'data'" in err and "--sheet" in err
+    spec = tmp_path / "s.toml"
+    spec.write_text('nps = "aanbeveling"\n[[touchpoints]]\nkey = "levering"\n')
+    assert main(["check", str(path), "--sheet", "data", "--spec", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "jan@bedrijf.nl" not in out and "'mail [e-mail]'" in out
+    assert "2 rows read, 2 used, 0 excluded; 1 grade cells set to missing" in out
