@@ -396,7 +396,7 @@ def test_csv_is_read_by_the_vectorised_reader(tmp_path):
     lines = [HEADER, *GOOD, "", "r9;1;2;3;N;1;;"]
     extra, info = dr.read_table(write(tmp_path, lines, "r.csv"))
     assert list(extra.index) == [2, 3, 4, 5, 7] and info["blank_rows"] == [6]
-    assert all(t == object for t in extra.dtypes)
+    assert all(pd.api.types.is_object_dtype(t) for t in extra.dtypes)
 
 
 def test_excel_sep_line_and_bom(tmp_path):

@@ -11,6 +11,7 @@ import importlib
 from drivers.errors import (
     AnalysisError,
     DataError,
+    DataQualityWarning,
     DriversError,
     MissingTouchpointWarning,
     ParameterError,
@@ -36,7 +37,7 @@ from drivers.stats.nps import (
 )
 from drivers.stats.simulate import ChangeAttribution, SimulationResult, attribute_change, simulate
 from drivers.workflow.analyse import analyse
-from drivers.workflow.client import ClientConfig, load_client
+from drivers.workflow.client import ClientConfig, Wave, load_client
 from drivers.workflow.report import write_report
 from drivers.workflow.results import Results, ResultsError, load_results
 from drivers.workflow.run import run_client
@@ -64,6 +65,8 @@ __all__ = [
     "AnalysisError",
     "ChangeAttribution",
     "ClientConfig",
+    "DataQualityWarning",
+    "Wave",
     "Results",
     "ResultsError",
     "analyse",

@@ -68,6 +68,14 @@ def analyse(
     return Results(**values)
 
 
+def _aggregate(quality):
+    """The row accounting as it may leave the package: reasons, columns and counts; no cell
+    values, row numbers or folders of the consultant's machine."""
+    table = quality.table.drop(columns=["rows", "found"], errors="ignore")
+    cells = quality.cells.drop(columns=["value", "rows"], errors="ignore")
+    return dataclasses.replace(quality, table=table, cells=cells, source=Path(quality.source).name)
+
+
 def _warning_table(caught: list[warnings.WarningMessage]) -> pd.DataFrame:
     rows, seen = [], set()
     for w in caught:
@@ -102,7 +110,7 @@ class _Compute:
     def load(self, name: str) -> Survey:
         if name not in self._surveys:
             w = self.config.wave(name)
-            self._surveys[name] = load_survey(w.file, self.config.spec, sheet=w.sheet)
+            self._surveys[name] = load_survey(w.file, self.config.spec, wave=w)
         return self._surveys[name]
 
     @property
@@ -412,13 +420,7 @@ class _Compute:
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,
             "attribution": self.attribution,
-            # file names only: no folder of the consultant's machine in a deliverable
-            "quality": {
-                name: dataclasses.replace(
-                    self.load(name).quality, source=Path(self.load(name).quality.source).name
-                )
-                for name in self.wave_names
-            },
+            "quality": {name: _aggregate(self.load(name).quality) for name in self.wave_names},
             "benchmarks": {
                 "nps": nps_benchmark(self.config.sector),
                 "grades": self.grade_benchmarks,

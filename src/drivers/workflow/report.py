@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from drivers.errors import ParameterError
+from drivers.load.wave import slugify
 from drivers.workflow.results import Results
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "methods_agreement",
     "methods_note",
     "nps_text",
+    "quality_notes",
     "quality_overview",
     "show",
     "tables",
@@ -260,6 +262,23 @@ def methods_slide(r: Results) -> str:
     return "\n".join(lines)
 
 
+def quality_notes(r: Results) -> str:
+    """What happened to each wave on the way in, in words: renamed columns, rescaled grades,
+    touchpoints absent from a wave, cells set aside, don't-know codes to add."""
+    lines = []
+    for name, q in r.quality.items():
+        items = list(q.notes)
+        if q.absent:
+            items.append("absent: " + ", ".join(q.absent))
+        if q.cells_excluded:
+            kinds = ", ".join(f"{row.kind} {row.n}" for row in q.cells_by_kind.itertuples())
+            items.append(f"cells set aside (the respondent stays): {kinds}")
+        if q.na_code_hint:
+            items.append(f"add to client.toml: `{q.na_code_hint}`")
+        lines += [f"- **{name}**: {item}" for item in items]
+    return "\n".join(lines)
+
+
 def quality_overview(r: Results) -> pd.DataFrame:
     """Rows read, used and excluded per wave (counts only)."""
     rows = [
@@ -296,7 +315,10 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
     if r.grade_changes is not None:
         out["grade_changes"] = r.grade_changes
         out["driver_changes"] = r.drivers_change
-    out["quality"] = r.quality[r.wave].table.drop(columns=["rows"], errors="ignore")
+    quality = r.quality[r.wave]
+    out["quality"] = quality.table.drop(columns=["rows", "found"], errors="ignore")
+    if len(quality.cells):
+        out["quality_cells"] = quality.cells_by_kind
     if len(r.warnings):
         out["warnings"] = r.warnings
     return out
@@ -367,7 +389,7 @@ def write_charts_and_tables(
         "priority_matrix": lambda: charts.priority_matrix(a.matrix, **style),
     }
     for seg, table in a.segments.items():
-        figures[f"nps_{seg}"] = lambda table=table, seg=seg: charts.nps_bar(
+        figures[f"nps_{slugify(seg)}"] = lambda table=table, seg=seg: charts.nps_bar(
             table, **style, benchmark=bench, title=f"NPS · {seg}"
         )
     if a.grade_changes is not None and len(a.grade_changes):
@@ -440,7 +462,7 @@ def write_deck(
     deck.add_text(text("methods_title", lang), methods_slide(a))
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
-    deck.save(out / f"{a.name}_{a.wave}.pptx")
+    deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")
     return out
 
 

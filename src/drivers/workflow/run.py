@@ -97,12 +97,12 @@ def run_client(
         config = load_client(Path(config).resolve())
     current = config.wave(wave)
     previous = config.previous(current.name)
-    final = Path(out_root).resolve() / config.name / current.name
+    final = Path(out_root).resolve() / config.name / current.slug
     final.parent.mkdir(parents=True, exist_ok=True)
     _warn_if_tracked(final.parent)
     lock = _lock(final)
     _clean_stale(final)
-    work = Path(tempfile.mkdtemp(prefix=f".{current.name}.partial-", dir=final.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{current.slug}.partial-", dir=final.parent))
     work.chmod(_folder_mode())  # readable by the group, as the umask allows (mkdtemp: 0700)
     suite = [nb for nb in NOTEBOOKS if previous is not None or nb != _COMPARISON]
     source = client_notebooks(config)
