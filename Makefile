@@ -30,7 +30,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
-	$(BIN)/python bench/bench_shapley.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_shapley.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_bootstrap_route.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_load.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_run.py
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests -k fuzz
