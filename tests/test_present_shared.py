@@ -118,6 +118,9 @@ def test_twelve_point_deck_matrix_labels_do_not_overlap(engine_calls, tmp_path):
             assert not _overlaps(boxes[a], boxes[b]), (_NAMES[a], _NAMES[b])
     assert np.all(boxes[:, 0] >= bounds[0]) and np.all(boxes[:, 2] <= bounds[2])
     assert np.all(boxes[:, 1] >= bounds[1]) and np.all(boxes[:, 3] <= bounds[3])
+    corners = kwargs["obstacles"]
+    assert len(corners) == 4
+    assert not any(_overlaps(box, corner) for box in boxes for corner in corners)
     # read back from the chart XML: each label centred on its point ("ctr") and moved by
     # its manual layout to the engine's centre
     prs = Presentation(str(path))

@@ -644,8 +644,9 @@ def matrix_chart(
 
     # axis ranges: data and lines inside, with room for the labels
     x_min, x_max = _nice_range(np.append(x_values, x_line), pad=0.08)
-    # room above the top points for their labels next to the corner names
-    y_min, y_max = _nice_range(np.append(y_values, y_line), pad=0.2, floor_zero=True)
+    y_min, y_max = _nice_range(np.append(y_values, y_line), pad=0.12, floor_zero=True)
+    # room above the highest points for their labels under the corner names
+    y_min, y_max = _headroom(y_min, y_max, float(np.max(y_values)), 0.85 if numbered else 0.75)
     x_axis, y_axis = chart.category_axis, chart.value_axis  # XY: first valAx is x
     for axis, lo, hi in ((x_axis, x_min, x_max), (y_axis, y_min, y_max)):
         axis.minimum_scale, axis.maximum_scale = lo, hi
@@ -969,6 +970,16 @@ def _nice_step(span: float) -> float:
         if multiple * magnitude <= raw:
             return multiple * magnitude
     return magnitude
+
+
+def _headroom(lo: float, hi: float, top: float, share: float) -> tuple[float, float]:
+    """Widen [lo, hi] upwards (to nice steps) until ``top`` lies in the lower ``share``."""
+    if hi <= lo or top - lo <= share * (hi - lo):
+        return lo, hi
+    need = lo + (top - lo) / share
+    step = _nice_step(need - lo)
+    low, high = math.floor(lo / step + 1e-9) * step, math.ceil(need / step - 1e-9) * step
+    return round(low, 10), round(high, 10)
 
 
 def _nice_range(values: np.ndarray, *, pad: float, floor_zero: bool = False) -> tuple[float, float]:
