@@ -749,7 +749,8 @@ def test_dutch_deck_has_decimal_commas_and_translated_options(
     # the numbers are there, with commas: grades, R², the beta importances
     assert f"R² = {driver_result.r2:.2f}".replace(".", ",") in shown
     assert re.search(r"\b\d,\d\b", shown)
-    assert "paarsgewijs" in shown and "lijstgewijs" in shown
+    # the footnote is narrate.methods_note's line: "n.v.t.: paarsgewijs", "... volledige ..."
+    assert "paarsgewijs" in shown and "alleen volledige antwoorden" in shown
     assert "Eerst verbeteren" in shown
 
 

@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from drivers.errors import ParameterError, check_option
-from drivers.present._format import TEXT, check_lang, fmt, text
+from drivers.present._format import check_lang, fmt, text
+from drivers.present._methods import method_keys, method_name, sums_to_r2
+from drivers.present._quadrants import probability_label
 
 __all__ = [
     "bases_note",
@@ -50,7 +52,6 @@ LARGE_SHIFT = 1.0  # grade points: a mean shift this large is called large
 UNCERTAIN_QUADRANT = 0.6  # below this probability a quadrant is called uncertain
 
 _QUADRANT_ORDER = ("improve", "maintain", "overkill", "monitor")
-_R2_METHODS = ("shapley", "relative_weights")  # their importances add up to R²
 
 #: Display text of each missing-data option ("n.v.t." handling) of key_drivers.
 _MISSING_TEXT = {
@@ -185,12 +186,6 @@ def _lookup(mapping: Any, key: str) -> float | None:
         value = mapping[key]
         return float(value) if _finite(value) else None
     return None
-
-
-def _method_name(method: str, lang: str) -> str:
-    """Display name of an importance method; a name outside the catalog stays as given."""
-    key = f"method_{method}"
-    return text(key, lang) if key in TEXT else str(method)
 
 
 def _need_columns(func: str, parameter: str, frame: Any, columns: Sequence[str]) -> None:
@@ -440,7 +435,7 @@ def narrate_drivers(
     ]
     if column != "share":
         what = text("narrate_drivers_what_importance", lang)
-    elif getattr(result, "method", None) in _R2_METHODS:  # shares of R²
+    elif sums_to_r2(getattr(result, "method", None)):  # shares of R²
         what = text("narrate_drivers_what_explained", lang)
     else:
         what = text("narrate_drivers_what_total", lang)
@@ -546,14 +541,7 @@ def narrate_matrix(
             label = names[str(row["touchpoint"])]
             if probabilities:
                 p = row[f"p_{quadrant}"]
-                items.append(
-                    text(
-                        "narrate_label_with_value",
-                        lang,
-                        label=label,
-                        value=fmt(p, kind="percent", lang=lang),
-                    )
-                )
+                items.append(probability_label(label, p, lang))
                 if p < UNCERTAIN_QUADRANT:
                     uncertain.append(label)
             else:
@@ -720,30 +708,34 @@ def narrate_simulation(
 
 def methods_note(
     *,
-    n: int,
-    method: str,
+    n: int | None,
+    method: str | None,
     r2: float | None,
-    weighted: bool,
-    missing: str,
-    bootstrap: int,
+    weighted: bool | None,
+    missing: str | None,
+    bootstrap: int | None,
     route: str | None = None,
     lang: str = "nl",
 ) -> str:
     """One line saying how the drivers were computed, for under a chart or on a slide.
 
+    The one builder of this line: the deck's driver and matrix footnotes call it too.
+    A part given as None is left out (a hand-made result need not know them all).
+
     Parameters
     ----------
-    n : int
+    n : int or None
         Respondents in the model.
-    method : str
-        The importance method (a :data:`drivers.stats.importance.METHODS` name).
+    method : str or None
+        The importance method (a key of :data:`drivers.stats.methods.METHODS`, named by
+        its record's ``label_key``).
     r2 : float or None
         R² of the model; left out when None or NaN.
-    weighted : bool
+    weighted : bool or None
         Survey weights used ("gewogen"); nothing is said when False.
-    missing : {"listwise", "pairwise", "impute", "dummy"}
+    missing : {"listwise", "pairwise", "impute", "dummy"} or None
         How "n.v.t." answers were handled.
-    bootstrap : int
+    bootstrap : int or None
         Bootstrap resamples behind the intervals; left out when 0.
     route : str, optional
         A display-text key saying how the bootstrap was done (above many touchpoints),
@@ -762,17 +754,22 @@ def methods_note(
     ...              bootstrap=500, lang="nl")
     'n = 800 · Shapley-waarde (LMG) · R² = 0,71 · gewogen · n.v.t.: paarsgewijs · bootstrap 500×'
     """
-    from drivers.stats.importance import METHODS
-
     check_lang("methods_note", lang)
-    check_option("methods_note", "method", method, METHODS)
-    check_option("methods_note", "missing", missing, list(_MISSING_TEXT))
-    parts = [text("narrate_n", lang, n=fmt(n, kind="count", lang=lang)), _method_name(method, lang)]
+    if method is not None:
+        check_option("methods_note", "method", method, method_keys())
+    if missing is not None:
+        check_option("methods_note", "missing", missing, list(_MISSING_TEXT))
+    parts = []
+    if n is not None:
+        parts.append(text("narrate_n", lang, n=fmt(n, kind="count", lang=lang)))
+    if method is not None:
+        parts.append(method_name(method, lang))
     if _finite(r2):
         parts.append(f"R² = {fmt(r2, kind='r2', lang=lang)}")
     if weighted:
         parts.append(text("weighted", lang))
-    parts.append(text(_MISSING_TEXT[missing], lang))
+    if missing is not None:
+        parts.append(text(_MISSING_TEXT[missing], lang))
     if bootstrap and int(bootstrap) > 0:
         count = fmt(int(bootstrap), kind="count", lang=lang)
         if route is None:
@@ -918,7 +915,7 @@ def methods_agreement(agreement: pd.DataFrame, *, lang: str = "nl") -> str:
     else:
         details = []
         for label, rows in agreement.groupby("top_label", sort=False):
-            methods = _join([_method_name(m, lang) for m in rows["method"]], lang)
+            methods = _join([method_name(m, lang) for m in rows["method"]], lang)
             details.append(
                 text("narrate_agreement_split_detail", lang, label=label, methods=methods)
             )
@@ -930,9 +927,7 @@ def methods_agreement(agreement: pd.DataFrame, *, lang: str = "nl") -> str:
         low, high = (fmt(t, kind="number", lang=lang, decimals=2) for t in (taus.min(), taus.max()))
         tau = low if low == high else text("narrate_range", lang, low=low, high=high)
         key = "narrate_agreement_tau" if taus.min() >= LOW_TAU else "narrate_agreement_tau_low"
-        sentences.append(
-            text(key, lang, reference=_method_name(reference["method"], lang), tau=tau)
-        )
+        sentences.append(text(key, lang, reference=method_name(reference["method"], lang), tau=tau))
     agree = bool(others["agrees_on_top"].astype(bool).all()) and (
         taus.empty or taus.min() >= LOW_TAU
     )

@@ -29,7 +29,8 @@ from matplotlib.transforms import Bbox
 
 from drivers.errors import ColumnNotFoundError, DataError, ParameterError, check_option, closest
 from drivers.present import palette
-from drivers.present._format import TEXT, fmt, text
+from drivers.present._format import fmt, text
+from drivers.present._methods import method_name, method_record
 
 __all__ = ["SLIDE_SIZE", "STYLE_PATH", "use_style", "new_figure", "save"]
 
@@ -503,8 +504,9 @@ def _share_label(share: float, lang: str) -> str:
 
 
 def _method_text(method: Any, lang: str) -> str:
-    key = f"method_{method}"
-    return text(key, lang) if key in TEXT else _clean(method)
+    """The method's name from its registry record (``label_key``); another name as given."""
+    name = method_name(method, lang)
+    return name if method_record(method) is not None else _clean(name)
 
 
 def _method_line(result: Any, lang: str) -> str | None:

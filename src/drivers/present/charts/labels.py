@@ -1,9 +1,10 @@
 """Label placement as pure geometry: points and label sizes in, label positions out.
 
-The engine behind the labels of :func:`~drivers.present.charts.priority_matrix` and
-:func:`~drivers.present.charts.matrix_movement`. It knows nothing of matplotlib (or of
-PowerPoint): the caller measures its labels, converts everything to one coordinate
-system and draws the result, so a deck renderer can place its labels the same way.
+The one engine behind the point labels of :func:`~drivers.present.charts.priority_matrix`,
+:func:`~drivers.present.charts.matrix_movement` and the deck's matrix slide
+(:func:`drivers.present.deck.charts.matrix_chart`, in EMU). It knows nothing of matplotlib
+(or of PowerPoint): the caller measures its labels, converts everything to one coordinate
+system and draws the result.
 
 API
 ---

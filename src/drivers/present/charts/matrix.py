@@ -21,7 +21,8 @@ from matplotlib.text import Annotation
 
 from drivers.errors import DataError, check_option
 from drivers.present import palette
-from drivers.present._format import check_lang, fmt, text
+from drivers.present._format import check_lang, text
+from drivers.present._quadrants import own_probabilities, probability_label
 from drivers.present.charts._base import (
     _HEADER_ROW,
     _LABEL,
@@ -146,9 +147,7 @@ def priority_matrix(
         x_percent = performance_format == "percent"
     quadrants = [str(q) for q in frame["quadrant"]]
     colours = [palette.QUADRANT_COLOURS[q] for q in quadrants]
-    probability = None
-    if all(f"p_{q}" in frame.columns for q in _QUADRANTS):
-        probability = np.array([float(frame.at[i, f"p_{q}"]) for i, q in enumerate(quadrants)])
+    probability = own_probabilities(frame)
     if subtitle is None:
         subtitle = _method_line(matrix_or_table, lang)
     ax = _axes(ax, "priority_matrix")
@@ -186,10 +185,7 @@ def priority_matrix(
     names = list(labels)
     if probability is not None:
         names = [
-            text("chart_probability", lang, label=name, p=fmt(p, kind="percent", lang=lang))
-            if np.isfinite(p)
-            else name
-            for name, p in zip(names, probability, strict=True)
+            probability_label(name, p, lang) for name, p in zip(names, probability, strict=True)
         ]
     notes = []
     if probability is not None:

@@ -11,6 +11,13 @@ Numbers
     and the matrix axes are labelled with text boxes (their scale is fixed, so the
     labels hold). Excel number formats are used only when they are integer-only
     (``0%``), which no regional setting changes.
+Matrix labels
+    Placed by the label engine of the matplotlib charts,
+    :func:`drivers.present.charts.labels.place_labels`, in slide units; each label is a
+    centred data label moved by a manual layout to the engine's spot. More than
+    :data:`MAX_NAMED_POINTS` points get numbers and a key beside the plot.
+Methods footnote
+    :func:`drivers.present.narrate.methods_note`, the one builder of that line.
 Long charts
     Bar charts with more rows than fit at 14 pt (at most :data:`MAX_BARS` a slide) are
     split over slides of about equal length, "(1/2)", "(2/2)" after the title, with the
@@ -37,8 +44,11 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from drivers.errors import DataError, ParameterError, check_option
-from drivers.present import palette
+from drivers.present import narrate, palette
 from drivers.present._format import LANGUAGES, fmt, text
+from drivers.present._methods import sums_to_r2
+from drivers.present._quadrants import QUADRANTS, own_probabilities, probability_label
+from drivers.present.charts import labels as label_engine
 from drivers.present.deck import ooxml
 
 if TYPE_CHECKING:
@@ -59,9 +69,11 @@ MAX_BARS = 15
 MAX_NAMED_POINTS = 15
 
 DATA_PT = 14  # data labels, axes, legends: never smaller
-QUADRANT_ORDER = ("improve", "maintain", "monitor", "overkill")
+QUADRANT_ORDER = QUADRANTS
 _SURE = 0.95  # matrix labels show the quadrant probability only below this
-_MISSING_OPTIONS = ("listwise", "pairwise", "impute")
+_WRAP_IN = 2.0  # a matrix label wider than this (inches) puts its probability below
+EMU_PER_INCH = 914400
+EMU_PER_PT = 12700
 
 
 # ---------------------------------------------------------------------------- labels
@@ -99,11 +111,6 @@ def need_columns(table: Any, columns: Sequence[str], func: str, what: str) -> No
             f"{func} takes {what} with columns {list(columns)}; columns {missing} are "
             f"missing (it has {list(table.columns)})."
         )
-
-
-def _is_share_scale(method: str) -> bool:
-    """Importances that are shares of R² (shown as percentages)."""
-    return method in ("shapley", "relative_weights")
 
 
 def _pages(n: int, per_page: int) -> list[slice]:
@@ -145,55 +152,32 @@ def _n_range(n: pd.Series, per: str, lang: str) -> str:
     return text("deck_n_per", lang, n=count, per=text(per, lang))
 
 
-def method_name(method: str, lang: str) -> str:
-    key = f"method_{method}"
-    try:
-        name = text(key, lang)
-    except ParameterError:
-        name = method
-    return capitalise(name)
-
-
-def _model_parts(result: Any, lang: str) -> list[str]:
-    """R², weighting and missing-data treatment of a driver result, in ``lang``."""
-    parts = []
-    r2 = getattr(result, "r2", None)
-    if r2 is not None and np.isfinite(r2):
-        parts.append(text("deck_r2", lang, r2=fmt(r2, kind="r2", lang=lang)))
-    weighted = getattr(result, "weighted", None)
-    if weighted is not None:
-        parts.append(text("weighted" if weighted else "unweighted", lang))
-    missing = getattr(result, "missing", None)
-    if missing in _MISSING_OPTIONS:
-        parts.append(text(f"deck_missing_{missing}", lang))
-    return parts
-
-
 def driver_footnote(result: Any, has_ci: bool, lang: str) -> str:
-    parts = []
-    n = getattr(result, "n", None)
-    if n is not None:
-        parts.append(text("deck_n", lang, n=fmt(n, kind="count", lang=lang)))
-    method = getattr(result, "method", None)
-    if method:
-        parts.append(method_name(str(method), lang))
-    parts.extend(_model_parts(result, lang))
+    """The methods line of a driver slide: :func:`drivers.present.narrate.methods_note`."""
     draws = getattr(result, "draws", None)
-    if has_ci and draws is not None:
-        parts.append(text("bootstrap", lang, n=fmt(len(draws), kind="count", lang=lang)))
-    return " · ".join(parts)
+    return narrate.methods_note(
+        n=getattr(result, "n", None),
+        method=getattr(result, "method", None) or None,
+        r2=getattr(result, "r2", None),
+        weighted=getattr(result, "weighted", None),
+        missing=getattr(result, "missing", None),
+        bootstrap=len(draws) if has_ci and draws is not None else 0,
+        lang=lang,
+    )
 
 
 def matrix_footnote(matrix: Any, result: Any, probabilities: bool, lang: str) -> str:
-    parts = []
-    n = getattr(matrix, "n", None) or getattr(result, "n", None)
-    if n is not None:
-        parts.append(text("deck_n", lang, n=fmt(n, kind="count", lang=lang)))
-    method = getattr(matrix, "method", None) or getattr(result, "method", None)
-    if method:
-        parts.append(method_name(str(method), lang))
-    if result is not None:
-        parts.extend(_model_parts(result, lang))
+    """The methods line of a matrix slide, then how the lines were drawn and what (%) is."""
+    note = narrate.methods_note(
+        n=getattr(matrix, "n", None) or getattr(result, "n", None),
+        method=getattr(matrix, "method", None) or getattr(result, "method", None) or None,
+        r2=getattr(result, "r2", None),
+        weighted=getattr(result, "weighted", None),
+        missing=getattr(result, "missing", None),
+        bootstrap=0,
+        lang=lang,
+    )
+    parts = [note] if note else []
     lines = getattr(matrix, "lines", None)
     if lines:
         hows = []
@@ -461,7 +445,7 @@ def driver_chart(
     names = [str(x) for x in names]
     if labels is not None:
         names = [labels.get(k, n) for k, n in zip(shown["driver"], names, strict=True)]
-    percent = value == "share" or _is_share_scale(str(getattr(driver_result, "method", "")))
+    percent = value == "share" or sums_to_r2(getattr(driver_result, "method", None))
     values = shown[value].astype(float).to_numpy()
     low_col, high_col = (
         ("share_ci_low", "share_ci_high") if value == "share" else ("ci_low", "ci_high")
@@ -633,7 +617,7 @@ def matrix_chart(
     method = str(getattr(matrix, "method", ""))
     x_values = shown["performance"].astype(float).to_numpy()
     y_values = shown["importance"].astype(float).to_numpy()
-    percent_y = _is_share_scale(method) and np.all((y_values >= 0) & (y_values <= 1))
+    percent_y = sums_to_r2(method) and np.all((y_values >= 0) & (y_values <= 1))
     x_percent = getattr(matrix, "x", "mean") == "top_box"
 
     # One series per touchpoint (named after it, so the workbook reads naturally).
@@ -661,6 +645,8 @@ def matrix_chart(
     # axis ranges: data and lines inside, with room for the labels
     x_min, x_max = _nice_range(np.append(x_values, x_line), pad=0.08)
     y_min, y_max = _nice_range(np.append(y_values, y_line), pad=0.12, floor_zero=True)
+    # room above the highest points for their labels under the corner names
+    y_min, y_max = _headroom(y_min, y_max, float(np.max(y_values)), 0.85 if numbered else 0.75)
     x_axis, y_axis = chart.category_axis, chart.value_axis  # XY: first valAx is x
     for axis, lo, hi in ((x_axis, x_min, x_max), (y_axis, y_min, y_max)):
         axis.minimum_scale, axis.maximum_scale = lo, hi
@@ -706,16 +692,16 @@ def matrix_chart(
         titles=(_axis_title(matrix, "x", lang), _axis_title(matrix, "y", lang)),
     )
     corner_boxes = _quadrant_names(deck, slide, frame, plot_box)
-    # label variants: "Offerte (38%)" on one line, or name and probability on two
-    names = list(labels)
-    if probabilities:
-        for i, quadrant in enumerate(shown["quadrant"]):
-            probability = float(shown[f"p_{quadrant}"].iloc[i])
-            if probability >= _SURE:
-                continue  # "(100%)" everywhere is noise: only the uncertain ones
-            names[i] = f"{labels[i]} ({fmt(probability, kind='percent', lang=lang)})"
+    # labels: "Offerte (38%)" where the quadrant is uncertain ("(100%)" everywhere is noise)
+    chances = own_probabilities(shown) if probabilities else None
+    if chances is None:
+        chances = np.full(len(labels), np.nan)
+    names = [
+        probability_label(name, p, lang, below=_SURE)
+        for name, p in zip(labels, chances, strict=True)
+    ]
     if numbered:
-        variants = [[str(number)] for number in numbers]
+        texts = [str(number) for number in numbers]
         _matrix_key(
             slide,
             frame,
@@ -724,20 +710,22 @@ def matrix_chart(
             [palette.QUADRANT_COLOURS[q] for q in shown["quadrant"]],
             columns=key_columns,
         )
-    else:
-        variants = [[name] if name == labels[i] else [name, name.replace(" (", "\n(")]
-                    for i, name in enumerate(names)]  # fmt: skip
+    else:  # a long label takes its probability to a second line
+        texts = [
+            probability_label(
+                name, p, lang, below=_SURE, wrap=_text_size(full, DATA_PT)[0] > _WRAP_IN
+            )
+            for name, p, full in zip(labels, chances, names, strict=True)
+        ]
     marker_pt = 10 if numbered else 13
-    points = [to_inches(x, y) for x, y in zip(x_values, y_values, strict=True)]
-    line_at = to_inches(x_line, y_line)
-    placements = _place_labels(
+    points = np.array([to_inches(x, y) for x, y in zip(x_values, y_values, strict=True)])
+    centres = _label_places(
         points,
-        variants,
+        [_text_size(t, DATA_PT) for t in texts],
         plot_box,
         obstacles=corner_boxes,
-        lines=line_at,
+        lines=to_inches(x_line, y_line),
         marker_pt=marker_pt,
-        font_pt=DATA_PT,
     )
     for i, series in enumerate(chart.plots[0].series):
         colour = palette.QUADRANT_COLOURS[shown["quadrant"].iloc[i]]
@@ -747,12 +735,17 @@ def matrix_chart(
         series.marker.format.fill.fore_color.rgb = ooxml.rgb(colour)
         series.marker.format.line.color.rgb = ooxml.rgb("#FFFFFF")
         series.format.line.fill.background()
-        variant, position, dx, dy = placements[i]
+        # centred on its point, then moved to the engine's spot (fractions of the chart)
         data_label = ooxml.point_label(
-            series, 0, variants[i][variant], size=DATA_PT, colour=palette.TEXT, position=position
+            series,
+            0,
+            texts[i],
+            size=DATA_PT,
+            colour=palette.TEXT,
+            position=XL_LABEL_POSITION.CENTER,
         )
-        if dx or dy:
-            ooxml.label_offset(data_label, dx / width_in, dy / height_in)
+        dx, dy = centres[i] - points[i]
+        ooxml.label_offset(data_label, dx / width_in, dy / height_in)
     if footnote is None:
         footnote = matrix_footnote(matrix, drivers_result, probabilities, lang)
     deck._footnote(slide, footnote, dropped=dropped)
@@ -979,6 +972,16 @@ def _nice_step(span: float) -> float:
     return magnitude
 
 
+def _headroom(lo: float, hi: float, top: float, share: float) -> tuple[float, float]:
+    """Widen [lo, hi] upwards (to nice steps) until ``top`` lies in the lower ``share``."""
+    if hi <= lo or top - lo <= share * (hi - lo):
+        return lo, hi
+    need = lo + (top - lo) / share
+    step = _nice_step(need - lo)
+    low, high = math.floor(lo / step + 1e-9) * step, math.ceil(need / step - 1e-9) * step
+    return round(low, 10), round(high, 10)
+
+
 def _nice_range(values: np.ndarray, *, pad: float, floor_zero: bool = False) -> tuple[float, float]:
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     span = hi - lo if hi > lo else max(abs(hi), 1.0)
@@ -990,140 +993,52 @@ def _nice_range(values: np.ndarray, *, pad: float, floor_zero: bool = False) -> 
     return round(low, 10), round(high, 10)
 
 
-_POSITIONS: tuple[tuple[Any, float, float, float], ...] = (
-    # position, vertical shift (label heights), horizontal shift (label widths), cost
-    (XL_LABEL_POSITION.RIGHT, 0.0, 0.0, 0.0),
-    (XL_LABEL_POSITION.LEFT, 0.0, 0.0, 0.01),
-    (XL_LABEL_POSITION.ABOVE, 0.0, 0.0, 0.02),
-    (XL_LABEL_POSITION.BELOW, 0.0, 0.0, 0.03),
-    (XL_LABEL_POSITION.RIGHT, -0.75, 0.0, 0.05),
-    (XL_LABEL_POSITION.RIGHT, 0.75, 0.0, 0.05),
-    (XL_LABEL_POSITION.LEFT, -0.75, 0.0, 0.06),
-    (XL_LABEL_POSITION.LEFT, 0.75, 0.0, 0.06),
-    (XL_LABEL_POSITION.ABOVE, -0.6, 0.0, 0.08),
-    (XL_LABEL_POSITION.BELOW, 0.6, 0.0, 0.08),
-    (XL_LABEL_POSITION.ABOVE, 0.0, 0.35, 0.09),
-    (XL_LABEL_POSITION.ABOVE, 0.0, -0.35, 0.09),
-    (XL_LABEL_POSITION.BELOW, 0.0, 0.35, 0.09),
-    (XL_LABEL_POSITION.BELOW, 0.0, -0.35, 0.09),
-)
-
-
-def _label_box(
-    point: tuple[float, float], size: tuple[float, float], option: tuple, radius: float
-) -> tuple[float, float, float, float]:
-    (x, y), (w, h) = point, size
-    position, shift_y, shift_x, _ = option
-    gap = 0.04
-    if position == XL_LABEL_POSITION.RIGHT:
-        x0, y0 = x + radius + gap, y - h / 2
-    elif position == XL_LABEL_POSITION.LEFT:
-        x0, y0 = x - radius - gap - w, y - h / 2
-    elif position == XL_LABEL_POSITION.ABOVE:
-        x0, y0 = x - w / 2, y - radius - gap - h
-    else:
-        x0, y0 = x - w / 2, y + radius + gap
-    x0 += shift_x * w
-    y0 += shift_y * h
-    return x0, y0, x0 + w, y0 + h
-
-
-def _distance(box: tuple, point: tuple[float, float]) -> float:
-    """Distance from a point to a box (0 inside)."""
-    dx = max(box[0] - point[0], 0.0, point[0] - box[2])
-    dy = max(box[1] - point[1], 0.0, point[1] - box[3])
-    return math.hypot(dx, dy)
-
-
-def _overlap(a: tuple, b: tuple) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
-
-
 def _text_size(text_: str, font_pt: float) -> tuple[float, float]:
-    """Estimated width and height (inches) of a label; wide enough for DejaVu and Calibri."""
+    """Estimated width and height (inches) of a label; wide enough for DejaVu and Calibri.
+
+    The label engine keeps its own padding around these boxes.
+    """
     lines = text_.split("\n")
-    width = max(len(line) for line in lines) * font_pt * 0.58 / 72 + 0.12
-    return width, len(lines) * font_pt * 1.3 / 72 + 0.05
+    width = max(len(line) for line in lines) * font_pt * 0.55 / 72 + 0.06
+    return width, len(lines) * font_pt * 1.3 / 72 + 0.02
 
 
-def _place_labels(
-    points: Sequence[tuple[float, float]],
-    texts: Sequence[Sequence[str]],
+def _label_places(
+    points: np.ndarray,
+    sizes: Sequence[tuple[float, float]],
     plot_box: tuple[float, float, float, float],
     *,
     obstacles: Sequence[tuple] = (),
-    lines: tuple[float | None, float | None] = (None, None),
+    lines: tuple[float, float],
     marker_pt: float,
-    font_pt: float,
-) -> list[tuple[int, Any, float, float]]:
-    """Pick a label variant and position per point that overlaps least; greedy, 3 passes.
+) -> np.ndarray:
+    """Label centres (inches on the chart frame, y down), from the engine.
 
-    ``texts[i]`` lists the variants of label ``i`` in order of preference (e.g. one line,
-    then the same text on two lines). Distances are in inches on the chart frame.
-
-    Returns ``(variant, position, dx, dy)`` per point: the chosen variant, a standard
-    data-label position and an offset in inches from it (0 for the standard position).
+    The geometry is :func:`drivers.present.charts.labels.place_labels`, the engine of the
+    matplotlib charts, in slide units (EMU): y is flipped to its y-up system and back.
+    The quadrant lines are segments a label should not straddle; the corner names are
+    obstacles. The engine's leader flags are not drawn: a moved data label gets its
+    leader line from the viewer (LibreOffice draws one), and it moves with the label.
     """
-    radius = marker_pt / 72 / 2
-    sizes = [[_text_size(t, font_pt) for t in variants] for variants in texts]
-    markers = [(x - radius, y - radius, x + radius, y + radius) for x, y in points]
-    options = [
-        (variant, k)
-        for variant in range(max(len(v) for v in texts))
-        for k in range(len(_POSITIONS))
-    ]
-    choice: list[tuple[int, int]] = [(0, 0)] * len(points)
+    flip = np.array([1.0, -1.0])
 
-    def box_of(i: int, option: tuple[int, int]) -> tuple:
-        variant, k = option
-        return _label_box(points[i], sizes[i][variant], _POSITIONS[k], radius)
+    def emu(xy: Any) -> np.ndarray:
+        return np.asarray(xy, dtype=float) * EMU_PER_INCH * flip
 
-    def cost(i: int, option: tuple[int, int], boxes: dict[int, tuple]) -> float:
-        variant, k = option
-        box = box_of(i, option)
-        total = _POSITIONS[k][3] + 0.05 * variant
-        for j, other in boxes.items():
-            if j != i:
-                total += 20 * _overlap(box, other)
-        for j, marker in enumerate(markers):
-            if j != i:
-                total += 20 * _overlap(box, marker)
-        for obstacle in obstacles:
-            total += 20 * _overlap(box, obstacle)
-        # a label across a quadrant line is hard to read: mildly avoided
-        vertical, horizontal = lines
-        if vertical is not None and box[0] < vertical < box[2]:
-            total += 0.04
-        if horizontal is not None and box[1] < horizontal < box[3]:
-            total += 0.04
-        # a label nearer to another point than to its own is misread
-        own = _distance(box, points[i])
-        for j, point in enumerate(points):
-            if j != i:
-                other = _distance(box, point)
-                if other < own - 0.02:
-                    total += 0.3
-                elif other < own + 0.15:  # about as near: which point is meant?
-                    total += 0.2
-        inside = _overlap(box, plot_box)
-        area = (box[2] - box[0]) * (box[3] - box[1])
-        total += 8 * (area - inside)
-        return total
+    def box(b: Sequence[float]) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = (float(v) * EMU_PER_INCH for v in b)
+        return (x0, -y1, x1, -y0)
 
-    order = sorted(range(len(points)), key=lambda i: points[i][1])  # top of the plot first
-    boxes: dict[int, tuple] = {}
-    for _ in range(3):
-        for i in order:
-            boxes.pop(i, None)
-            usable = [o for o in options if o[0] < len(texts[i])]
-            best = min(usable, key=lambda o: cost(i, o, boxes))
-            choice[i] = best
-            boxes[i] = box_of(i, best)
-    result = []
-    for i, (variant, k) in enumerate(choice):
-        position, shift_y, shift_x, _ = _POSITIONS[k]
-        width, height = sizes[i][variant]
-        result.append((variant, position, shift_x * width, shift_y * height))
-    return result
+    left, top, right, bottom = plot_box
+    x_line, y_line = lines
+    placement = label_engine.place_labels(
+        emu(points),
+        np.asarray(sizes, dtype=float) * EMU_PER_INCH,
+        box(plot_box),
+        unit=EMU_PER_PT,
+        obstacles=[box(o) for o in obstacles],
+        segments=[emu([(x_line, top), (x_line, bottom)]), emu([(left, y_line), (right, y_line)])],
+        marker_radius=marker_pt / 2 + 1,
+        fontsize=DATA_PT,
+    )
+    return placement.centres * flip / EMU_PER_INCH
