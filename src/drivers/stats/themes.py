@@ -1,0 +1,746 @@
+"""Open answers coded into themes, offline, and the themes tied to the NPS.
+
+A *codebook* (TOML) lists the themes a consultant wants to find::
+
+    language = "nl"                  # optional: language of the answers
+
+    [[themes]]
+    key = "delivery"                 # English identifier, unique
+    nl = "Levering"                  # display labels
+    en = "Delivery"
+    terms = ["levering", "levertijd", "te laat", "bezorging"]
+    terms_en = ["delivery", "late", "shipping"]    # optional: for English answers
+    exclude = ["leverancier"]        # optional: words that look like a term but are not
+
+:func:`themes` codes every answer (several themes allowed), :func:`suggest_themes`
+proposes themes for the answers the codebook leaves uncoded, :func:`theme_impact` ties the
+themes to the NPS and :func:`compare_theme_shares` compares two waves.
+
+How an answer is matched
+------------------------
+Text is lowercased, accents are stripped and hyphens joined ("e-mail" -> "email"). A
+term matches a word when
+
+* the word or its lemma (simplemma, Dutch; English for English answers) equals the term
+  or the term's lemma ("facturen" -> "factuur");
+* the word is a compound that starts with the term's stem or ends with the term
+  ("leverbetrouwbaarheid" starts with "lever", the stem of "levering";
+  "webshopservice" ends with "service"): stems of at least five letters, heads of at
+  least four, from one-word terms only;
+* the word is not a known Dutch (or English) word and is within one or two typing errors
+  of the term (rapidfuzz ratio >= 85, words of five letters or more: "levring",
+  "factuuur"), or spelled the same but for the usual Dutch slips ij/ei, ch/g, d/t at the
+  end, doubled letters ("kwalitijd", "klagten").
+
+Terms of several words ("te laat", "op tijd") match consecutive words. A word that
+matches an ``exclude`` term of the theme does not count for it.
+
+A mention is *negative* when its clause (the text between punctuation marks and the
+words "maar", "alleen", "behalve", "but", "except") holds a negation ("niet", "geen",
+"nooit", "not", ...) next to a positive word, a negation alone ("de facturen kloppen
+niet"), or a negative word without a negation ("te laat", "slecht", "traag"). "Niet
+slecht" is not negative. This is a heuristic: good enough to count, not to quote.
+
+English answers (more English than Dutch function words) are also matched with the
+theme's ``terms_en``; Dutch terms apply to every answer, so a mixed answer ("levering
+prima, but the invoices are wrong") finds both.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from drivers.errors import (
+    ColumnNotFoundError,
+    ParameterError,
+    SpecError,
+    closest,
+)
+from drivers.stats._summary import Summarised, SummaryParts, read_only
+
+__all__ = [
+    "Codebook",
+    "Theme",
+    "ThemeResult",
+    "load_codebook",
+    "normalise",
+    "themes",
+]
+
+# --------------------------------------------------------------------------- codebook
+
+_THEME_KEYS = ("key", "nl", "en", "terms", "terms_en", "exclude")
+_CODEBOOK_KEYS = ("language", "name", "themes")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of a codebook: key, display labels, terms (Dutch, English), exclusions."""
+
+    key: str
+    nl: str
+    en: str
+    terms: tuple[str, ...]
+    terms_en: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def label(self, lang: str = "nl") -> str:
+        return self.en if lang == "en" else self.nl
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The themes to code open answers into (see :func:`load_codebook`)."""
+
+    themes: tuple[Theme, ...]
+    language: str = "nl"
+    name: str = ""
+    source: str = ""
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.themes]
+
+    def labels(self, lang: str = "nl") -> dict[str, str]:
+        return {t.key: t.label(lang) for t in self.themes}
+
+    def to_toml(self) -> str:
+        """The codebook as TOML text (the format :func:`load_codebook` reads)."""
+        lines = []
+        if self.name:
+            lines.append(f"name = {_toml_str(self.name)}")
+        lines.append(f"language = {_toml_str(self.language)}")
+        for theme in self.themes:
+            lines += ["", *_theme_toml(theme)]
+        return "\n".join(lines) + "\n"
+
+
+def _toml_str(value: str) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(_toml_str(v) for v in values) + "]"
+
+
+def _theme_toml(theme: Theme) -> list[str]:
+    lines = [
+        "[[themes]]",
+        f"key = {_toml_str(theme.key)}",
+        f"nl = {_toml_str(theme.nl)}",
+        f"en = {_toml_str(theme.en)}",
+        f"terms = {_toml_list(theme.terms)}",
+    ]
+    if theme.terms_en:
+        lines.append(f"terms_en = {_toml_list(theme.terms_en)}")
+    if theme.exclude:
+        lines.append(f"exclude = {_toml_list(theme.exclude)}")
+    return lines
+
+
+def _unknown(keys: Iterable[str], valid: Sequence[str], where: str) -> None:
+    unknown = [k for k in keys if k not in valid]
+    if not unknown:
+        return
+    hints = []
+    for key in unknown:
+        hint = closest(key, valid)
+        hints.append(f"{key!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+    raise SpecError(f"{where}: unknown key(s) {', '.join(hints)}. Valid keys: {', '.join(valid)}.")
+
+
+def _str_list(value: Any, where: str, name: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list):
+        raise SpecError(f"{where}: {name!r} must be a list of strings; got {value!r}.")
+    bad = [v for v in value if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise SpecError(f"{where}: {name!r} holds {bad[0]!r}, which is not a non-empty string.")
+    return tuple(v.strip() for v in value)
+
+
+def load_codebook(codebook: str | Path | Mapping | Codebook) -> Codebook:
+    """Read and validate a codebook: a TOML file, a dict shaped like one, or a Codebook.
+
+    Raises
+    ------
+    SpecError
+        The file is missing or not TOML, a key is unknown (the message names the closest
+        valid key), a theme lacks ``key``, ``nl``, ``en`` or ``terms``, or a key repeats.
+
+    Examples
+    --------
+    >>> book = load_codebook({"themes": [{"key": "price", "nl": "Prijs", "en": "Price",
+    ...                                   "terms": ["prijs", "duur"]}]})
+    >>> book.keys
+    ['price']
+    >>> load_codebook({"themes": [{"key": "price", "nl": "Prijs", "en": "Price",
+    ...                            "term": ["prijs"]}]})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    drivers.errors.SpecError: codebook, theme 1 ('price'): unknown key(s) 'term' (did you mean 'terms'?)...
+    """
+    if isinstance(codebook, Codebook):
+        return codebook
+    source = "codebook"
+    if isinstance(codebook, str | Path):
+        path = Path(codebook)
+        source = str(path)
+        if not path.is_file():
+            raise SpecError(f"Codebook {path} does not exist.")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as err:
+            raise SpecError(f"{path} is not valid TOML: {err}.") from None
+    elif isinstance(codebook, Mapping):
+        raw = dict(codebook)
+    else:
+        raise ParameterError(
+            f"The 'codebook' parameter must be a path to a TOML file, a dict or a Codebook. "
+            f"Got {type(codebook).__name__} instead."
+        )
+    _unknown(raw, _CODEBOOK_KEYS, source)
+    items = raw.get("themes")
+    if not isinstance(items, list) or not items:
+        raise SpecError(f"{source}: no [[themes]]; a codebook lists at least one theme.")
+    language = raw.get("language", "nl")
+    if language not in ("nl", "en"):
+        raise SpecError(f"{source}: 'language' must be 'nl' or 'en'; got {language!r}.")
+    found: list[Theme] = []
+    for i, item in enumerate(items, start=1):
+        name = item.get("key") if isinstance(item, dict) else None
+        where = f"{source}, theme {i}" + (f" ({name!r})" if name else "")
+        if not isinstance(item, dict):
+            raise SpecError(f"{where}: a theme is a table ([[themes]]); got {item!r}.")
+        _unknown(item, _THEME_KEYS, where)
+        for required in ("key", "nl", "en", "terms"):
+            if required not in item:
+                raise SpecError(f"{where}: {required!r} is missing.")
+        key = item["key"]
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            raise SpecError(
+                f"{where}: 'key' must be an English identifier in lower case "
+                f"(letters, digits, _); got {key!r}."
+            )
+        if key in {t.key for t in found}:
+            raise SpecError(f"{where}: the key {key!r} is used twice.")
+        terms = _str_list(item["terms"], where, "terms")
+        if not terms:
+            raise SpecError(f"{where}: 'terms' is empty.")
+        found.append(
+            Theme(
+                key=key,
+                nl=str(item["nl"]),
+                en=str(item["en"]),
+                terms=terms,
+                terms_en=_str_list(item.get("terms_en", []), where, "terms_en"),
+                exclude=_str_list(item.get("exclude", []), where, "exclude"),
+            )
+        )
+    return Codebook(
+        themes=tuple(found), language=language, name=str(raw.get("name", "")), source=source
+    )
+
+
+# --------------------------------------------------------------------------- text
+
+
+def normalise(text: str) -> str:
+    """Lowercase, accents stripped, hyphens joined: the form terms and answers are compared in.
+
+    Examples
+    --------
+    >>> normalise("Één dag te laat; e-mail NIET beantwoord")
+    'een dag te laat; email niet beantwoord'
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text).lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"(?<=\w)-(?=\w)", "", plain)
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Clause boundaries: punctuation and contrast words.
+_CLAUSE = re.compile(
+    r"[.;:!?,()\n]+|\b(?:maar|alleen|behalve|echter|helaas|wel|but|however|except|although)\b"
+)
+
+_NEGATORS = frozenset(
+    "niet geen nooit nauwelijks zelden onvoldoende niks niets allerminst "
+    "not no never hardly nothing dont doesnt didnt isnt wasnt arent cant wont".split()
+)
+_POSITIVE = frozenset(
+    "goed goede prima tevreden snel snelle top uitstekend uitstekende fijn fijne prettig "
+    "prettige netjes correct correcte vriendelijk vriendelijke duidelijk duidelijke "
+    "betrouwbaar betrouwbare keurig perfect super lekker helpend behulpzaam bereikbaar "
+    "op tijd scherp scherpe redelijk redelijke oke ok "
+    "good great fine happy fast quick excellent friendly clear reliable helpful".split()
+)
+_NEGATIVE = frozenset(
+    "slecht slechte traag trage laat later duur dure fout foute fouten onduidelijk "
+    "onduidelijke teleurgesteld teleurstellend beschadigd beschadigde kapot kapotte "
+    "ontevreden matig matige rommelig rommelige waardeloos waardeloze onbereikbaar "
+    "onoverzichtelijk onoverzichtelijke lastig lastige moeizaam moeizame chaotisch "
+    "vertraging vertraagd mis klopt kloppen wisselt wisselend wisselende verkeerd "
+    "verkeerde onvriendelijk onvriendelijke slordig slordige weinig wachten duurde duurt "
+    "duren goedkoper onbeleefd "
+    "bad poor slow late expensive wrong broken damaged unclear disappointed terrible "
+    "awful unreachable messy".split()
+)
+# "klopt" and "kloppen" count as negative only with a negation ("klopt niet"); without one
+# they are neutral or positive. The same for "mis" in "gaat mis" (negative on its own).
+_NEEDS_NEGATION = frozenset({"klopt", "kloppen"})
+
+_EN_WORDS = frozenset(
+    "the and are were very not but with for of to we they it its our your their this that "
+    "always never too quite really good great nice fine delivery invoice invoices price prices "
+    "quality slow fast wrong helpful could would should have has had "
+    "be been you my me easy hard well bad poor a an fair mess".split()
+)
+_NL_WORDS = frozenset(
+    "de het een en zijn niet maar met voor van wij we ze zij het dit dat altijd nooit te "
+    "erg heel goed goede snel levering prijs kwaliteit factuur klacht bij op aan ook wel "
+    "nog al geen er ik mijn ons onze hun hebben heeft waren wordt worden".split()
+)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _lemma(word: str, lang: str) -> str:
+    import simplemma
+
+    try:
+        lemma = simplemma.lemmatize(word, lang=lang)
+    except Exception:  # pragma: no cover - simplemma is robust; a safety net
+        return word
+    return normalise(lemma)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _known(word: str) -> bool:
+    import simplemma
+
+    return bool(simplemma.is_known(word, lang="nl")) or bool(simplemma.is_known(word, lang="en"))
+
+
+def _is_english(words: Sequence[str]) -> bool:
+    en = sum(w in _EN_WORDS for w in words)
+    nl = sum(w in _NL_WORDS for w in words)
+    return en >= 1 and en > nl
+
+
+def _sound(word: str) -> str:
+    """A spelling key for the Dutch errors a ratio misses: ij/ei, ch/g, final d/t."""
+    key = word.replace("ij", "ei").replace("y", "ei").replace("ch", "g").replace("dt", "t")
+    key = re.sub(r"d\b", "t", key)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+_SUFFIXES = ("heden", "heid", "ingen", "ing", "tie", "en", "e", "s")
+
+
+def _stem(term: str) -> str:
+    """The part of a term that starts a compound: "levering" -> "lever"."""
+    for suffix in _SUFFIXES:
+        if term.endswith(suffix) and len(term) - len(suffix) >= 5:
+            return term[: -len(suffix)]
+    return term
+
+
+# --------------------------------------------------------------------------- the matcher
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    theme: int
+    words: tuple[str, ...]  # normalised words of the term
+    exclude: bool
+    english: bool
+
+
+class _Matcher:
+    """Compiled codebook: which words of an answer match which theme's terms.
+
+    Every distinct word is analysed once (lemma, compound parts, typo) and cached, so that
+    coding 100,000 answers costs about as much as analysing their vocabulary.
+    """
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        patterns: list[_Pattern] = []
+        for i, theme in enumerate(codebook.themes):
+            for terms, english, exclude in (
+                (theme.terms, False, False),
+                (theme.terms_en, True, False),
+                (theme.exclude, False, True),
+            ):
+                for term in terms:
+                    words = tuple(_WORD.findall(normalise(term)))
+                    if words:
+                        patterns.append(_Pattern(i, words, exclude, english))
+        self.patterns = patterns
+        # Index of single words: exact forms and lemmas -> pattern word ids.
+        self._vocab: dict[tuple[str, bool], int] = {}
+        self._word_lists: list[tuple[str, bool, bool]] = []  # (word, english, exclude-only)
+        for p in patterns:
+            for w in p.words:
+                key = (w, p.english)
+                if key not in self._vocab:
+                    self._vocab[key] = len(self._word_lists)
+                    self._word_lists.append((w, p.english, False))
+        self._exact: dict[tuple[str, bool], set[int]] = {}
+        single = {p.words[0] for p in patterns if len(p.words) == 1 and not p.english}
+        self._prefix: list[tuple[str, int, bool]] = []
+        self._suffix: list[tuple[str, int, bool]] = []
+        for (w, english), wid in self._vocab.items():
+            lang = "en" if english else "nl"
+            for form in {w, _lemma(w, lang)}:
+                self._exact.setdefault((form, english), set()).add(wid)
+            # Compound parts only for one-word terms: "tijd" of "op tijd" is no head.
+            if not english and len(w) >= 4 and w in single:
+                if len(_stem(w)) >= 5:  # "vers" would start "verslechterd"
+                    self._prefix.append((_stem(w), wid, english))
+                self._suffix.append((w, wid, english))
+        self._fuzzy_terms = {
+            english: [
+                (w, wid) for (w, e), wid in self._vocab.items() if e == english and len(w) >= 5
+            ]
+            for english in (False, True)
+        }
+        self._cache: dict[tuple[str, bool], frozenset[int]] = {}
+        # Patterns by the id of their first word, with the ids of all their words.
+        self._starts: dict[int, list[tuple[_Pattern, tuple[int, ...]]]] = {}
+        for p in patterns:
+            pids = tuple(self._vocab[(w, p.english)] for w in p.words)
+            self._starts.setdefault(pids[0], []).append((p, pids))
+
+    # which pattern words a text word stands for
+    def word_ids(self, word: str, english: bool) -> frozenset[int]:
+        key = (word, english)
+        found = self._cache.get(key)
+        if found is None:
+            found = frozenset(
+                self._analyse(word, False) | (self._analyse(word, True) if english else set())
+            )
+            self._cache[key] = found
+        return found
+
+    def _analyse(self, word: str, english: bool) -> set[int]:
+        lang = "en" if english else "nl"
+        found: set[int] = set()
+        for form in (word, _lemma(word, lang)):
+            found |= self._exact.get((form, english), set())
+        if english:
+            return found or self._fuzzy(word, english)
+        for stem, wid, _ in self._prefix:
+            if len(word) >= len(stem) + 3 and word.startswith(stem):
+                found.add(wid)
+        for head, wid, _ in self._suffix:
+            if len(word) >= len(head) + 3 and word.endswith(head):
+                found.add(wid)
+        if found:
+            return found
+        return self._fuzzy(word, english)
+
+    def _fuzzy(self, word: str, english: bool) -> set[int]:
+        if len(word) < 5 or _known(word):
+            return set()
+        from rapidfuzz import fuzz
+
+        key = _sound(word)
+        found = set()
+        for term, wid in self._fuzzy_terms[english]:
+            if term[0] != word[0]:
+                continue
+            if _sound(term) == key or fuzz.ratio(word, term) >= 85:
+                found.add(wid)
+        return found
+
+    def code(self, text: str) -> tuple[set[int], set[int], bool]:
+        """(themes mentioned, themes mentioned negatively, English) of one answer."""
+        norm = normalise(text)
+        words_all = _WORD.findall(norm)
+        english = _is_english(words_all)
+        mentioned: set[int] = set()
+        negative: set[int] = set()
+        for clause in _CLAUSE.split(norm):
+            words = _WORD.findall(clause)
+            if not words:
+                continue
+            ids = [self.word_ids(w, english) for w in words]
+            hits: dict[int, list[tuple[int, int]]] = {}
+            excluded: dict[int, list[tuple[int, int]]] = {}
+            for start, found in enumerate(ids):
+                for wid in found:
+                    for p, pids in self._starts.get(wid, ()):
+                        if p.english and not english:
+                            continue
+                        span = len(pids)
+                        if start + span > len(words):
+                            continue
+                        if all(pids[k] in ids[start + k] for k in range(1, span)):
+                            target = excluded if p.exclude else hits
+                            target.setdefault(p.theme, []).append((start, start + span))
+            clause_themes = set()
+            for theme, spans in hits.items():
+                blocked = excluded.get(theme, [])
+                if any(not any(a < d and c < b for c, d in blocked) for a, b in spans):
+                    clause_themes.add(theme)
+            if clause_themes:
+                mentioned |= clause_themes
+                if _negative(words):
+                    negative |= clause_themes
+        return mentioned, negative, english
+
+
+def _negative(words: Sequence[str]) -> bool:
+    negated = any(w in _NEGATORS for w in words)
+    positive = any(w in _POSITIVE for w in words)
+    negative = any(w in _NEGATIVE and w not in _NEEDS_NEGATION for w in words)
+    if negated:
+        # "niet tevreden", "klopt niet", "geen reactie" are negative; "niet slecht" is not.
+        return positive or not negative
+    if "te" in words:
+        at = [i for i, w in enumerate(words) if w == "te"]
+        # "te duur", "te laat", "te lang": too much of something.
+        if any(i + 1 < len(words) and words[i + 1] in _TOO for i in at):
+            return True
+    return negative
+
+
+_TOO = frozenset("laat lang duur traag weinig veel hoog hoge vaak lange".split())
+
+
+# --------------------------------------------------------------------------- coding
+
+
+@read_only("table", "negative", "english", "answered")
+@dataclass(frozen=True, eq=False, repr=False)
+class ThemeResult(Summarised):
+    """Open answers coded into themes.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Wide, one row per answer (indexed like the input), one boolean column per theme key.
+    negative : DataFrame
+        Same shape: the theme was mentioned negatively ("niet tevreden over de levering").
+    english : Series
+        The answer was read as English.
+    answered : Series
+        The answer holds text (not empty, not an n.v.t. code).
+    codebook : Codebook
+    column : str or None
+        The open-answer column coded.
+    texts : Series
+        Not stored: the answers are kept only in :attr:`answers` (for quotes), never shown
+        by ``summary``.
+    """
+
+    table: pd.DataFrame
+    negative: pd.DataFrame
+    english: pd.Series
+    answered: pd.Series
+    codebook: Codebook
+    column: str | None
+    answers: pd.Series
+
+    _repr_fields = ("n", "n_answered", "coded_share")
+
+    @property
+    def n(self) -> int:
+        return int(len(self.table))
+
+    @property
+    def n_answered(self) -> int:
+        return int(self.answered.sum())
+
+    @property
+    def coded_share(self) -> float:
+        answered = self.answered
+        if not answered.any():
+            return float("nan")
+        return float(self.table[answered.to_numpy()].any(axis=1).mean())
+
+    @property
+    def coded(self) -> pd.Series:
+        """True for answers with at least one theme."""
+        return self.table.any(axis=1)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """Answers coded / not coded / empty: ``status``, ``n``, ``share`` (of the answered)."""
+        answered = self.answered.to_numpy()
+        coded = self.table.any(axis=1).to_numpy() & answered
+        n_answered = int(answered.sum())
+        rows = [
+            ("coded", int(coded.sum())),
+            ("not_coded", n_answered - int(coded.sum())),
+            ("empty", int((~answered).sum())),
+        ]
+        share = [c / n_answered if n_answered and s != "empty" else float("nan") for s, c in rows]
+        return pd.DataFrame(
+            {"status": [r[0] for r in rows], "n": [r[1] for r in rows], "share": share}
+        )
+
+    @property
+    def sentiment(self) -> pd.DataFrame:
+        """Per theme: mentions, negative mentions and their share of the mentions."""
+        mentions = self.table.sum()
+        negative = (self.negative & self.table).sum()
+        labels = self.codebook.labels(self.codebook.language)
+        out = pd.DataFrame(
+            {
+                "theme": list(self.table.columns),
+                "label": [labels[k] for k in self.table.columns],
+                "mentions": mentions.to_numpy(int),
+                "negative": negative.to_numpy(int),
+            }
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["negative_share"] = out["negative"] / out["mentions"].where(out["mentions"] > 0)
+        return out
+
+    def shares(self) -> pd.Series:
+        """Share of the answered answers that mention each theme."""
+        answered = self.answered.to_numpy()
+        if not answered.any():
+            return pd.Series(np.nan, index=self.table.columns)
+        return self.table[answered].mean()
+
+    def _summary_parts(self) -> SummaryParts:
+        table = self.sentiment
+        table.insert(3, "share", self.shares().to_numpy())
+        return SummaryParts(
+            header=[
+                f"Open answers coded into {len(self.codebook.themes)} themes: "
+                f"{self.n_answered} of {self.n} answered, {self.coded_share:.0%} of those coded."
+            ],
+            tables=[table],
+            float_format=lambda x: f"{x:.2f}",
+        )
+
+
+_EMPTY = frozenset({"", "-", "--", ".", "n.v.t.", "nvt", "n.v.t", "weet niet", "geen", "nee", "x"})
+
+
+def _answer_series(answers, column: str | None, func: str) -> tuple[pd.Series, str | None, set]:
+    spec = getattr(answers, "spec", None)
+    na = set()
+    if spec is not None and isinstance(getattr(answers, "data", None), pd.DataFrame):
+        frame = answers.data
+        na = {str(c).strip().lower() for c in getattr(spec, "na_codes", ()) or ()}
+        if column is None:
+            opens = list(getattr(spec, "open_answers", ()) or ())
+            if not opens:
+                raise ParameterError(
+                    f"{func}: the survey spec lists no open_answers; pass column= to name the "
+                    "open-answer column."
+                )
+            column = opens[0]
+        answers = frame
+    if isinstance(answers, pd.DataFrame):
+        if column is None:
+            raise ParameterError(f"{func}: with a DataFrame, pass column= (the open answers).")
+        if column not in answers.columns:
+            hint = closest(str(column), [str(c) for c in answers.columns])
+            more = f" Did you mean {hint!r}?" if hint else ""
+            raise ColumnNotFoundError(f"{func}: no column {column!r} in the data.{more}")
+        return answers[column], column, na
+    if isinstance(answers, pd.Series):
+        return answers, answers.name if column is None else column, na
+    if isinstance(answers, str) or not isinstance(answers, Iterable):
+        raise ParameterError(
+            f"The 'answers' parameter of {func} must be a Survey, a DataFrame with column=, "
+            f"or a Series (or list) of texts. Got {type(answers).__name__} instead."
+        )
+    return pd.Series(list(answers), dtype=object), column, na
+
+
+def _usable(value: Any, na: set) -> bool:
+    if not isinstance(value, str):
+        return False
+    cleaned = value.strip().lower()
+    return cleaned not in _EMPTY and cleaned not in na
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(codebook: Codebook) -> _Matcher:
+    return _Matcher(codebook)
+
+
+def themes(answers, codebook, column: str | None = None) -> ThemeResult:
+    """Code open answers into the themes of a codebook; an answer may get several themes.
+
+    Parameters
+    ----------
+    answers : Survey, DataFrame or Series
+        A Survey (its first open-answer column, ``survey.spec.open_answers``, unless
+        ``column`` names another), a DataFrame with ``column``, or a Series (or list) of texts.
+    codebook : str, Path, dict or Codebook
+        The themes; a TOML file as described in this module (see :func:`load_codebook`).
+    column : str, optional
+        The open-answer column.
+
+    Returns
+    -------
+    ThemeResult
+        ``.table`` answer × theme booleans indexed like the input, ``.coverage``,
+        ``.sentiment`` (negative mentions per theme), ``.negative``, ``.english``.
+
+    Examples
+    --------
+    >>> book = {"themes": [
+    ...     {"key": "delivery", "nl": "Levering", "en": "Delivery",
+    ...      "terms": ["levering", "te laat"], "terms_en": ["delivery"],
+    ...      "exclude": ["leverancier"]},
+    ...     {"key": "price", "nl": "Prijs", "en": "Price", "terms": ["prijs", "duur"],
+    ...      "terms_en": ["price", "expensive"]}]}
+    >>> r = themes(["Niet tevreden over de levering", "Leverbetrouwbaarheid is top",
+    ...             "Te duur", "Goede leverancier", "The delivery was too expensive", ""], book)
+    >>> r.table.astype(int).to_numpy().tolist()
+    [[1, 0], [1, 0], [0, 1], [0, 0], [1, 1], [0, 0]]
+    >>> r.negative["delivery"].tolist()[:2]
+    [True, False]
+    """
+    series, column, na = _answer_series(answers, column, "themes")
+    book = load_codebook(codebook)
+    matcher = _compiled(book)
+    keys = book.keys
+    n = len(series)
+    hits = np.zeros((n, len(keys)), dtype=bool)
+    negative = np.zeros((n, len(keys)), dtype=bool)
+    english = np.zeros(n, dtype=bool)
+    answered = np.zeros(n, dtype=bool)
+    memo: dict[str, tuple[set[int], set[int], bool]] = {}
+    for row, value in enumerate(series.tolist()):
+        if not _usable(value, na):
+            continue
+        answered[row] = True
+        found = memo.get(value)
+        if found is None:
+            found = matcher.code(value)
+            memo[value] = found
+        mentioned, negated, is_english = found
+        for j in mentioned:
+            hits[row, j] = True
+        for j in negated:
+            negative[row, j] = True
+        english[row] = is_english
+    index = series.index
+    return ThemeResult(
+        table=pd.DataFrame(hits, index=index, columns=keys),
+        negative=pd.DataFrame(negative, index=index, columns=keys),
+        english=pd.Series(english, index=index, name="english"),
+        answered=pd.Series(answered, index=index, name="answered"),
+        codebook=book,
+        column=column,
+        answers=series.astype(object),
+    )
