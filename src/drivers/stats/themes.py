@@ -49,6 +49,7 @@ prima, but the invoices are wrong") finds both.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tomllib
 import unicodedata
@@ -62,6 +63,7 @@ import pandas as pd
 
 from drivers.errors import (
     ColumnNotFoundError,
+    DataError,
     ParameterError,
     SpecError,
     closest,
@@ -744,3 +746,478 @@ def themes(answers, codebook, column: str | None = None) -> ThemeResult:
         column=column,
         answers=series.astype(object),
     )
+
+
+# --------------------------------------------------------------------------- themes and NPS
+
+_GROUPS = ("promoter", "passive", "detractor")
+
+
+def _z(level: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def _wilson(p: float, n_eff: float, level: float) -> tuple[float, float]:
+    """Wilson score interval for a (weighted) share, with Kish's effective n."""
+    if not n_eff or not np.isfinite(p):
+        return float("nan"), float("nan")
+    z = _z(level)
+    centre = (p + z * z / (2 * n_eff)) / (1 + z * z / n_eff)
+    half = z * math.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff)) / (1 + z * z / n_eff)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _kish(w: np.ndarray) -> float:
+    total = w.sum()
+    return float(total * total / (w * w).sum()) if total > 0 else 0.0
+
+
+def _check_int(value: Any, name: str, func: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise ParameterError(
+            f"The {name!r} parameter of {func} must be an int >= {low}. Got {value!r} instead."
+        )
+    return int(value)
+
+
+def _check_coded(coded: Any, func: str) -> ThemeResult:
+    if not isinstance(coded, ThemeResult):
+        raise ParameterError(
+            f"The 'coded' parameter of {func} must be the result of drivers.themes(). "
+            f"Got {type(coded).__name__} instead."
+        )
+    return coded
+
+
+def _respondents(coded: ThemeResult, data, outcome, grades, weights, func: str):
+    """The survey frame aligned with the coded answers, its scores, grades and weights."""
+    from drivers.stats._input import is_survey, weight_values
+
+    spec = data.spec if is_survey(data) else None
+    frame = data.data if is_survey(data) else data
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(
+            f"The 'data' parameter of {func} must be a Survey or a DataFrame. "
+            f"Got {type(data).__name__} instead."
+        )
+    outcome = outcome or (spec.nps if spec is not None else None)
+    if outcome is None:
+        raise ParameterError(f"{func}: with a DataFrame, pass outcome= (the 0-10 column).")
+    if grades is None:
+        grades = list(spec.touchpoint_keys) if spec is not None else []
+    if weights is None and spec is not None and spec.weight:
+        weights = spec.weight
+    for column in [outcome, *grades]:
+        if column not in frame.columns:
+            hint = closest(str(column), [str(c) for c in frame.columns])
+            more = f" Did you mean {hint!r}?" if hint else ""
+            raise ColumnNotFoundError(f"{func}: no column {column!r} in the data.{more}")
+    index = coded.table.index
+    if len(frame) != len(index) or not frame.index.equals(index):
+        if not index.isin(frame.index).all():
+            raise DataError(
+                f"{func}: the coded answers and the data do not have the same rows "
+                f"({len(index)} answers, {len(frame)} rows). Code the same survey or frame."
+            )
+        frame = frame.loc[index]
+    w, _ = weight_values(weights, frame, func)
+    w = np.ones(len(frame)) if w is None else np.asarray(w, dtype=float)
+    scores = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(float)
+    keep = coded.answered.to_numpy() & np.isfinite(scores) & np.isfinite(w) & (w > 0)
+    label_of = {}
+    for key in grades:
+        label_of[key] = spec.label(key, spec.language) if spec is not None else key
+    return frame, scores, keep, w, list(grades), label_of
+
+
+def _nps_score(scores: np.ndarray) -> np.ndarray:
+    """Promoter +1, passive 0, detractor -1."""
+    return np.where(scores >= 9, 1.0, np.where(scores >= 7, 0.0, -1.0))
+
+
+def _design(grades: pd.DataFrame) -> np.ndarray:
+    """Intercept, grades (n.v.t. filled with the mean) and an "answered" flag where needed."""
+    columns = [np.ones(len(grades))]
+    for key in grades.columns:
+        values = pd.to_numeric(grades[key], errors="coerce").to_numpy(float)
+        answered = np.isfinite(values)
+        if answered.sum() < 2 or np.nanstd(values) == 0:
+            continue
+        columns.append(np.where(answered, values, np.nanmean(values)))
+        if not answered.all():
+            columns.append(answered.astype(float))
+    return np.column_stack(columns)
+
+
+def _adjusted(y: np.ndarray, t: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """WLS coefficient of each theme column of ``t`` in y ~ theme + z (Frisch-Waugh)."""
+    sw = np.sqrt(w)[:, None]
+    zw = z * sw
+    both = np.column_stack([y, t]) * sw
+    coef, *_ = np.linalg.lstsq(zw, both, rcond=None)
+    resid = both - zw @ coef
+    ry, rt = resid[:, 0], resid[:, 1:]
+    denom = (rt * rt).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 1e-12, (rt * ry[:, None]).sum(axis=0) / denom, np.nan)
+
+
+def _gaps(s: np.ndarray, t: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted NPS (x100) of mentioners minus non-mentioners, per theme column."""
+    wt = t * w[:, None]
+    wo = (1 - t) * w[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mention = (wt * s[:, None]).sum(axis=0) / wt.sum(axis=0)
+        other = (wo * s[:, None]).sum(axis=0) / wo.sum(axis=0)
+    return 100 * (mention - other)
+
+
+@read_only("table", "frequency")
+@dataclass(frozen=True, eq=False, repr=False)
+class ThemeImpact(Summarised):
+    """Themes tied to the NPS (see :func:`theme_impact`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per theme: ``theme``, ``label``, ``n_mention``, ``n_other``, ``share``,
+        ``nps_mention``, ``nps_other``, ``nps_gap`` with ``gap_ci_low`` / ``gap_ci_high``,
+        ``adjusted`` (NPS points, holding the touchpoint grades constant) with
+        ``adjusted_ci_low`` / ``adjusted_ci_high``, ``touchpoint`` (whose grade differs
+        most between mentioners and the others), ``touchpoint_label``, ``grade_mention``,
+        ``grade_other``, ``grade_gap``, ``negative_share``, ``small_base``, ``suppressed``.
+    frequency : DataFrame
+        Theme share per NPS group: ``theme``, ``label``, ``group`` (promoter, passive,
+        detractor, total), ``n`` (answers in the group), ``share``, ``ci_low``, ``ci_high``
+        (Wilson, Kish effective n), ``small_base``, ``suppressed``.
+    """
+
+    table: pd.DataFrame
+    frequency: pd.DataFrame
+    n: int
+    bootstrap: int
+    seed: int
+    level: float
+    weighted: bool
+    language: str = "nl"
+
+    _repr_fields = ("n", "bootstrap", "weighted")
+
+    def _summary_parts(self) -> SummaryParts:
+        shown = self.table[
+            ["theme", "n_mention", "share", "nps_mention", "nps_other", "nps_gap", "adjusted"]
+            + ["adjusted_ci_low", "adjusted_ci_high", "touchpoint", "grade_gap"]
+        ]
+        return SummaryParts(
+            header=[
+                f"Themes and NPS: {self.n} answers"
+                + (", weighted" if self.weighted else "")
+                + f"; {self.bootstrap} bootstrap draws (seed {self.seed}), "
+                f"{self.level:.0%} intervals."
+            ],
+            tables=[shown],
+            notes=[
+                "nps_gap: NPS of those who mention the theme minus the others who answered.",
+                "adjusted: the same, holding the touchpoint grades constant (weighted "
+                "regression of promoter +1 / passive 0 / detractor -1 on theme + grades), x100.",
+            ],
+            float_format=lambda x: f"{x:.2f}",
+        )
+
+    def plot(self, ax=None, *, lang: str | None = None):
+        """Impact chart with intervals (:func:`drivers.present.themes_charts.impact`)."""
+        from drivers.present import themes_charts
+
+        return themes_charts.impact(self, ax=ax, lang=lang or self.language)
+
+
+def theme_impact(
+    coded: ThemeResult,
+    data,
+    *,
+    outcome: str | None = None,
+    grades: Sequence[str] | None = None,
+    weights=None,
+    bootstrap: int = 500,
+    seed: int = 0,
+    level: float = 0.95,
+    privacy_floor: int = 5,
+    min_n: int = 30,
+) -> ThemeImpact:
+    """How the themes go with the NPS: frequency per NPS group, NPS gap, adjusted effect.
+
+    Parameters
+    ----------
+    coded : ThemeResult
+        :func:`themes` of the same respondents.
+    data : Survey or DataFrame
+        The respondents: NPS answer, touchpoint grades, weights (a Survey supplies all).
+    outcome : str, optional
+        The 0-10 column (default ``spec.nps``).
+    grades : list of str, optional
+        Touchpoint grade columns for the adjusted estimate (default the spec's touchpoints).
+        Grades that are n.v.t. are filled with the mean, with an "answered" flag.
+    weights : str or array-like, optional
+        Survey weights (default ``spec.weight``).
+    bootstrap : int, default 500
+        Resamples of respondents for the intervals of ``nps_gap`` and ``adjusted``.
+    seed : int, default 0
+    level : float, default 0.95
+    privacy_floor : int, default 5
+        Themes mentioned (or not mentioned) by fewer respondents are suppressed, as are
+        NPS groups with fewer answers.
+    min_n : int, default 30
+        Below this, rows are flagged ``small_base``.
+
+    Returns
+    -------
+    ThemeImpact
+
+    Notes
+    -----
+    The base is the respondents who answered the open question: the NPS of those who
+    mention a theme is set against the NPS of the others who answered. The adjusted
+    estimate is the weighted least-squares coefficient of the theme in
+    ``score ~ theme + grades`` with score = +1 (promoter), 0 (passive), -1 (detractor),
+    times 100: the NPS points that go with mentioning the theme among respondents who
+    grade the touchpoints alike. Intervals are percentiles of a seeded bootstrap over
+    respondents (weights kept with their respondent).
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> survey = demo.load(2024)
+    >>> coded = themes(survey, demo.codebook())
+    >>> impact = theme_impact(coded, survey, bootstrap=50)
+    >>> row = impact.table.set_index("theme").loc["complaints"]
+    >>> bool(row["nps_gap"] < 0), row["touchpoint"]
+    (True, 'klachtafhandeling')
+    """
+    func = "theme_impact"
+    coded = _check_coded(coded, func)
+    bootstrap = _check_int(bootstrap, "bootstrap", func, 0)
+    privacy_floor = _check_int(privacy_floor, "privacy_floor", func, 1)
+    min_n = _check_int(min_n, "min_n", func, 1)
+    if not 0 < float(level) < 1:
+        raise ParameterError(f"The 'level' parameter of {func} must be in (0, 1). Got {level!r}.")
+    frame, scores, keep, w_all, grade_keys, grade_labels = _respondents(
+        coded, data, outcome, grades, weights, func
+    )
+    weighted = not np.allclose(w_all, w_all[0]) if len(w_all) else False
+    book = coded.codebook
+    lang = book.language
+    labels = book.labels(lang)
+    keys = book.keys
+    t = coded.table.to_numpy(float)[keep]
+    neg = (coded.negative.to_numpy() & coded.table.to_numpy())[keep]
+    s = _nps_score(scores[keep])
+    w = w_all[keep]
+    g = frame.loc[keep, grade_keys] if grade_keys else pd.DataFrame(index=frame.index[keep])
+    z = _design(g)
+    n = int(keep.sum())
+
+    # -- frequency per NPS group
+    group_of = np.where(s > 0, "promoter", np.where(s == 0, "passive", "detractor"))
+    rows = []
+    for j, key in enumerate(keys):
+        for group in (*_GROUPS, "total"):
+            inside = np.ones(n, bool) if group == "total" else group_of == group
+            wg = w[inside]
+            count = int(inside.sum())
+            share = float((wg * t[inside, j]).sum() / wg.sum()) if count else float("nan")
+            low, high = _wilson(share, _kish(wg), level) if count else (np.nan, np.nan)
+            rows.append(
+                {
+                    "theme": key,
+                    "label": labels[key],
+                    "group": group,
+                    "n": count,
+                    "mentions": int(t[inside, j].sum()),
+                    "share": share,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "small_base": count < min_n,
+                }
+            )
+    from drivers.stats.nps import suppress
+
+    frequency = suppress(pd.DataFrame(rows), privacy_floor, n="n")
+
+    # -- NPS gap and adjusted effect, with a seeded bootstrap
+    gap = _gaps(s, t, w)
+    adjusted = 100 * _adjusted(s, t, z, w)
+    rng = np.random.default_rng(seed)
+    draws_gap = np.full((bootstrap, len(keys)), np.nan)
+    draws_adj = np.full((bootstrap, len(keys)), np.nan)
+    for b in range(bootstrap):
+        pick = rng.integers(0, n, n)
+        draws_gap[b] = _gaps(s[pick], t[pick], w[pick])
+        draws_adj[b] = 100 * _adjusted(s[pick], t[pick], z[pick], w[pick])
+    tail = 100 * (1 - level) / 2
+
+    def interval(draws: np.ndarray, j: int) -> tuple[float, float]:
+        values = draws[:, j]
+        values = values[np.isfinite(values)]
+        if len(values) < max(10, bootstrap // 2):
+            return float("nan"), float("nan")
+        return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
+
+    table_rows = []
+    for j, key in enumerate(keys):
+        mention = t[:, j] > 0
+        wm, wo = w[mention], w[~mention]
+        nps_m = 100 * float((wm * s[mention]).sum() / wm.sum()) if mention.any() else np.nan
+        nps_o = 100 * float((wo * s[~mention]).sum() / wo.sum()) if (~mention).any() else np.nan
+        best = (None, np.nan, np.nan)
+        for key_g in grade_keys:
+            values = pd.to_numeric(g[key_g], errors="coerce").to_numpy(float)
+            ok = np.isfinite(values)
+            a, b_ = ok & mention, ok & ~mention
+            if a.sum() < privacy_floor or b_.sum() < privacy_floor:
+                continue
+            ga = float(np.average(values[a], weights=w[a]))
+            gb = float(np.average(values[b_], weights=w[b_]))
+            if best[0] is None or abs(ga - gb) > abs(best[1] - best[2]):
+                best = (key_g, ga, gb)
+        gap_low, gap_high = interval(draws_gap, j)
+        adj_low, adj_high = interval(draws_adj, j)
+        count = int(mention.sum())
+        table_rows.append(
+            {
+                "theme": key,
+                "label": labels[key],
+                "n_mention": count,
+                "n_other": int(n - count),
+                "share": float(wm.sum() / w.sum()) if n else np.nan,
+                "nps_mention": nps_m,
+                "nps_other": nps_o,
+                "nps_gap": float(gap[j]),
+                "gap_ci_low": gap_low,
+                "gap_ci_high": gap_high,
+                "adjusted": float(adjusted[j]),
+                "adjusted_ci_low": adj_low,
+                "adjusted_ci_high": adj_high,
+                "touchpoint": best[0],
+                "touchpoint_label": grade_labels.get(best[0], best[0]) if best[0] else None,
+                "grade_mention": best[1],
+                "grade_other": best[2],
+                "grade_gap": best[1] - best[2],
+                "negative_share": float(neg[mention, j].mean()) if count else np.nan,
+                "small_base": count < min_n,
+            }
+        )
+    table = suppress(pd.DataFrame(table_rows), privacy_floor, n=["n_mention", "n_other"])
+    table.loc[table["suppressed"], ["touchpoint", "touchpoint_label"]] = None
+    return ThemeImpact(
+        table=table,
+        frequency=frequency,
+        n=n,
+        bootstrap=bootstrap,
+        seed=int(seed),
+        level=float(level),
+        weighted=bool(weighted),
+        language=lang,
+    )
+
+
+def compare_theme_shares(
+    previous: ThemeResult,
+    current: ThemeResult,
+    *,
+    previous_weights=None,
+    current_weights=None,
+    level: float = 0.95,
+    privacy_floor: int = 5,
+) -> pd.DataFrame:
+    """Theme shares of two waves side by side, with a two-proportion z-test per theme.
+
+    Parameters
+    ----------
+    previous, current : ThemeResult
+        :func:`themes` of the earlier and the later wave (same codebook).
+    previous_weights, current_weights : array-like, optional
+        Survey weights, one per answer of each result; the test then uses Kish's
+        effective n of the answered respondents.
+    level : float, default 0.95
+        Level of the interval of the change.
+    privacy_floor : int, default 5
+        A wave with fewer answers than this is suppressed.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``label``, ``n_previous``, ``n_current`` (answers), ``share_previous``,
+        ``share_current``, ``change`` with ``ci_low`` / ``ci_high`` (unpooled), ``z``,
+        ``p_value`` (pooled two-proportion z-test), ``significant``, ``suppressed``.
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> old = themes(demo.load(2023), demo.codebook())
+    >>> new = themes(demo.load(2024), demo.codebook())
+    >>> table = compare_theme_shares(old, new)
+    >>> list(table.columns[:6])
+    ['theme', 'label', 'n_previous', 'n_current', 'share_previous', 'share_current']
+    """
+    from scipy import stats
+
+    func = "compare_theme_shares"
+    previous = _check_coded(previous, func)
+    current = _check_coded(current, func)
+    privacy_floor = _check_int(privacy_floor, "privacy_floor", func, 1)
+    if previous.codebook.keys != current.codebook.keys:
+        raise ParameterError(
+            f"{func}: the two waves were coded with different codebooks "
+            f"({previous.codebook.keys} and {current.codebook.keys}); code both with one."
+        )
+
+    def prepared(result: ThemeResult, weights, name: str):
+        answered = result.answered.to_numpy()
+        if weights is None:
+            w = np.ones(len(answered))
+        else:
+            w = np.asarray(weights, dtype=float).ravel()
+            if len(w) != len(answered):
+                raise ParameterError(
+                    f"The {name!r} parameter of {func} must hold one weight per answer "
+                    f"({len(answered)}); got {len(w)}."
+                )
+        w = w[answered]
+        t = result.table.to_numpy(float)[answered]
+        shares = (t * w[:, None]).sum(axis=0) / w.sum() if len(w) else np.full(t.shape[1], np.nan)
+        return int(answered.sum()), _kish(w), shares
+
+    n_a, e_a, p_a = prepared(previous, previous_weights, "previous_weights")
+    n_b, e_b, p_b = prepared(current, current_weights, "current_weights")
+    z_crit = _z(level)
+    labels = current.codebook.labels(current.codebook.language)
+    rows = []
+    for j, key in enumerate(current.codebook.keys):
+        a, b = float(p_a[j]), float(p_b[j])
+        change = b - a
+        se = math.sqrt(a * (1 - a) / e_a + b * (1 - b) / e_b) if e_a and e_b else np.nan
+        pooled = (a * e_a + b * e_b) / (e_a + e_b) if e_a + e_b else np.nan
+        se0 = math.sqrt(pooled * (1 - pooled) * (1 / e_a + 1 / e_b)) if e_a and e_b else np.nan
+        z = change / se0 if se0 and np.isfinite(se0) and se0 > 0 else np.nan
+        p = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan
+        rows.append(
+            {
+                "theme": key,
+                "label": labels[key],
+                "n_previous": n_a,
+                "n_current": n_b,
+                "share_previous": a,
+                "share_current": b,
+                "change": change,
+                "ci_low": change - z_crit * se,
+                "ci_high": change + z_crit * se,
+                "z": z,
+                "p_value": p,
+                "significant": bool(np.isfinite(p) and p < 1 - level),
+            }
+        )
+    from drivers.stats.nps import suppress
+
+    return suppress(pd.DataFrame(rows), privacy_floor, n=["n_previous", "n_current"])
