@@ -71,11 +71,19 @@ from drivers.errors import (
 from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = [
+    "DUTCH_STOP_WORDS",
     "Codebook",
     "Theme",
+    "ThemeImpact",
     "ThemeResult",
+    "ThemeSuggestion",
+    "ThemeSuggestions",
+    "compare_theme_shares",
     "load_codebook",
     "normalise",
+    "suggest_themes",
+    "theme_impact",
+    "theme_quotes",
     "themes",
 ]
 
@@ -1221,3 +1229,353 @@ def compare_theme_shares(
     from drivers.stats.nps import suppress
 
     return suppress(pd.DataFrame(rows), privacy_floor, n=["n_previous", "n_current"])
+
+
+# --------------------------------------------------------------------------- quotes
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def _shorten(text: str, max_chars: int) -> str:
+    """At most ``max_chars``, cut at a sentence boundary (else a word boundary, with "…")."""
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text
+    kept = ""
+    for sentence in _SENTENCE.split(text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > max_chars:
+            break
+        kept = candidate
+    if kept:
+        return kept
+    cut = text[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:- ")
+    return cut + "\u2026"
+
+
+def theme_quotes(
+    coded: ThemeResult,
+    *,
+    n: int = 3,
+    data=None,
+    by: str | None = None,
+    privacy_floor: int = 5,
+    max_chars: int = 160,
+    lang: str | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Up to ``n`` representative, scrubbed quotes per theme.
+
+    Parameters
+    ----------
+    coded : ThemeResult
+        :func:`themes` of the answers.
+    n : int, default 3
+        Quotes per theme (per theme and group with ``by``).
+    data : Survey or DataFrame, optional
+        The respondents, needed for ``by``.
+    by : str, optional
+        A segment column of ``data``: quotes per group; groups with fewer than
+        ``privacy_floor`` respondents give no quotes (and are not named).
+    privacy_floor : int, default 5
+        A theme mentioned by fewer respondents gives no quotes, nor does a segment with
+        fewer respondents.
+    max_chars : int, default 160
+        Longer answers are shortened at a sentence boundary (the sentences naming the
+        theme first).
+    lang : {"nl", "en"}, optional
+        Language of the scrub marks (default the codebook's language).
+    seed : int, default 0
+        Breaks ties among equally representative answers.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``label`` (``by`` first when given), ``quote``: never a respondent id or
+        row number (fresh 0..k-1 index). Quotes are scrubbed by :func:`drivers.privacy.scrub`
+        (e-mail, phone, URL, IBAN, address, names) before they are shortened.
+
+    Notes
+    -----
+    *Representative*: answers that name this theme and as few others as possible, of a
+    length near the theme's median, one per distinct text.
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> coded = themes(demo.load(2024), demo.codebook())
+    >>> q = theme_quotes(coded, n=2)
+    >>> list(q.columns), int(q.groupby("theme").size().max())
+    (['theme', 'label', 'quote'], 2)
+    """
+    from drivers.privacy import scrub
+
+    func = "theme_quotes"
+    coded = _check_coded(coded, func)
+    n = _check_int(n, "n", func, 1)
+    privacy_floor = _check_int(privacy_floor, "privacy_floor", func, 1)
+    max_chars = _check_int(max_chars, "max_chars", func, 20)
+    lang = lang or coded.codebook.language
+    if lang not in ("nl", "en"):
+        raise ParameterError(
+            f"The 'lang' parameter of {func} must be one of {{'nl', 'en'}}. Got {lang!r} instead."
+        )
+    labels = coded.codebook.labels(lang)
+    table = coded.table
+    texts = coded.answers
+    if by is not None:
+        if data is None:
+            raise ParameterError(f"{func}: by= needs data= (the Survey or DataFrame).")
+        frame = data.data if hasattr(data, "spec") else data
+        if by not in frame.columns:
+            hint = closest(str(by), [str(c) for c in frame.columns])
+            more = f" Did you mean {hint!r}?" if hint else ""
+            raise ColumnNotFoundError(f"{func}: no column {by!r} in the data.{more}")
+        groups = frame[by].reindex(table.index).astype("object")
+        counts = groups.value_counts(dropna=True)
+        parts = [(g, (groups == g).to_numpy()) for g in sorted(counts.index, key=str)]
+        parts = [(g, mask) for g, mask in parts if counts[g] >= privacy_floor]
+    else:
+        if len(table) < privacy_floor:
+            parts = []
+        else:
+            parts = [(None, np.ones(len(table), dtype=bool))]
+    matcher = _compiled(coded.codebook)
+    rng = np.random.default_rng(seed)
+    rows = []
+    width = table.sum(axis=1).to_numpy()
+    values = table.to_numpy()
+    answered = coded.answered.to_numpy()
+    for j, key in enumerate(table.columns):
+        for group, mask in parts:
+            inside = mask & answered & values[:, j]
+            if inside.sum() < privacy_floor:
+                continue
+            candidates = pd.DataFrame(
+                {
+                    "text": [str(t).strip() for t in texts[inside].tolist()],
+                    "others": width[inside] - 1,
+                }
+            ).drop_duplicates("text")
+            candidates["length"] = candidates["text"].str.len()
+            median = candidates["length"].median()
+            candidates["distance"] = (candidates["length"] - median).abs()
+            candidates = candidates[candidates["text"].str.split().str.len() >= 3]
+            if candidates.empty:
+                continue
+            candidates["tie"] = rng.random(len(candidates))
+            best = candidates.sort_values(["others", "distance", "tie"]).head(n)
+            for text in best["text"]:
+                row = {} if by is None else {by: group}
+                row.update(
+                    theme=key,
+                    label=labels[key],
+                    quote=_theme_sentences(scrub(text, lang=lang), matcher, j, max_chars),
+                )
+                rows.append(row)
+    columns = ["theme", "label", "quote"] if by is None else [by, "theme", "label", "quote"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _theme_sentences(text: str, matcher: _Matcher, theme: int, max_chars: int) -> str:
+    """The sentences of ``text`` that name the theme, shortened to ``max_chars``."""
+    sentences = _SENTENCE.split(" ".join(text.split()))
+    if len(text) > max_chars and len(sentences) > 1:
+        naming = [s for s in sentences if theme in matcher.code(s)[0]]
+        if naming:
+            text = " ".join(naming)
+    return _shorten(text, max_chars)
+
+
+# --------------------------------------------------------------------------- suggestions
+
+#: Dutch stop words for theme discovery (function words, and words every answer uses).
+DUTCH_STOP_WORDS = frozenset(
+    """
+    aan al alle alleen als altijd ander andere anders ben bij bijna dan dat de deze die dit
+    doen doet door dus echt een eens en er erg ga gaan gaat geen geweest had heb hebben
+    heeft hele heel het hier hij hoe hun ik in is ja je kan komen komt kun kunnen maar
+    me meer men met mij mijn moet moeten na naar nee net niet niets nog nu of om omdat
+    onder ons onze ook op over te tegen toch toen tot u uit uw van veel voor vooral waar
+    waarom wanneer want waren was wat we wel werd wie wij wil worden wordt zal ze zelf zich
+    zij zijn zo zoals zonder zou zeer iets iemand steeds soms vaak keer jaar jaren wat
+    goed goede prima tevreden beter redelijk oke ok bedrijf leverancier groothandel klant
+    klanten wij we onze cijfer geven geef waarom omdat dat zijn hebben worden
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class ThemeSuggestion:
+    """A candidate theme: a key, its top terms and three scrubbed example answers."""
+
+    key: str
+    terms: tuple[str, ...]
+    examples: tuple[str, ...]
+    n: int
+
+    def to_toml(self) -> str:
+        label = self.terms[0].capitalize() if self.terms else self.key
+        lines = [f"# {self.n} answers, e.g.:"]
+        lines += [f"#   {e}" for e in self.examples]
+        lines += _theme_toml(
+            Theme(key=self.key, nl=label, en=label, terms=self.terms[:6] or (self.key,))
+        )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ThemeSuggestions:
+    """Candidate themes from the answers a codebook leaves uncoded (:func:`suggest_themes`)."""
+
+    suggestions: tuple[ThemeSuggestion, ...]
+    n_answers: int
+    n_uncoded: int
+
+    def __iter__(self):
+        return iter(self.suggestions)
+
+    def __len__(self) -> int:
+        return len(self.suggestions)
+
+    def to_toml(self) -> str:
+        """A ready-to-paste TOML block: one ``[[themes]]`` table per suggestion."""
+        head = (
+            f"# {len(self.suggestions)} suggested themes from {self.n_uncoded} uncoded "
+            f"answers (of {self.n_answers}). Rename the keys and labels, check the terms, "
+            "then paste into the codebook."
+        )
+        return "\n\n".join([head, *[s.to_toml() for s in self.suggestions]]) + "\n"
+
+    def __str__(self) -> str:
+        return self.to_toml()
+
+    def __repr__(self) -> str:
+        keys = ", ".join(s.key for s in self.suggestions)
+        return f"ThemeSuggestions({len(self)} themes from {self.n_uncoded} answers: {keys})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.to_toml())}</pre>"
+
+
+def _analyzer(text: str) -> list[str]:
+    words = [
+        _lemma(w, "nl")
+        for w in _WORD.findall(normalise(text))
+        if len(w) > 2 and not w.isdigit() and w not in DUTCH_STOP_WORDS
+    ]
+    words = [w for w in words if w not in DUTCH_STOP_WORDS]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def suggest_themes(
+    survey_or_texts,
+    *,
+    n: int = 5,
+    codebook=None,
+    column: str | None = None,
+    terms: int = 8,
+    examples: int = 3,
+    min_df: int = 2,
+    seed: int = 0,
+    lang: str = "nl",
+) -> ThemeSuggestions:
+    """Propose candidate themes from the answers that the codebook does not code.
+
+    TF-IDF over lemmas and word pairs (Dutch stop words left out), then non-negative
+    matrix factorisation (scikit-learn's NMF) into ``n`` topics. Each topic becomes a
+    suggestion with its top terms and the example answers that load most on it,
+    scrubbed of personal data.
+
+    Parameters
+    ----------
+    survey_or_texts : Survey, DataFrame or Series
+        The answers (as for :func:`themes`).
+    n : int, default 5
+        Number of themes to propose.
+    codebook : optional
+        When given, only the answers it leaves uncoded are used.
+    column : str, optional
+        The open-answer column (default the survey's first).
+    terms, examples : int
+        Top terms and example answers per suggestion.
+    min_df : int, default 2
+        A term must occur in at least this many answers.
+    seed : int, default 0
+        Seed of the NMF initialisation (the same seed gives the same suggestions).
+    lang : {"nl", "en"}
+        Language of the scrub marks in the examples.
+
+    Returns
+    -------
+    ThemeSuggestions
+        Printable as a ready-to-paste TOML block (``str(result)`` or ``.to_toml()``).
+
+    Examples
+    --------
+    >>> texts = ["Parkeren bij het afhaalpunt is lastig", "Geen parkeerplek bij afhaalpunt",
+    ...          "Afhaalpunt slecht bereikbaar met de auto", "Parkeren is een drama"] * 3
+    >>> s = suggest_themes(texts, n=1, min_df=1)
+    >>> s.suggestions[0].terms[:2]
+    ('afhaalpunt', 'parkeren')
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from drivers.privacy import scrub
+
+    func = "suggest_themes"
+    n = _check_int(n, "n", func, 1)
+    terms = _check_int(terms, "terms", func, 1)
+    examples = _check_int(examples, "examples", func, 0)
+    min_df = _check_int(min_df, "min_df", func, 1)
+    series, column, na = _answer_series(survey_or_texts, column, func)
+    usable = np.array([_usable(v, na) for v in series.tolist()], dtype=bool)
+    texts = series[usable]
+    if codebook is not None:
+        coded = themes(texts.reset_index(drop=True), codebook)
+        texts = texts[~coded.table.any(axis=1).to_numpy()]
+    texts = pd.Series([str(t).strip() for t in texts.tolist()])
+    n_uncoded = len(texts)
+    if n_uncoded < max(2 * n, min_df):
+        raise DataError(f"{func}: only {n_uncoded} uncoded answers; too few to propose {n} themes.")
+    vectoriser = TfidfVectorizer(analyzer=_analyzer, min_df=min_df, sublinear_tf=True)
+    try:
+        matrix = vectoriser.fit_transform(texts.tolist())
+    except ValueError:
+        raise DataError(
+            f"{func}: no term occurs in {min_df} or more of the {n_uncoded} uncoded answers."
+        ) from None
+    vocabulary = vectoriser.get_feature_names_out()
+    k = min(n, matrix.shape[1])
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
+    weights = model.fit_transform(matrix)
+    found = []
+    used: set[str] = set()
+    for topic in range(k):
+        order = np.argsort(-model.components_[topic])
+        top = [str(vocabulary[i]) for i in order if model.components_[topic, i] > 0][:terms]
+        if not top:
+            continue
+        members = np.argsort(-weights[:, topic])
+        members = [i for i in members if weights[i, topic] > 0]
+        chosen, seen = [], set()
+        for i in members:
+            text = texts.iloc[i]
+            if text in seen:
+                continue
+            seen.add(text)
+            chosen.append(_shorten(scrub(text, lang=lang), 160))
+            if len(chosen) == examples:
+                break
+        key = re.sub(r"[^a-z0-9]+", "_", top[0]).strip("_") or f"theme_{topic + 1}"
+        while key in used:
+            key += "_2"
+        used.add(key)
+        dominant = int((weights.argmax(axis=1) == topic).sum())
+        found.append(ThemeSuggestion(key=key, terms=tuple(top), examples=tuple(chosen), n=dominant))
+    return ThemeSuggestions(
+        suggestions=tuple(found), n_answers=int(usable.sum()), n_uncoded=n_uncoded
+    )
