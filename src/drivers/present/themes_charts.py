@@ -56,6 +56,15 @@ def _table(obj: Any, attribute: str, columns: list[str], func: str) -> pd.DataFr
     return frame
 
 
+def _labels(obj: Any, frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Theme labels in ``lang`` from the result (the table's ``label`` is the codebook's)."""
+    labels = dict(zip(frame["theme"], frame["label"], strict=False))
+    known = getattr(obj, "labels", None)
+    if isinstance(known, dict) and lang in known:
+        labels.update({k: v for k, v in known[lang].items() if k in labels})
+    return labels
+
+
 def _style(ax: Axes) -> None:
     ax.set_facecolor("white")
     for side in ("top", "right", "left"):
@@ -77,7 +86,7 @@ def _title(ax: Axes, title: str | bool | None, key: str, lang: str) -> None:
 
 
 def _note(ax: Axes, note: str) -> None:
-    ax.annotate(note, xy=(0, 0), xycoords="axes fraction", xytext=(0, -48),
+    ax.annotate(note, xy=(0, 0), xycoords="axes fraction", xytext=(0, -62),
                 textcoords="offset points", ha="left", va="top", fontsize=_NOTE,
                 color=palette.MUTED)  # fmt: skip
 
@@ -123,7 +132,7 @@ def frequency_by_group(
     frame = _table(result_or_table, "frequency", columns, "frequency_by_group")
     total = frame[frame["group"] == "total"].sort_values("share", ascending=False)
     order = list(total["theme"])[: top or None]
-    labels = dict(zip(total["theme"], total["label"], strict=False))
+    labels = _labels(result_or_table, total, lang)
     with use_style():
         ax = _axes(ax, "frequency_by_group")
         _style(ax)
@@ -220,7 +229,8 @@ def impact(
                                     xytext=(0, 10), textcoords="offset points", ha="center",
                                     va="bottom", fontsize=_NOTE, color=palette.TEXT)  # fmt: skip
         ax.axvline(0, color=palette.RULE, linewidth=1.2, zorder=1)
-        ax.set_yticks(y, frame["label"].tolist())
+        labels = _labels(result_or_table, frame, lang)
+        ax.set_yticks(y, [labels[k] for k in frame["theme"]])
         ax.set_ylim(len(frame) - 0.5, -0.5)
         ax.xaxis.set_major_formatter(lambda v, _: fmt(v, kind="nps", lang=lang))
         ax.set_xlabel(text("theme_impact_axis", lang), fontsize=_LABEL)

@@ -77,6 +77,8 @@ def add_themes_section(
 
     lang = check_lang("add_themes_section", lang or getattr(deck, "lang", "nl"))
     table = _shown(result)
+    if hasattr(result, "label"):  # labels in the deck's language
+        table["label"] = [result.label(k, lang) for k in table["theme"]]
     slides = []
 
     # -- headline: the themes that go with the largest NPS gap, each way

@@ -54,7 +54,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -929,8 +929,13 @@ class ThemeImpact(Summarised):
     level: float
     weighted: bool
     language: str = "nl"
+    labels: dict = field(default_factory=dict)
 
     _repr_fields = ("n", "bootstrap", "weighted")
+
+    def label(self, theme: str, lang: str | None = None) -> str:
+        """Display label of a theme in ``lang`` (default the codebook's language)."""
+        return self.labels.get(lang or self.language, {}).get(theme, theme)
 
     def _summary_parts(self) -> SummaryParts:
         shown = self.table[
@@ -1146,6 +1151,7 @@ def theme_impact(
         level=float(level),
         weighted=bool(weighted),
         language=lang,
+        labels={"nl": book.labels("nl"), "en": book.labels("en")},
     )
 
 
