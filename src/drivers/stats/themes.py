@@ -568,9 +568,10 @@ class ThemeResult(Summarised):
     codebook : Codebook
     column : str or None
         The open-answer column coded.
-    texts : Series
-        Not stored: the answers are kept only in :attr:`answers` (for quotes), never shown
-        by ``summary``.
+    answers : Series
+        The answers as given, for :func:`theme_quotes` (which scrubs them). Never shown by
+        ``summary`` or ``repr``; the result is for the analysis, not for a deliverable:
+        save its tables, not the result.
     """
 
     table: pd.DataFrame
