@@ -172,7 +172,13 @@ _NAME_AFTER_TITLE = re.compile(
 _NAME_AFTER_ROLE = re.compile(
     r"\b(?i:" + _ROLE + r")[ ]+(?:[A-Z]\.[ ]?)*(" + _CAP + r"(?:[ ]" + _SURNAME + r")?)"
 )
-_CAPITALISED = re.compile(r"(?<![\w@])(" + _CAP + r")((?:[ ]" + _SURNAME + r")?)")
+_CAPITALISED = re.compile(
+    r"(?<![\w@])("
+    + "|".join(sorted((re.escape(n) for n in _FIRST_NAMES), key=len, reverse=True))
+    + r")(?![\w'-])((?:[ ]"
+    + _SURNAME
+    + r")?)"
+)
 _PREFIX_NAME = re.compile(
     r"(?<![\w@])" + _CAP + r"[ ](?:van|de|der|den|ter|ten|van der|van den|van de)[ ]" + _CAP
 )
