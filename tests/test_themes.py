@@ -543,3 +543,28 @@ def test_cli_register(capsys):
     args = parser.parse_args(["themes", "code", str(demo.client_config())])
     assert args.func(args) == 0
     assert "coded" in capsys.readouterr().out
+
+
+def test_notebook_runs_top_to_bottom(tmp_path):
+    import json
+    import os
+
+    import papermill
+
+    source = Path(__file__).resolve().parents[1] / "src" / "drivers" / "notebooks"
+    notebook = source / "07_open_answers.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert all(not c.get("outputs") for c in cells)  # committed without outputs
+    assert "parameters" in cells[1]["metadata"]["tags"]
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    out = tmp_path / "07.ipynb"
+    papermill.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters={"bootstrap": 20, "progress": False},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "ThemeResult" in text and "R24-" not in text  # no respondent id
