@@ -524,6 +524,8 @@ def test_suggestions_are_reproducible_and_paste_into_a_codebook(wave_2024):
     assert a.n_uncoded < a.n_answers
     pasted = load_codebook(tomllib.loads(a.to_toml()))
     assert len(pasted.keys) == len(a) <= 3
+    assert a.to_codebook().keys == pasted.keys
+    assert themes(survey, a.to_codebook()).coded_share > 0  # usable before a codebook exists
     for suggestion in a:
         assert 1 <= len(suggestion.examples) <= 3
     with pytest.raises(DataError, match="too few"):

@@ -1473,6 +1473,10 @@ class ThemeSuggestions:
         )
         return "\n\n".join([head, *[s.to_toml() for s in self.suggestions]]) + "\n"
 
+    def to_codebook(self) -> Codebook:
+        """The suggestions as a codebook, to code with before a consultant has written one."""
+        return load_codebook(tomllib.loads(self.to_toml()))
+
     def __str__(self) -> str:
         return self.to_toml()
 
