@@ -547,11 +547,18 @@ def test_cli_register(capsys):
     assert "coded" in capsys.readouterr().out
 
 
-def test_notebook_runs_top_to_bottom(tmp_path):
+@pytest.mark.parametrize("with_codebook", [True, False])
+def test_notebook_runs_top_to_bottom(tmp_path, with_codebook):
     import json
     import os
 
     import papermill
+
+    from drivers.workflow.client import scaffold_client
+
+    parameters = {"bootstrap": 20, "progress": False}
+    if not with_codebook:  # a new client without themes.toml: suggested themes
+        parameters["client"] = str(scaffold_client("nieuw", root=tmp_path) / "client.toml")
 
     source = Path(__file__).resolve().parents[1] / "src" / "drivers" / "notebooks"
     notebook = source / "07_open_answers.ipynb"
@@ -563,10 +570,12 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     papermill.execute_notebook(
         str(notebook),
         str(out),
-        parameters={"bootstrap": 20, "progress": False},
+        parameters=parameters,
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
     )
     text = out.read_text(encoding="utf-8")
     assert "ThemeResult" in text and "R24-" not in text  # no respondent id
+    outputs = json.dumps([c.get("outputs", []) for c in json.loads(text)["cells"]])
+    assert ("No codebook" in outputs) is not with_codebook
