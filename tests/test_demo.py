@@ -15,7 +15,14 @@ from drivers.errors import ParameterError
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "demo"
 GRADES = list(demo.TOUCHPOINTS)
-FILES = ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv", "wave_2024.sav")
+FILES = (
+    "survey.toml",
+    "client.toml",
+    "themes.toml",
+    "wave_2023.csv",
+    "wave_2024.csv",
+    "wave_2024.sav",
+)
 
 
 def read_wave(folder: Path, wave: int) -> pd.DataFrame:
@@ -47,7 +54,7 @@ def fresh(tmp_path_factory) -> Path:
 def test_same_seed_same_bytes(tmp_path):
     a = demo.generate(tmp_path / "a", seed=7, n=60)
     b = demo.generate(tmp_path / "b", seed=7, n=60)
-    for name in ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv"):
+    for name in ("survey.toml", "client.toml", "themes.toml", "wave_2023.csv", "wave_2024.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     sav_a, meta_a = pyreadstat.read_sav(a / "wave_2024.sav", user_missing=True)
     sav_b, _ = pyreadstat.read_sav(b / "wave_2024.sav", user_missing=True)
@@ -58,7 +65,7 @@ def test_same_seed_same_bytes(tmp_path):
 
 def test_shipped_files_equal_a_fresh_generation(fresh):
     # Compared as text (line ends normalised), so a checkout's line-end settings do not matter.
-    for name in ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv"):
+    for name in ("survey.toml", "client.toml", "themes.toml", "wave_2023.csv", "wave_2024.csv"):
         shipped = (SHIPPED / name).read_bytes().replace(b"\r\n", b"\n")
         assert shipped == (fresh / name).read_bytes().replace(b"\r\n", b"\n"), (
             f"data/demo/{name} differs from drivers.workflow.demo.generate(): run python -m drivers.workflow.demo"

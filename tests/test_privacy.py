@@ -168,6 +168,74 @@ def test_quotes_on_a_survey():
     assert not out.isin(set(survey.data["respondent"])).any().any()
 
 
+# -- IBANs, addresses and names -------------------------------------------------------------
+IBANS = [
+    "NL91 ABNA 0417 1643 00",
+    "NL91ABNA0417164300",
+    "BE68 5390 0754 7034",
+    "DE89370400440532013000",
+]
+
+
+@pytest.mark.parametrize("iban", IBANS)
+def test_scrub_ibans(iban):
+    assert scrub(f"Graag terugstorten op {iban}.") == "Graag terugstorten op [rekeningnummer]."
+    assert scrub(f"IBAN {iban}", lang="en") == "IBAN [account number]"
+
+
+def test_a_wrong_check_digit_is_no_iban():
+    assert "[rekeningnummer]" not in scrub("Code NL92 ABNA 0417 1643 00 staat op de doos")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Afleveren op 3581 KL 12 graag", "Afleveren op [adres] graag"),
+        ("postcode 1234AB", "postcode [adres]"),
+        ("Kerkstraat 12a, Utrecht", "[adres], Utrecht"),
+        ("naar de Van Dijkweg 3 brengen", "naar de [adres] brengen"),
+        ("Hoofdweg 3-b is ons magazijn", "[adres] is ons magazijn"),
+    ],
+)
+def test_scrub_addresses(text, expected):
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dhr. Jansen belde niet terug", "[naam] belde niet terug"),
+        ("mevrouw van den Berg was vriendelijk", "[naam] was vriendelijk"),
+        ("Onze accountmanager Petra de Vries denkt mee", "Onze accountmanager [naam] denkt mee"),
+        ("collega Bakker hielp ons", "collega [naam] hielp ons"),
+        ("Ik sprak met Sanne van de binnendienst", "Ik sprak met [naam] van de binnendienst"),
+        ("Kees van Dam regelt alles", "[naam] regelt alles"),
+        ("Bedankt Wouter!", "Bedankt [naam]!"),
+        ("Mark de chauffeur is top", "[naam] de chauffeur is top"),
+    ],
+)
+def test_scrub_person_names(text, expected):
+    assert scrub(text) == expected
+    assert scrub(text, lang="en") == expected.replace("[naam]", "[name]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Service van Van Dijk Groothandel is goed",
+        "Ben tevreden over de levering",
+        "Wil graag sneller geleverd krijgen",
+        "De Klantenservice van de groothandel is top",
+        "Levering in Den Haag en Den Bosch gaat goed",
+        "Accountmanager is Top",
+        "Kwaliteit, Service en Prijs: goed",
+        "In 2024 beter dan in 2023 en 1200 euro korting",
+    ],
+)
+def test_names_and_addresses_leave_ordinary_text_alone(text):
+    assert scrub(text) == text
+
+
 # -- planted secrets: the acceptance test of issue 6 -------------------------------------
 
 EMAIL = "j.jansen@baggerbedrijf-voorbeeld.nl"

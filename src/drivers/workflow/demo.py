@@ -13,7 +13,9 @@
     the 2024 wave as SPSS data: numeric codes with value labels, ``n.v.t.`` coded 99
     and ``weet niet`` 98 as user-missing values, variable labels;
 ``client.toml``
-    the client configuration that ties spec and waves together.
+    the client configuration that ties spec and waves together;
+``themes.toml``
+    the codebook of the open answers (:data:`THEMES_TOML`, for :func:`drivers.themes`).
 
 Each wave has about 800 respondents who answer the NPS question (``aanbeveling``,
 0-10: "Hoe waarschijnlijk is het dat u Van Dijk Groothandel aanbeveelt aan een
@@ -23,7 +25,9 @@ not by the customers who never order online (about 20%), and a handful of "weet
 niet" answers are spread over the other touchpoints. Segments are ``sector``,
 ``omvang`` (customer size) and ``regio``; ``gewicht`` is a survey weight (mean 1)
 that corrects the over-representation of large customers; ``toelichting`` is the
-open answer to "Waarom geeft u dit cijfer?". The sector ``zorg`` is deliberately
+open answer to "Waarom geeft u dit cijfer?": it names the touchpoint the respondent graded
+lowest (a complaint; detractors and passives) and, for promoters, the one graded highest
+(praise), so the themes of the codebook follow the grades. The sector ``zorg`` is deliberately
 small (about 20 respondents per wave, below the small-base line of 30).
 
 Calibration
@@ -42,6 +46,12 @@ The figures follow the Dutch B2B benchmarks in ``../shared/seeds/``:
 In the shipped files (seed 2024): NPS +17 in 2023 and +24 in 2024 (unweighted;
 weighted +16 and +22), complaint handling 6.6 and 7.1, customer service 8.0 and
 8.1, 29% and 33% complained.
+
+The open answers tell the same story: about nine in ten of them get a theme of
+``themes.toml``; complaint handling, delivery and price go with a lower NPS (complaints
+about 30 NPS points below the other respondents in 2024), customer service and product
+quality (mostly praise by promoters) with a higher one; delivery is mentioned less in
+2024 (16% to 11% of the answers) as its grade improves.
 
 True driver structure
 ---------------------
@@ -111,7 +121,9 @@ __all__ = [
     "TRUE_DRIVERS",
     "TOUCHPOINTS",
     "WAVES",
+    "THEMES_TOML",
     "client_config",
+    "codebook",
     "demo_dir",
     "generate",
     "load",
@@ -129,7 +141,14 @@ WAVES = (2023, 2024)
 #: Where the shipped demo files live in a checkout (editable install).
 DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
 
-_FILES = ("survey.toml", "client.toml", "wave_2023.csv", "wave_2024.csv", "wave_2024.sav")
+_FILES = (
+    "survey.toml",
+    "client.toml",
+    "themes.toml",
+    "wave_2023.csv",
+    "wave_2024.csv",
+    "wave_2024.sav",
+)
 _SEED = 2024
 _N = 800
 
@@ -230,6 +249,22 @@ _NA_CODE, _DONT_KNOW_CODE = 99, 98
 _NPS_QUESTION = f"Hoe waarschijnlijk is het dat u {CLIENT} aanbeveelt aan een collega of relatie?"
 
 # -- open answers ---------------------------------------------------------------------------
+# Every touchpoint is one theme of the codebook (data/demo/themes.toml). A respondent's
+# answer names the touchpoint they graded lowest (a complaint) and, for promoters and some
+# passives, the one they graded highest (praise): the themes follow the grades, so that
+# mentioning a theme goes with a low (complaint) or high (praise) grade of its touchpoint.
+_THEME_OF = {
+    "accountmanager": "account_manager",
+    "offerte": "quotation",
+    "orderverwerking": "orders",
+    "webshop": "webshop",
+    "levering": "delivery",
+    "facturatie": "invoicing",
+    "klantenservice": "customer_service",
+    "klachtafhandeling": "complaints",
+    "productkwaliteit": "product_quality",
+    "prijs_kwaliteit": "price",
+}
 # Complaint about a touchpoint, used when it is the respondent's weakest grade.
 _WEAK_POINT = {
     "accountmanager": (
@@ -261,30 +296,157 @@ _WEAK_POINT = {
         "andere groothandels zijn goedkoper",
     ),
 }
-_PROMOTER = (
-    "Altijd snel en goed geholpen.",
-    "Betrouwbare leverancier met goede producten.",
-    "Fijne samenwerking met onze accountmanager.",
-    "Levering klopt altijd en de kwaliteit is goed.",
-    "Kwaliteit en service zijn top.",
-    "Denken goed mee met ons bedrijf.",
-    "Prettig contact, korte lijnen.",
+# Praise of a touchpoint, used when it is the respondent's best grade (8 or more).
+_STRONG_POINT = {
+    "accountmanager": (
+        "fijne samenwerking met onze accountmanager",
+        "onze accountmanager denkt goed mee",
+    ),
+    "offerte": ("offertes zijn snel en duidelijk", "een offerte hebben we binnen een dag"),
+    "orderverwerking": ("bestellingen worden foutloos verwerkt", "orders worden snel verwerkt"),
+    "webshop": ("de webshop werkt prettig", "online bestellen gaat makkelijk"),
+    "levering": ("de levering klopt altijd", "alles wordt op tijd geleverd"),
+    "facturatie": ("de facturen zijn altijd correct", "de facturatie is helder"),
+    "klantenservice": (
+        "de klantenservice helpt ons altijd snel",
+        "de binnendienst is goed bereikbaar",
+    ),
+    "klachtafhandeling": ("een klacht wordt snel opgelost", "klachten worden serieus genomen"),
+    "productkwaliteit": ("de kwaliteit van de producten is goed", "goede producten"),
+    "prijs_kwaliteit": ("scherpe prijzen", "de prijs-kwaliteitverhouding is goed"),
+}
+# A few respondents answer in English (international customers).
+_WEAK_POINT_EN = {
+    "accountmanager": "we never see our account manager",
+    "offerte": "quotes take too long",
+    "orderverwerking": "orders are often processed wrongly",
+    "webshop": "the webshop is confusing",
+    "levering": "deliveries are often late",
+    "facturatie": "the invoices are often wrong",
+    "klantenservice": "customer service is hard to reach",
+    "klachtafhandeling": "our complaint was never resolved",
+    "productkwaliteit": "product quality is not consistent",
+    "prijs_kwaliteit": "prices are too high",
+}
+_ENGLISH = 0.03
+# Generic answers that name no theme.
+_PROMOTER_GENERIC = (
+    "Altijd tevreden, ga zo door.",
+    "Betrouwbare partner, al jaren.",
     "Service én kwaliteit zijn uitstekend.",
+    "Prettig contact, korte lijnen.",
 )
+_PROMOTER = ("{Strong}.", "{Strong}, daarom bevelen wij ze aan.", "Top: {strong}.")
 _PASSIVE = (
     "Over het algemeen tevreden, maar {weak}.",
     "Prima leverancier, alleen {weak}.",
     "Redelijk, maar {weak}.",
+    "{Strong}, alleen {weak}.",
+    "Oké, maar {weak}.",
+)
+_PASSIVE_GENERIC = (
     "Goed, maar niet uitzonderlijk.",
     "Doen wat ze beloven, niet meer en niet minder.",
-    "Oké, maar {weak}.",
 )
 _DETRACTOR = (
     "{Weak}.",
     "{Weak}, dat moet echt beter.",
     "Teleurgesteld: {weak}.",
     "{Weak}. Wij kijken rond naar een andere leverancier.",
+    "{Weak} en {weak2}.",
 )
+_ENGLISH_TEXT = {
+    "promoter": "Good supplier, only {weak}.",
+    "passive": "Fine, but {weak}.",
+    "detractor": "Not happy: {weak}.",
+}
+
+#: The codebook of the demo's open answers: one theme per touchpoint, written to
+#: ``data/demo/themes.toml`` by :func:`generate`.
+THEMES_TOML = """\
+# Codebook of the demo client's open answers ("Waarom geeft u dit cijfer?"),
+# written by drivers.workflow.demo.generate(). One [[themes]] table per theme:
+# key (English identifier), nl / en (labels), terms (Dutch), terms_en (English answers),
+# exclude (words that look like a term but are not).
+name = "Van Dijk Groothandel (demo)"
+language = "nl"
+
+[[themes]]
+key = "account_manager"
+nl = "Accountmanager en contact"
+en = "Account manager and contact"
+terms = ["accountmanager", "vertegenwoordiger", "contactpersoon", "buitendienst", "meedenken", "denken mee", "denken goed mee", "denkt mee", "denkt goed mee", "korte lijnen", "persoonlijk contact", "prettig contact", "samenwerking", "relatie", "laat weinig van zich horen"]
+terms_en = ["account manager", "accountmanager", "sales rep", "representative", "contact person", "relationship", "partnership", "personal contact"]
+
+[[themes]]
+key = "quotation"
+nl = "Offerte"
+en = "Quotation"
+terms = ["offerte", "prijsopgave", "offreren", "aanbieding"]
+terms_en = ["quote", "quotation", "quotes", "proposal"]
+
+[[themes]]
+key = "orders"
+nl = "Bestellen en orderverwerking"
+en = "Ordering and order processing"
+terms = ["bestelling", "order", "orderverwerking", "bestellen", "besteld", "orderbevestiging", "backorder", "verkeerde artikelen"]
+terms_en = ["order", "orders", "ordering", "order processing"]
+exclude = ["online bestellen", "bestellen via de webshop", "bestellen in de webshop", "webshop", "ordering online", "order online"]
+
+[[themes]]
+key = "webshop"
+nl = "Webshop"
+en = "Web shop"
+terms = ["webshop", "website", "webwinkel", "portal", "online bestellen", "zoekfunctie", "inloggen", "app", "site"]
+terms_en = ["webshop", "web shop", "website", "online", "portal", "site", "app"]
+
+[[themes]]
+key = "delivery"
+nl = "Levering"
+en = "Delivery"
+terms = ["levering", "leveren", "geleverd", "levertijd", "leverdatum", "bezorging", "bezorgen", "bezorgd", "transport", "chauffeur", "vervoerder", "logistiek", "zending", "bezorger", "bezorgdienst", "te laat", "op tijd", "vertraging", "afleveren", "verzending", "pakket", "levertermijn"]
+terms_en = ["delivery", "deliveries", "delivered", "deliver", "shipping", "shipment", "lead time", "late", "on time", "driver", "logistics"]
+exclude = ["leverancier", "leveranciers", "leverbaar", "retourzending"]
+
+[[themes]]
+key = "invoicing"
+nl = "Facturatie"
+en = "Invoicing"
+terms = ["factuur", "facturatie", "facturen", "gefactureerd", "creditnota", "betaling", "betalingstermijn", "administratie", "aanmaning", "rekening"]
+terms_en = ["invoice", "invoices", "invoicing", "billing", "bill", "credit note", "payment"]
+
+[[themes]]
+key = "customer_service"
+nl = "Klantenservice"
+en = "Customer service"
+terms = ["klantenservice", "service", "binnendienst", "helpdesk", "bereikbaar", "bereikbaarheid", "telefoon", "wachttijd", "geholpen", "helpen", "servicedesk", "support", "callcenter", "terugbellen", "bellen terug", "reactie", "reageren", "mail", "email", "beantwoord", "antwoord", "terugbelverzoek"]
+terms_en = ["customer service", "service", "helpdesk", "support", "helped", "help", "phone", "reachable", "response", "call back"]
+exclude = ["prijs kwaliteit", "klachtenservice"]
+
+[[themes]]
+key = "complaints"
+nl = "Klachtafhandeling"
+en = "Complaint handling"
+terms = ["klacht", "klachten", "klachtafhandeling", "reclamatie", "retour", "retourneren", "opgelost", "afgehandeld", "afhandeling", "garantie", "compensatie"]
+exclude = ["geen klachten", "geen klacht", "nooit klachten", "nooit een klacht", "zonder klachten"]
+terms_en = ["complaint", "complaints", "claim", "return", "returns", "resolved", "solved", "warranty"]
+
+[[themes]]
+key = "product_quality"
+nl = "Productkwaliteit"
+en = "Product quality"
+terms = ["kwaliteit", "product", "producten", "beschadigd", "kapot", "defect", "materiaal", "assortiment", "artikelen", "houdbaarheid", "vers"]
+terms_en = ["quality", "product", "products", "damaged", "broken", "defective", "range", "assortment", "items"]
+exclude = ["prijs kwaliteit", "prijskwaliteit", "prijskwaliteitverhouding", "prijs kwaliteitverhouding", "kwaliteitverhouding", "servicekwaliteit", "verkeerde artikelen"]
+
+[[themes]]
+key = "price"
+nl = "Prijs"
+en = "Price"
+terms = ["prijs", "prijzen", "duur", "goedkoop", "goedkoper", "tarief", "tarieven", "korting", "kosten", "prijskwaliteit", "prijs kwaliteit", "kwaliteitverhouding", "betaalbaar", "prijzig", "marge", "prijsverhoging"]
+terms_en = ["price", "prices", "pricing", "expensive", "cheap", "cheaper", "cost", "costs", "discount", "value for money"]
+exclude = ["prijsopgave"]
+"""
 
 
 # -- generation -------------------------------------------------------------------------------
@@ -356,24 +518,45 @@ def _simulate(rng: np.random.Generator, wave: int, n: int) -> pd.DataFrame:
 def _open_answers(rng: np.random.Generator, frame: pd.DataFrame) -> list[str]:
     keys = [tp.key for tp in _TOUCHPOINTS]
     grades = frame[keys].where(frame[keys] > 0)  # n.v.t. and weet niet do not count
+
+    def cap(text: str) -> str:
+        return text[0].upper() + text[1:]
+
     answers = []
     for row, score in enumerate(frame["aanbeveling"]):
         if rng.random() < _EMPTY_ANSWER + (0.1 if 7 <= score <= 8 else 0.0):
             answers.append("")
             continue
         row_grades = grades.iloc[row].dropna()
-        lowest = row_grades.min()
-        # Among equally low grades pick one at random, so the answers vary.
+        # Among equally low (high) grades pick one at random, so the answers vary.
+        lowest, highest = row_grades.min(), row_grades.max()
         weakest = rng.choice(sorted(row_grades.index[row_grades == lowest]))
+        strongest = rng.choice(sorted(row_grades.index[row_grades == highest]))
+        others = row_grades.drop(weakest)
+        second = rng.choice(sorted(others.index[others == others.min()]))
         weak = rng.choice(_WEAK_POINT[weakest])
-        if score >= 9:
-            text = rng.choice(_PROMOTER)
+        weak2 = rng.choice(_WEAK_POINT[second])
+        strong = rng.choice(_STRONG_POINT[strongest])
+        group = "promoter" if score >= 9 else ("passive" if score >= 7 else "detractor")
+        if rng.random() < _ENGLISH:
+            text = _ENGLISH_TEXT[group].format(weak=_WEAK_POINT_EN[weakest])
+        elif group == "promoter":
+            praise = highest >= 8 and rng.random() < 0.75
+            text = rng.choice(_PROMOTER if praise else _PROMOTER_GENERIC)
+            text = text.format(strong=strong, Strong=cap(strong))
             if lowest <= 6:
                 text += f" Alleen {weak}."
-        elif score >= 7:
-            text = rng.choice(_PASSIVE).format(weak=weak)
+        elif group == "passive":
+            generic = rng.random() < 0.15
+            template = rng.choice(_PASSIVE_GENERIC if generic else _PASSIVE)
+            if "{Strong}" in template and highest < 8:
+                template = "Redelijk, maar {weak}."
+            text = template.format(weak=weak, strong=strong, Strong=cap(strong))
         else:
-            text = rng.choice(_DETRACTOR).format(weak=weak, Weak=weak[0].upper() + weak[1:])
+            template = rng.choice(_DETRACTOR)
+            if "{weak2}" in template and weak2 == weak:
+                template = "{Weak}."
+            text = template.format(weak=weak, Weak=cap(weak), weak2=weak2)
         answers.append(text)
     return answers
 
@@ -540,13 +723,14 @@ def generate(path: str | Path = "data/demo", *, seed: int = _SEED, n: int = _N) 
     >>> import tempfile
     >>> folder = generate(tempfile.mkdtemp(), n=50)
     >>> sorted(p.name for p in folder.iterdir())
-    ['client.toml', 'survey.toml', 'wave_2023.csv', 'wave_2024.csv', 'wave_2024.sav']
+    ['client.toml', 'survey.toml', 'themes.toml', 'wave_2023.csv', 'wave_2024.csv', 'wave_2024.sav']
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     waves = simulate(seed=seed, n=n)
     (folder / "survey.toml").write_bytes(_spec_text().encode("utf-8"))
     (folder / "client.toml").write_bytes(_CLIENT_TOML.encode("utf-8"))
+    (folder / "themes.toml").write_bytes(THEMES_TOML.encode("utf-8"))
     for wave, frame in waves.items():
         _write_csv(frame, folder / f"wave_{wave}.csv")
     _write_sav(waves[WAVES[-1]], folder / f"wave_{WAVES[-1]}.sav")
@@ -629,6 +813,11 @@ bootstrap = 500
 methods = ["shapley", "relative_weights", "beta", "logit"]
 lines = "mean"
 """
+
+
+def codebook() -> Path:
+    """Path of the demo's codebook ``themes.toml`` (for :func:`drivers.themes`)."""
+    return demo_dir() / "themes.toml"
 
 
 def client_config() -> Path:
