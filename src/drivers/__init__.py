@@ -36,6 +36,13 @@ from drivers.stats.nps import (
     touchpoint_performance,
 )
 from drivers.stats.simulate import ChangeAttribution, SimulationResult, attribute_change, simulate
+from drivers.stats.themes import (
+    compare_theme_shares,
+    suggest_themes,
+    theme_impact,
+    theme_quotes,
+    themes,
+)
 from drivers.workflow.analyse import analyse
 from drivers.workflow.client import ClientConfig, Wave, load_client
 from drivers.workflow.report import write_report
@@ -89,6 +96,11 @@ __all__ = [
     "SurveySpec",
     "Touchpoint",
     "classify",
+    "compare_theme_shares",
+    "suggest_themes",
+    "theme_impact",
+    "theme_quotes",
+    "themes",
     "compare_drivers",
     "compare_grades",
     "compare_nps",

@@ -418,7 +418,7 @@ def scaffold_client(name: str, root: str | Path = "clients") -> Path:
     notebooks = notebook_dir()
     folder.mkdir(parents=True, exist_ok=True)
     source = demo.demo_dir()
-    for file in ("survey.toml", "wave_2023.csv", "wave_2024.csv"):
+    for file in ("survey.toml", "themes.toml", "wave_2023.csv", "wave_2024.csv"):
         shutil.copy(source / file, folder / file)
     (folder / "notebooks").mkdir(exist_ok=True)
     for notebook in sorted(notebooks.glob("*.ipynb")):

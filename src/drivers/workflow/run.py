@@ -31,8 +31,10 @@ NOTEBOOKS = (
     "03_key_drivers",
     "04_priority_matrix",
     "05_wave_comparison",
+    "07_open_answers",
 )
 _COMPARISON = "05_wave_comparison"
+_OPEN_ANSWERS = "07_open_answers"
 _INLINE = "module://matplotlib_inline.backend_inline"
 
 
@@ -105,6 +107,8 @@ def run_client(
     work = Path(tempfile.mkdtemp(prefix=f".{current.slug}.partial-", dir=final.parent))
     work.chmod(_folder_mode())  # readable by the group, as the umask allows (mkdtemp: 0700)
     suite = [nb for nb in NOTEBOOKS if previous is not None or nb != _COMPARISON]
+    if not config.spec.open_answers:
+        suite.remove(_OPEN_ANSWERS)
     source = client_notebooks(config)
     steps = tqdm(
         total=len(suite) + 2,
@@ -130,7 +134,10 @@ def run_client(
         results.save(work / "results")
         steps.update()
         steps.set_postfix_str("notebooks, charts, tables")
-        params = {"results": "results", "progress": False}
+        # the open-answer notebook reads the answers themselves: the client config, as a
+        # path relative to the report (no folder of this machine in the notebook)
+        client = os.path.relpath(Path(config.path).resolve(), work) if config.path else ""
+        params = {"results": "results", "progress": False, "client": client}
         os.environ.update(kernel_env)
 
         def notebooks() -> None:
