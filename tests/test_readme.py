@@ -49,3 +49,27 @@ def test_make_demo_as_written():
     report = ROOT / "reports" / "demo" / "2024"
     assert (report / "demo_2024.pptx").is_file()
     assert "NPS per golf" in done.stdout
+
+
+def test_readme_toml_example_uses_valid_wave_keys():
+    import tomllib
+
+    from drivers.load.wave import WAVE_KEYS
+
+    for block in readme_blocks("toml"):
+        for wave in tomllib.loads(block).get("waves", []):
+            assert set(wave) <= set(WAVE_KEYS), set(wave) - set(WAVE_KEYS)
+
+
+def test_readme_documents_every_config_key():
+    from dataclasses import fields
+
+    from conftest import README
+    from drivers.load.spec import _TOUCHPOINT_KEYS, SurveySpec
+    from drivers.load.wave import WAVE_KEYS
+    from drivers.workflow.client import _TOP_KEYS, Options
+
+    names = [*_TOP_KEYS, *WAVE_KEYS, *(f.name for f in fields(Options)), *_TOUCHPOINT_KEYS]
+    names += [f.name for f in fields(SurveySpec) if f.name not in ("touchpoints", "value_labels")]
+    missing = [n for n in names if f"`{n}" not in README and f"[{n}" not in README]
+    assert not missing, missing
