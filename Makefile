@@ -21,7 +21,10 @@ demo: $(STAMP)
 
 # One BLAS thread: on a busy 2-core machine OpenBLAS threads spin-wait on small calls
 # (see bench/README.md); the results do not change.
+# The Spark test needs a Java runtime (17+): installed from Debian when missing.
 test: $(STAMP)
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null) || \
+	  (echo "drivers: the Spark test needs Java 17+ (apt-get install openjdk-17-jre-headless)"; exit 1)
 	$(BIN)/ruff check src tests bench
 	OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q
 
