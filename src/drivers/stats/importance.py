@@ -34,7 +34,12 @@ from drivers.errors import (
     closest,
 )
 from drivers.stats import methods as _registry
-from drivers.stats._shapley import PIVOT_TOL, shapley_batch
+from drivers.stats._shapley import (
+    GROUP_MAX_COLUMNS,
+    PIVOT_TOL,
+    group_shapley_batch,
+    shapley_batch,
+)
 from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = [
@@ -48,7 +53,7 @@ __all__ = [
 
 # A key of drivers.stats.methods.METHODS (the registry is the one list of methods).
 Method = str
-Missing = Literal["listwise", "pairwise", "impute"]
+Missing = Literal["dummy", "listwise", "pairwise", "impute"] | None
 
 #: The methods :func:`key_drivers` knows, in the order the docs present them (their
 #: records, with what each supports, are in :mod:`drivers.stats.methods`).
@@ -68,6 +73,9 @@ _FOREST_TREES = 100
 _FOREST_REPEATS = 5
 _KANO_RATIO = 2.0
 _INDICATOR_SHARE = 0.05  # impute: "answered" indicator for drivers skipped by >= 5% (as simulate)
+#: missing="dummy" (the default): touchpoints answered by fewer than this (weighted) share
+#: of the rows get an "answered" indicator grouped with their mean-filled grade.
+DUMMY_BELOW = 0.8
 _BOOT_CHUNK = 100
 
 
@@ -294,6 +302,12 @@ class _Design:
     missing: str
     thresholds: tuple[float, float]
     notes: list[str] = field(default_factory=list)
+    groups: list[list[int]] = field(default_factory=list)  # model columns per driver
+    reach: np.ndarray | None = None  # weighted share answered, per driver
+
+    @property
+    def grouped(self) -> bool:
+        return any(len(g) > 1 for g in self.groups)
 
     @property
     def X(self) -> np.ndarray:
@@ -370,6 +384,7 @@ def _prepare(
     missing: str,
     labels: Mapping[str, str] | None,
     thresholds: tuple[float, float] | None,
+    dummy_below: float = DUMMY_BELOW,
 ) -> _Design:
     spec = None
     if _is_survey(data):
@@ -463,6 +478,12 @@ def _prepare(
         keep &= ~no_weight
     base = int(keep.sum())
     answered = (~np.isnan(grades[keep])).sum(axis=0)
+    w_base = np.where(np.isnan(w[keep]), 0.0, w[keep])
+    reach = (
+        (w_base @ ~np.isnan(grades[keep])) / w_base.sum()
+        if w_base.sum() > 0
+        else np.full(len(drivers), np.nan)
+    )
     _warn_sparse(drivers, answered, base, missing)
     if missing == "listwise":
         complete = keep & ~np.isnan(grades).any(axis=1)
@@ -498,7 +519,8 @@ def _prepare(
     shown = [label_of(d) for d in drivers]
     n_col = (~np.isnan(grades)).sum(axis=0).astype(int)
     notes: list[str] = []
-    if missing == "impute" and np.isnan(grades).any():
+    owners: list[int] = []  # the driver of each indicator column
+    if missing in ("impute", "dummy") and np.isnan(grades).any():
         X = grades.copy()
         extra, extra_n, imputed_only = [], [], []
         for j, name in enumerate(drivers):
@@ -506,7 +528,7 @@ def _prepare(
             if not seen.any():
                 raise AnalysisError(
                     f"key_drivers: driver {name!r} has no answers in the {len(y)} rows used "
-                    "(all n.v.t.); drop it from drivers."
+                    "(all n.v.t.), so no rows left to analyse it; drop it from drivers."
                 )
             if seen.all():
                 continue
@@ -515,21 +537,30 @@ def _prepare(
                 if w[seen].sum() > 0
                 else grades[seen, j].mean()
             )
-            if (~seen).mean() < _INDICATOR_SHARE:
+            if missing == "impute" and (~seen).mean() < _INDICATOR_SHARE:
+                imputed_only.append(name)
+                continue
+            if missing == "dummy" and np.average(seen, weights=w) >= dummy_below:
                 imputed_only.append(name)
                 continue
             extra.append(seen.astype(float))
             columns.append(f"{name}_answered")
+            owners.append(j)
             indicator.append(True)
             word = "beantwoord" if lang == "nl" else "answered"
             shown.append(f"{shown[j]} ({word})")
             extra_n.append(len(y))
         Z = np.column_stack([X, *extra, y])
         n_col = np.concatenate([n_col, extra_n]).astype(int)
-        if imputed_only:
+        if imputed_only and missing == "impute":
             notes.append(
                 "missing='impute': mean-imputed without an indicator (fewer than "
                 f"{_INDICATOR_SHARE:.0%} n.v.t.): {', '.join(imputed_only)}"
+            )
+        elif imputed_only:
+            notes.append(
+                f"missing='dummy': answered by at least {dummy_below:.0%}, so mean-filled "
+                f"without an indicator: {', '.join(imputed_only)}"
             )
 
     if thresholds is None:
@@ -542,6 +573,9 @@ def _prepare(
                 "The 'thresholds' parameter of key_drivers must be (low, high) with "
                 f"low < high: grades ≤ low are low, ≥ high are high. Got {thresholds!r}."
             )
+    groups = [[j] for j in range(len(drivers))]
+    for k, j in enumerate(owners, start=len(drivers)):
+        groups[j].append(k)
     return _Design(
         outcome=str(outcome),
         drivers=drivers,
@@ -558,6 +592,8 @@ def _prepare(
         missing=missing,
         thresholds=thresholds,
         notes=notes,
+        groups=groups,
+        reach=np.asarray(reach, dtype=float),
     )
 
 
@@ -760,7 +796,10 @@ _BATCH: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
 
 
 def _fit_shapley(design: _Design, corr: np.ndarray) -> _Fit:
-    values, r2 = shapley_batch(corr[None])
+    if design.grouped:
+        values, r2 = group_shapley_batch(corr[None], design.groups)
+    else:
+        values, r2 = shapley_batch(corr[None])
     imp = values[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = imp / r2[0]
@@ -1372,6 +1411,12 @@ def _bootstrap(
             if sampled:
                 imp, share = _sampled_shapley_draws(design, corrs, corr, point, seed)
                 bar.update(B)
+            elif method == "shapley" and design.grouped:
+                imp = np.full((B, len(design.drivers)), np.nan)
+                for start in range(0, B, _BOOT_CHUNK):
+                    stop = min(start + _BOOT_CHUNK, B)
+                    imp[start:stop] = group_shapley_batch(corrs[start:stop], design.groups)[0]
+                    bar.update(stop - start)
             else:
                 batch = _BATCH[method]
                 for start in range(0, B, _BOOT_CHUNK):
@@ -1411,7 +1456,8 @@ def _bootstrap(
             )
     finally:
         bar.close()
-    return imp, share, failed, tuple(notes)
+    imp = _fold(design, method, imp)
+    return imp, _fold_share(method, imp), failed, tuple(notes)
 
 
 #: Newton-Raphson of the batched bootstrap logits: iterations, and the step (in the
@@ -1495,8 +1541,17 @@ def _sampled_shapley_draws(
     if corr is None or point is None:
         raise ValueError("the sampled-order Shapley bootstrap needs the point matrix and values")
     orders_rng = np.random.default_rng([seed, design.p])  # apart from the resample stream
-    orders = np.stack([orders_rng.permutation(design.p) for _ in range(BOOTSTRAP_ORDERS)])
-    sampled = shapley_orders(np.concatenate([corr[None], corrs]), orders)
+    groups = design.groups or [[j] for j in range(design.p)]
+    # orders of the groups, each group's columns entering together: the mean gain of a
+    # group over such orders is its grouped Shapley value
+    orders = np.stack(
+        [
+            np.concatenate([groups[g] for g in orders_rng.permutation(len(groups))])
+            for _ in range(BOOTSTRAP_ORDERS)
+        ]
+    )
+    by_column = shapley_orders(np.concatenate([corr[None], corrs]), orders)
+    sampled = np.stack([by_column[:, g].sum(axis=1) for g in groups], axis=1)
     draws = point + (sampled[1:] - sampled[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         share = draws / sampled[1:].sum(axis=1, keepdims=True)
@@ -1579,13 +1634,14 @@ def key_drivers(
     drivers: Sequence[str] | None = None,
     method: Method = "shapley",
     weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
-    missing: Missing = "listwise",
+    missing: Missing = None,
     bootstrap: int = 0,
     seed: int = 0,
     level: float = 0.95,
     progress: bool = True,
     labels: Mapping[str, str] | None = None,
     thresholds: tuple[float, float] | None = None,
+    dummy_below: float = DUMMY_BELOW,
 ) -> DriverResult:
     r"""How much each driver (touchpoint grade) drives the outcome (likelihood to recommend).
 
@@ -1734,8 +1790,10 @@ def key_drivers(
     >>> round(res.r2, 2)
     0.8...
     """
+    missing = "dummy" if missing is None else missing
     _check_options(method, missing, bootstrap, seed, level)
-    design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds)
+    _check_dummy_below(dummy_below)
+    design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds, dummy_below)
     if design.weighted and not _registry.METHODS[method].weights:
         raise ParameterError(
             f"key_drivers: method={method!r} does not support survey weights; leave "
@@ -1747,6 +1805,13 @@ def key_drivers(
             f"the limit is {_MAX_SHAPLEY_DRIVERS}. Use method='relative_weights' (close to "
             "Shapley, instant) or group drivers."
         )
+    if method == "shapley" and design.grouped and design.p > GROUP_MAX_COLUMNS:
+        raise ParameterError(
+            f"key_drivers: grouped Shapley over {design.p} model columns (drivers plus "
+            f"'answered' indicators) needs 2^{design.p} subsets; the limit is "
+            f"{GROUP_MAX_COLUMNS}. Use method='relative_weights', fewer drivers, or a lower "
+            "dummy_below= (fewer indicators)."
+        )
     if method == "logit":
         _logit_groups(design)  # a clear message before any "no variance" one
     corr = _point_corr(design)
@@ -1754,23 +1819,36 @@ def key_drivers(
     fit = fitter(design, corr, seed=seed) if method == "forest" else fitter(design, corr)
     diagnostics = _diagnostics(design, corr, fit)
 
+    p = len(design.drivers)
+    importance = _fold(design, method, fit.importance[None])[0]
+    signed = _signed(design, method, fit, corr)
+    full_beta = _full_beta(corr)
     draws = None
     table = pd.DataFrame(
         {
-            "driver": design.columns,
-            "label": design.labels,
-            "indicator": design.indicator,
-            "importance": fit.importance,
-            "share": fit.share,
+            "driver": design.drivers,
+            "label": design.labels[:p],
+            "indicator": False,
+            "importance": importance,
+            "share": _fold_share(method, importance[None])[0],
         }
     )
-    table["rank"] = (
-        table["importance"].rank(ascending=False, method="min", na_option="bottom").astype(int)
-    )
-    table["n"] = design.n_col.astype(int)
+    table["rank"] = _table_ranks(importance)
+    table["n"] = design.n_col[:p].astype(int)
+    table["reach"] = design.reach
+    table["conditional"] = [len(g) > 1 for g in design.groups]
+    table["sign"] = np.where(signed < 0, -1, 1).astype(int)
+    table["negative"] = signed < 0
+    if method in ("shapley", "relative_weights"):
+        table["r2_part"] = importance
+    elif method == "correlation":
+        table["r"] = fit.extra["pearson"][:p]
+    table["answered_beta"] = [
+        float(full_beta[g[1]]) if len(g) > 1 else np.nan for g in design.groups
+    ]
     if bootstrap:
         draws, share_draws, failed, route = _bootstrap(
-            design, method, int(bootstrap), seed, progress, corr=corr, point=fit.importance
+            design, method, int(bootstrap), seed, progress, corr=corr, point=importance
         )
         diagnostics = _replace(diagnostics, notes=diagnostics.notes + route)
         if failed == bootstrap:
@@ -1788,8 +1866,8 @@ def key_drivers(
         if failed:
             diagnostics = _replace(diagnostics, failed_resamples=failed)
     for name, values in fit.extra.items():
-        if values is not None:
-            table[name] = values
+        if values is not None and name not in table:
+            table[name] = values[:p]
     table = table.sort_values(["rank"], kind="stable").reset_index(drop=True)
     return DriverResult(
         table=table,
@@ -1799,12 +1877,74 @@ def key_drivers(
         outcome=design.outcome,
         diagnostics=diagnostics,
         draws=draws,
-        columns=tuple(design.columns),
+        columns=tuple(design.drivers),
         level=float(level),
         missing=missing,
         weighted=design.weighted,
         seed=int(seed),
     )
+
+
+def _check_dummy_below(dummy_below: float) -> None:
+    if (
+        isinstance(dummy_below, bool)
+        or not isinstance(dummy_below, float | int)
+        or not 0 <= dummy_below <= 1
+    ):
+        raise ParameterError(
+            "The 'dummy_below' parameter of key_drivers must be a share from 0 to 1 (e.g. "
+            f"0.8). Got {dummy_below!r} instead."
+        )
+
+
+def _table_ranks(importance: np.ndarray) -> np.ndarray:
+    """Ranks 1..p by magnitude (1 = largest), ties by driver order, NaN last: no gaps."""
+    key = np.where(np.isnan(importance), -np.inf, importance)
+    return _ordinal_ranks(key[None])[0].astype(int)
+
+
+def _fold(design: _Design, method: str, values: np.ndarray) -> np.ndarray:
+    """Model-column values ``(B, q)`` to one magnitude per driver ``(B, p)``.
+
+    Grouped Shapley already has one value per driver. Relative weights add up over a
+    driver's group (grade + "answered" indicator), as they add up to R². The other methods
+    keep the grade's own value (the effect per grade point among those who answered);
+    correlation and penalty-reward become magnitudes (their sign goes to ``sign``).
+    """
+    p = len(design.drivers)
+    if values.shape[1] == p:
+        out = values
+    elif method == "relative_weights":
+        out = np.stack([values[:, g].sum(axis=1) for g in design.groups], axis=1)
+    else:
+        out = values[:, :p]
+    if method in ("correlation", "penalty_reward"):
+        out = np.abs(out)
+    return out
+
+
+def _fold_share(method: str, importance: np.ndarray) -> np.ndarray:
+    return _share_positive(importance) if method == "forest" else _share_abs(importance)
+
+
+def _full_beta(corr: np.ndarray) -> np.ndarray:
+    """Standardised coefficients of the linear model with every model column."""
+    rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
+    return np.linalg.pinv(rxx, hermitian=True) @ rxy
+
+
+def _signed(design: _Design, method: str, fit: _Fit, corr: np.ndarray) -> np.ndarray:
+    """The direction of each driver's effect (its grade column): a signed estimate."""
+    p = len(design.drivers)
+    if method == "beta":
+        return np.asarray(fit.extra["beta"][:p], dtype=float)
+    if method == "correlation":
+        return np.asarray(fit.extra["pearson"][:p], dtype=float)
+    if method == "logit":
+        return np.asarray(fit.extra["ame_promoter"][:p] - fit.extra["ame_detractor"][:p])
+    if method == "penalty_reward":
+        return np.asarray(fit.importance[:p], dtype=float)
+    return _full_beta(corr)[:p]
 
 
 def _replace(diagnostics: Diagnostics, **changes: Any) -> Diagnostics:
