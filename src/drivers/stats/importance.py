@@ -139,12 +139,9 @@ class DriverResult(Summarised):
     Attributes
     ----------
     table : DataFrame
-        One row per model column, sorted by ``rank`` (1 = most important). Always:
-        ``driver``, ``label``, ``indicator`` (True for the ``<driver>_answered`` rows that
-        ``missing="impute"`` adds), ``importance``, ``share``, ``rank``, ``n``; with a
-        bootstrap also ``ci_low``, ``ci_high``, ``share_ci_low``, ``share_ci_high``,
-        ``rank_ci_low``, ``rank_ci_high``; then the method's own columns (see
-        :func:`key_drivers`).
+        One row per driver (touchpoint), sorted by ``rank`` (1 = most important, ranks
+        1..p without gaps). An "answered" indicator is never a row of its own: it is
+        folded into its touchpoint. Columns: see :func:`key_drivers` (Returns).
     r2 : float
         Variance explained by the method's model (``forest``: cross-validated R²;
         ``logit``: mean McFadden pseudo-R² of the promoter and detractor models).
@@ -156,7 +153,7 @@ class DriverResult(Summarised):
         Bootstrap importance draws, shape ``(B, len(columns))``; column ``i`` belongs to
         ``columns[i]``. None without a bootstrap.
     columns : tuple of str
-        Model columns in input order (the order of ``draws``).
+        The drivers in input order (the order of ``draws``); indicators are folded in.
     level : float
         Confidence level of the bootstrap intervals.
     weighted : bool
@@ -247,10 +244,10 @@ class DriverResult(Summarised):
     def _display_table(self) -> pd.DataFrame:
         table = self.table
         shown = table.drop(columns=["indicator"])
-        if table["indicator"].any():
+        if "conditional" in table and table["conditional"].any():
             shown["driver"] = [
                 f"{name} *" if flag else name
-                for name, flag in zip(table["driver"], table["indicator"], strict=True)
+                for name, flag in zip(table["driver"], table["conditional"], strict=True)
             ]
         return shown.round(4)
 
@@ -263,8 +260,10 @@ class DriverResult(Summarised):
 
     def _summary_parts(self) -> SummaryParts:
         notes = []
-        if self.table["indicator"].any():
-            notes.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
+        if "conditional" in self.table and self.table["conditional"].any():
+            notes.append(
+                "* conditional touchpoint: grade and 'answered' indicator count as one driver"
+            )
         notes += [f"Note: {note}" for note in self.diagnostics.notes]
         return SummaryParts(
             header=self._header_lines(),
@@ -607,9 +606,9 @@ def _warn_sparse(drivers: list[str], answered: np.ndarray, base: int, missing: s
         f"Now missing={missing!r}. Options: 'listwise' keeps only respondents who graded "
         "every driver (few rows left, and only those who e.g. complained); 'pairwise' "
         "uses every available pair for the correlation matrix (shapley, relative_weights, "
-        "correlation); 'impute' fills the mean and adds an '<driver>_answered' indicator so "
-        "the effect of having experienced the touchpoint is measured too. Or leave the "
-        "driver out.",
+        "correlation); 'dummy' (the default) and 'impute' fill the mean and add an "
+        "'answered' indicator, counted with the grade as one driver, so the effect of "
+        "having experienced the touchpoint is measured too. Or leave the driver out.",
         MissingTouchpointWarning,
         stacklevel=3,
     )
@@ -1176,10 +1175,12 @@ def _diagnostics(design: _Design, corr: np.ndarray, fit: _Fit) -> Diagnostics:
             f"missing='pairwise': correlations use every pair answered; n per pair from "
             f"{int(design.n_col.min())} to {int(design.n_col.max())}"
         )
-    if design.missing == "impute" and any(design.indicator):
+    if design.missing in ("impute", "dummy") and design.grouped:
+        conditional = [design.drivers[g[0]] for g in design.groups if len(g) > 1]
         notes.append(
-            "missing='impute': n.v.t. grades were replaced by the driver's mean; the "
-            "'<driver>_answered' rows measure the effect of having experienced the touchpoint"
+            f"missing={design.missing!r}: n.v.t. grades were replaced by the driver's mean "
+            "plus an 'answered' indicator, and grade + indicator count as one driver "
+            f"(conditional touchpoints: {', '.join(conditional)})"
         )
     return Diagnostics(
         r2=r2,
@@ -1661,15 +1662,24 @@ def key_drivers(
     weights : str or array-like, optional
         Survey weights: a column name or one value per row (≥ 0). Rows with a missing
         weight are excluded and counted.
-    missing : {"listwise", "pairwise", "impute"}
-        Not-applicable grades. ``"listwise"`` drops rows with any NaN driver.
+    missing : {None, "dummy", "listwise", "pairwise", "impute"}
+        Not-applicable grades. ``None`` (default) is ``"dummy"``: a touchpoint answered by
+        fewer than ``dummy_below`` (default 80 %, weighted share of the rows with an
+        outcome) is a *conditional touchpoint*: its grade is filled with its (weighted)
+        mean where not answered and an indicator ``answered`` (1 = graded) is added, and
+        grade + indicator are ONE driver: Shapley is computed over groups of columns
+        (grouped LMG, from the correlation matrix) and relative weights add up over the
+        group, so the touchpoint gets one importance that includes the effect of having
+        experienced it. Touchpoints answered by at least ``dummy_below`` are mean-filled
+        without an indicator (treated as complete). ``"listwise"`` drops rows with any
+        NaN driver.
         ``"pairwise"`` (shapley, relative_weights, correlation only) builds the correlation
         matrix from pairwise-complete rows, repairing a non-positive-semi-definite result
         (eigenvalue clip, with a warning). ``"impute"`` fills the driver's (weighted) mean
         and adds an indicator column ``<driver>_answered`` (1 = graded) for every driver
         that at least 5% of the rows leave unanswered (a handful of "weet niet" is only
-        imputed, as in :mod:`drivers.stats.simulate`); indicators are their own rows of the
-        table with ``indicator=True`` (not folded into the driver). Rows without an outcome are always excluded.
+        imputed, as in :mod:`drivers.stats.simulate`); grouped as with ``"dummy"``.
+        Rows without an outcome are always excluded.
     bootstrap : int
         Number of resamples for percentile intervals (0 = none, 1000 is usual).
     seed : int
@@ -1684,14 +1694,32 @@ def key_drivers(
         ``penalty_reward`` only: grades ≤ ``low`` are "low", grades ≥ ``high`` "high".
         Default from the grade scale (spec or 1-10): ``low = lo + 4/9·(hi - lo)``,
         ``high = lo + 8/9·(hi - lo)``, i.e. ≤ 5 and ≥ 9 on 1-10.
+    dummy_below : float
+        ``missing="dummy"``: touchpoints answered by fewer than this share get the
+        "answered" indicator (0..1, default 0.8; 1.0 gives every incomplete touchpoint one).
 
     Returns
     -------
     DriverResult
-        ``table`` columns, always: ``driver``, ``label``, ``indicator``, ``importance``,
-        ``share``, ``rank`` (1 = most important), ``n`` (rows behind that driver); with a
-        bootstrap: ``ci_low``, ``ci_high``, ``share_ci_low``, ``share_ci_high``,
-        ``rank_ci_low``, ``rank_ci_high``. Per method: ``pearson`` (shapley,
+        ``table``: one row per touchpoint. Always: ``driver``, ``label``, ``indicator``
+        (always False: indicators are folded into their touchpoint; kept for old readers),
+        ``importance`` (the magnitude the rank is based on, ≥ 0 except a forest's
+        permutation importance; what it is depends on the method, see Notes), ``share``
+        (of R² for shapley / relative weights, else of the summed magnitudes), ``rank``
+        (1 = most important, 1..p without gaps, ties by input order), ``n`` (respondents
+        who answered the touchpoint, among the rows used), ``reach`` (weighted share of the
+        rows with an outcome who answered it), ``conditional`` (True when an "answered"
+        indicator is grouped with the grade), ``sign`` (+1 / -1: the direction of the
+        effect, the method's own signed estimate, or for shapley, relative_weights and
+        forest the full-model standardised coefficient), ``negative`` (``sign == -1``: a
+        higher grade goes with a *lower* recommendation, a suppressor or a perverse sign;
+        read such a driver with care), ``answered_beta`` (conditional touchpoints: the
+        standardised coefficient of the indicator, the effect of having experienced the
+        touchpoint at an average grade; NaN otherwise). Shapley and relative weights
+        also ``r2_part`` (the touchpoint's part of R², = ``importance``, sums to R²);
+        correlation ``r`` (signed Pearson r). With a bootstrap: ``ci_low``, ``ci_high``
+        (of ``importance``), ``share_ci_low``, ``share_ci_high``, ``rank_ci_low``,
+        ``rank_ci_high``. Per method: ``pearson`` (shapley,
         relative_weights, correlation), ``spearman`` (correlation), ``beta``, ``se``,
         ``p_value`` (beta), ``ame_promoter``, ``se_promoter``, ``p_promoter``,
         ``ame_detractor``, ``se_detractor``, ``p_detractor`` (logit), ``importance_sd``
@@ -1736,9 +1764,9 @@ def key_drivers(
         standard errors. ``importance = |β_j|`` (the sign is in ``beta``),
         ``share = |β_j| / Σ|β|``.
     ``correlation``
-        ``importance`` = weighted Pearson ``r`` with the outcome (signed, so a negative
-        driver ranks last); ``share = |r_j| / Σ|r|``; ``spearman`` = weighted Pearson of
-        mid-ranks. Classic "derived importance".
+        ``importance = |r|`` with ``r`` the weighted Pearson correlation with the outcome
+        (in ``r``; its sign in ``sign``); ``share = |r_j| / Σ|r|``; ``spearman`` = weighted
+        Pearson of mid-ranks. Classic "derived importance".
     ``logit``
         Two logits: promoter (outcome ≥ 9) vs rest and detractor (≤ 6) vs rest, average
         marginal effects ``AME_j = β_j · mean(p(1-p))`` (statsmodels ``get_margeff``; GLM
@@ -1755,8 +1783,8 @@ def key_drivers(
         One (weighted) regression of the outcome on a low dummy (grade ≤ low) and a high
         dummy (grade ≥ high) per driver; n.v.t. is 0 in both. ``penalty`` = coefficient of
         low (usually negative), ``reward`` = coefficient of high;
-        ``importance = reward - penalty`` (the impact range from a low to a high grade,
-        ``|penalty| + reward`` in the usual case). Kano class: "basic" when
+        ``importance = |reward - penalty|`` (the impact range from a low to a high grade,
+        ``|penalty| + reward`` in the usual case; ``sign`` is -1 when it is reversed). Kano class: "basic" when
         ``-penalty > 2·reward``, "excitement" when ``reward > 2·(-penalty)``, else
         "performance" (negative parts count as 0). Brandt (1987), Marketing News;
         Mittal, Ross & Baldasare (1998), J. Marketing 62(1); Matzler & Sauerwein (2002).
@@ -1771,7 +1799,14 @@ def key_drivers(
     at p = 30); its intervals differ from exact ones by less than the bootstrap's own noise.
     logit refits both models of every resample in one batched Newton-Raphson; forest and
     penalty_reward refit per resample. ``diagnostics.notes`` states the route taken.
-    With ``missing="impute"`` the means are imputed once, before resampling.
+    With ``missing="impute"`` or ``"dummy"`` the means are imputed once, before resampling.
+
+    Conditional touchpoints (``missing="dummy"``, ``"impute"``): shapley is computed over
+    groups (grade + indicator is one player; ``R²`` of a set of groups is the R² of the
+    union of their columns, from the correlation matrix), relative weights are summed per
+    group; beta, correlation, logit, forest and penalty_reward report the grade's own
+    value (the effect per grade point among those who answered), the indicator's effect
+    is in ``answered_beta``.
 
     Examples
     --------
