@@ -479,7 +479,7 @@ def _prepare(
     answered = (~np.isnan(grades[keep])).sum(axis=0)
     w_base = np.where(np.isnan(w[keep]), 0.0, w[keep])
     reach = (
-        (w_base @ ~np.isnan(grades[keep])) / w_base.sum()
+        np.minimum((w_base @ ~np.isnan(grades[keep])) / w_base.sum(), 1.0)
         if w_base.sum() > 0
         else np.full(len(drivers), np.nan)
     )
