@@ -55,8 +55,16 @@ def test_a_segment_specific_driver_is_found_and_corrected_for_multiplicity():
     assert (table["ci_low"] <= table["ci_high"]).all()
     np.testing.assert_allclose(table["difference"], table["share"] - table["share_rest"])
     assert (table["n"] >= 30).all()
-    # service matters everywhere: no significant difference for it in retail
-    assert not table.set_index(["group", "driver"]).loc[("retail", "service"), "significant"]
+
+
+def test_no_difference_in_the_population_gives_no_significant_segment():
+    frame = segmented(seed=4)
+    frame["sector"] = np.random.default_rng(9).choice(["a", "b", "c"], len(frame))
+    seg = compare_segments(
+        frame, "sector", outcome="ltr", drivers=["service", "price", "web"], bootstrap=200
+    )
+    assert not seg.table["significant"].any()
+    assert (seg.table["p_adjusted"] >= seg.table["p_value"]).all()
 
 
 def test_survey_input_and_option_checks():

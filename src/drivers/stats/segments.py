@@ -21,7 +21,7 @@ from drivers.errors import AnalysisError, ParameterError
 from drivers.stats._input import need_column, resolve
 from drivers.stats._summary import Summarised, SummaryParts, read_only
 from drivers.stats.importance import key_drivers
-from drivers.stats.sensitivity import _share_draws
+from drivers.stats.sensitivity import _share_draws, bootstrap_p_value
 
 __all__ = ["SegmentDrivers", "compare_segments"]
 
@@ -96,8 +96,9 @@ def compare_segments(
     ``min_n`` respondents, :func:`~drivers.stats.importance.key_drivers` runs on the group
     and on the rest of the sample (everyone else with an outcome), each with its own
     bootstrap (independent samples, independent seeds). The difference of the share draws
-    gives a two-sided bootstrap p-value per touchpoint, ``2·min(P(d ≤ 0), P(d ≥ 0))``
-    (at least ``1/B``); p-values are adjusted with Benjamini-Hochberg
+    gives a two-sided bootstrap p-value per touchpoint
+    (:func:`~drivers.stats.sensitivity.bootstrap_p_value`: draws centred on their mean);
+    p-values are adjusted with Benjamini-Hochberg
     (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``) across all
     touchpoints × groups × segment columns.
 
@@ -237,14 +238,13 @@ def compare_segments(
             for driver in driver_names:
                 diff = seg_share[driver].to_numpy()[:B] - rest_share[driver].to_numpy()[:B]
                 diff = diff[np.isfinite(diff)]
-                if len(diff):
-                    p = 2 * min((diff <= 0).mean(), (diff >= 0).mean())
-                    p = float(min(1.0, max(p, 1 / len(diff))))
-                    d_low, d_high = np.quantile(diff, [a, 1 - a])
-                else:
-                    p, d_low, d_high = np.nan, np.nan, np.nan
                 share = float(table.loc[driver, "share"])
                 share_rest = float(rest_table.loc[driver, "share"])
+                p = bootstrap_p_value(share - share_rest, diff)
+                if len(diff):
+                    d_low, d_high = np.quantile(diff, [a, 1 - a])
+                else:
+                    d_low, d_high = np.nan, np.nan
                 frames.append(
                     {
                         "segment": str(column),

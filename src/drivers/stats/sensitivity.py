@@ -21,7 +21,13 @@ from drivers.stats import methods as _registry
 from drivers.stats._summary import Summarised, SummaryParts, read_only
 from drivers.stats.importance import DriverResult, key_drivers
 
-__all__ = ["MissingSensitivity", "missing_sensitivity", "importance_change", "compare_importance"]
+__all__ = [
+    "MissingSensitivity",
+    "missing_sensitivity",
+    "importance_change",
+    "compare_importance",
+    "bootstrap_p_value",
+]
 
 _OPTIONS = ("dummy", "pairwise", "listwise", "impute")
 
@@ -183,8 +189,8 @@ def compare_importance(
         One row per touchpoint in either wave (in ``result_b``'s rank order, then those
         only in ``result_a``): ``driver``, ``share_a``, ``share_b``, ``change``
         (``share_b - share_a``, in share points 0..1), ``ci_low``, ``ci_high`` (percentile
-        interval of the difference draws), ``p_value`` (two-sided bootstrap p-value:
-        ``2·min(P(d ≤ 0), P(d ≥ 0))`` over the difference draws, at least ``1/B``),
+        interval of the difference draws), ``p_value`` (two-sided bootstrap p-value, see
+        :func:`bootstrap_p_value`),
         ``rank_a``, ``rank_b``. A touchpoint in one wave only has NaN change.
 
     Notes
@@ -228,8 +234,7 @@ def compare_importance(
             diff = diff[np.isfinite(diff)]
             row["change"] = row["share_b"] - row["share_a"]
             row["ci_low"], row["ci_high"] = np.quantile(diff, [alpha, 1 - alpha])
-            p = 2 * min((diff <= 0).mean(), (diff >= 0).mean())
-            row["p_value"] = float(min(1.0, max(p, 1 / len(diff))))
+            row["p_value"] = bootstrap_p_value(row["change"], diff)
         else:
             row.update(change=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
         row["rank_a"] = ta["rank"].get(driver, pd.NA)
@@ -239,6 +244,23 @@ def compare_importance(
     out["rank_a"] = out["rank_a"].astype("Int64")
     out["rank_b"] = out["rank_b"].astype("Int64")
     return out
+
+
+def bootstrap_p_value(observed: float, draws: np.ndarray) -> float:
+    """Two-sided bootstrap p-value of "no difference" for an observed difference.
+
+    The draws are centred on their own mean, which imposes the null while keeping their
+    spread, and ``p = (1 + #{|d* - mean(d*)| ≥ |observed|}) / (1 + B)`` (Davison & Hinkley
+    1997, §4.4). Centring matters for importance shares: a small share is bounded by 0, so
+    its draws lie above the estimate, and counting draws on either side of 0 would find
+    differences that are only that bias.
+    """
+    draws = np.asarray(draws, dtype=float)
+    draws = draws[np.isfinite(draws)]
+    if not len(draws) or not np.isfinite(observed):
+        return float("nan")
+    centred = np.abs(draws - draws.mean())
+    return float((1 + (centred >= abs(observed) - 1e-15).sum()) / (1 + len(draws)))
 
 
 def _share_draws(result: DriverResult) -> pd.DataFrame:
