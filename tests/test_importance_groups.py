@@ -194,3 +194,22 @@ def test_grouped_bootstrap_draws_sum_to_resample_r2_and_cover_the_point():
     assert (table["importance"] <= table["ci_high"]).all()
     assert np.isfinite(result.draws).all()
     assert result.rank_stability(1).sum() == pytest.approx(1)
+
+
+def test_grouped_sampled_order_bootstrap_above_the_exact_limit():
+    # 17 touchpoints + 3 indicators = 20 model columns: exact grouped point estimate,
+    # resample changes from sampled orders of the groups
+    rng = np.random.default_rng(8)
+    n, p = 1500, 17
+    X = rng.normal(size=(n, p)) + rng.normal(size=(n, 1))
+    frame = pd.DataFrame(X, columns=[f"t{j}" for j in range(p)])
+    frame["y"] = X @ rng.uniform(0, 0.5, p) + rng.normal(0, 2, n)
+    for j in range(3):
+        frame.loc[rng.random(n) < 0.5, f"t{j}"] = np.nan
+    names = [f"t{j}" for j in range(p)]
+    result = quiet(frame, outcome="y", drivers=names, bootstrap=30)
+    assert result.diagnostics.p == 20 and result.draws.shape == (30, 17)
+    assert any("random driver orders" in note for note in result.diagnostics.notes)
+    assert result.table["r2_part"].sum() == pytest.approx(result.r2, abs=1e-10)
+    assert result.table["conditional"].sum() == 3
+    assert (result.table["ci_low"] <= result.table["ci_high"]).all()

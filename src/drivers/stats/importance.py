@@ -1816,7 +1816,9 @@ def key_drivers(
     union of their columns, from the correlation matrix), relative weights are summed per
     group; beta, correlation, logit, forest and penalty_reward report the grade's own
     value (the effect per grade point among those who answered), the indicator's effect
-    is in ``answered_beta``.
+    is in ``answered_beta``. ``r`` and ``pearson`` of a conditional touchpoint are those of
+    its mean-filled grade (use ``missing="pairwise"`` for the correlation among those who
+    answered).
 
     Examples
     --------
