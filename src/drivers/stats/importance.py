@@ -487,7 +487,8 @@ def _prepare(
         if w_base.sum() > 0
         else np.full(len(drivers), np.nan)
     )
-    _warn_sparse(drivers, answered, base, missing)
+    if missing != "dummy":  # dummy handles sparse touchpoints as designed; no warning
+        _warn_sparse(drivers, answered, base, missing)
     if missing == "listwise":
         complete = keep & ~np.isnan(grades).any(axis=1)
         excluded["driver missing (listwise)"] = int((keep & ~complete).sum())
@@ -1747,7 +1748,8 @@ def key_drivers(
     Warns
     -----
     MissingTouchpointWarning
-        A driver is answered by fewer than half the respondents.
+        A driver is answered by fewer than half the respondents (not with
+        ``missing="dummy"``, which is made for them; ``diagnostics.notes`` names them).
     CollinearityWarning
         A VIF above 10.
     SmallSampleWarning
