@@ -213,3 +213,20 @@ def test_grouped_sampled_order_bootstrap_above_the_exact_limit():
     assert result.table["r2_part"].sum() == pytest.approx(result.r2, abs=1e-10)
     assert result.table["conditional"].sum() == 3
     assert (result.table["ci_low"] <= result.table["ci_high"]).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_relative_weights_delta_se_agrees_with_the_bootstrap(weighted):
+    frame = conditional_frame(n=1500, seed=11)
+    kw = {"weights": "weight"} if weighted else {}
+    result = quiet(
+        frame, outcome="ltr", drivers=DRIVERS, method="relative_weights", bootstrap=1000, **kw
+    )
+    table = result.table.set_index("driver")
+    boot_sd = pd.Series(np.std(result.draws, axis=0, ddof=1), index=list(result.columns))
+    ratio = table["se_delta"] / boot_sd.reindex(table.index)
+    assert ratio.between(0.8, 1.25).all(), ratio
+    pairwise = quiet(
+        frame, outcome="ltr", drivers=DRIVERS, method="relative_weights", missing="pairwise"
+    )
+    assert pairwise.table["se_delta"].isna().all()

@@ -810,6 +810,52 @@ def _fit_shapley(design: _Design, corr: np.ndarray) -> _Fit:
     return _Fit(imp, share, float(r2[0]), {"pearson": corr[:-1, -1].copy()})
 
 
+def _relative_weights_se(design: _Design) -> np.ndarray:
+    """Delta-method standard errors of the (group-summed) raw relative weights.
+
+    The weights are a smooth function of the covariance matrix ``S``; the covariance of
+    ``vech(S)`` is estimated from the per-row products (no normality assumed:
+    ``Var(vech S) ≈ Σ_i v_i² (u_i - ū)(u_i - ū)'`` with ``u_i`` the centred cross-products of
+    row ``i`` and ``v_i`` its normalised weight), and the Jacobian by central differences.
+    NaN with ``missing="pairwise"`` (no single set of rows).
+    """
+    p = len(design.drivers)
+    if design.missing == "pairwise" and np.isnan(design.X).any():
+        return np.full(p, np.nan)
+    Z, w = design.Z, design.w
+    v = w / w.sum()
+    centred = Z - v @ Z
+    q = Z.shape[1]
+    iu = np.triu_indices(q)
+    m = len(iu[0])
+    svec = np.zeros(m)
+    step = max(1, _BASIS_CACHE // max(m, 1))
+    for start in range(0, len(Z), step):
+        c = centred[start : start + step]
+        svec += v[start : start + step] @ (c[:, iu[0]] * c[:, iu[1]])
+    cov_s = np.zeros((m, m))
+    for start in range(0, len(Z), step):
+        c = centred[start : start + step]
+        d = (c[:, iu[0]] * c[:, iu[1]] - svec) * v[start : start + step, None]
+        cov_s += d.T @ d
+
+    def folded(vec: np.ndarray) -> np.ndarray:
+        S = np.empty((q, q))
+        S[iu] = vec
+        S[iu[1], iu[0]] = vec
+        raw = _relative_weights_raw(_cov_to_corr(S)[None])
+        return _fold(design, "relative_weights", raw)[0]
+
+    h = 1e-6 * np.maximum(np.abs(svec), 1e-3)
+    jac = np.empty((p, m))
+    for k in range(m):
+        up, down = svec.copy(), svec.copy()
+        up[k] += h[k]
+        down[k] -= h[k]
+        jac[:, k] = (folded(up) - folded(down)) / (2 * h[k])
+    return np.sqrt(np.clip(np.einsum("pk,kl,pl->p", jac, cov_s, jac), 0, None))
+
+
 def _fit_relative_weights(design: _Design, corr: np.ndarray) -> _Fit:
     raw = _relative_weights_raw(corr[None])[0]
     r2 = float(raw.sum())
@@ -1727,6 +1773,8 @@ def key_drivers(
         standardised coefficient of the indicator, the effect of having experienced the
         touchpoint at an average grade; NaN otherwise). Shapley and relative weights
         also ``r2_part`` (the touchpoint's part of R², = ``importance``, sums to R²);
+        relative weights ``se_delta`` (delta-method standard error of ``r2_part``, no
+        bootstrap needed; NaN with ``missing="pairwise"``);
         correlation ``r`` (signed Pearson r). With a bootstrap: ``ci_low``, ``ci_high``
         (of ``importance``), ``share_ci_low``, ``share_ci_high``, ``rank_ci_low``,
         ``rank_ci_high``. Per method: ``pearson`` (shapley,
@@ -1890,6 +1938,8 @@ def key_drivers(
     table["negative"] = signed < 0
     if method in ("shapley", "relative_weights"):
         table["r2_part"] = importance
+    if method == "relative_weights":
+        table["se_delta"] = _relative_weights_se(design)
     elif method == "correlation":
         table["r"] = fit.extra["pearson"][:p]
     table["answered_beta"] = [
