@@ -469,7 +469,7 @@ def test_every_method_accepts_weights(method):
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("missing", ["listwise", "pairwise", "impute"])
+@pytest.mark.parametrize("missing", ["listwise", "pairwise", "impute", "dummy"])
 def test_every_method_with_nvt_under_each_missing_option(method, missing):
     frame = frame_with_nvt()
     drivers_ = ["tp0", "tp1", "tp2"]
@@ -497,9 +497,14 @@ def test_every_method_with_nvt_under_each_missing_option(method, missing):
     else:
         assert result.n == len(frame) - 2
         assert table.loc["tp2", "n"] == answered["tp2"].sum()
-        assert set(table.index) == {*drivers_, "tp2_answered"}  # tp1: < 5% n.v.t.
-        assert table.loc["tp2_answered", "indicator"] and not table.loc["tp2", "indicator"]
-        assert table.loc["tp2_answered", "n"] == result.n
+        # the "answered" indicator of tp2 is folded into tp2: one row per touchpoint
+        assert set(table.index) == set(drivers_)
+        assert table.loc["tp2", "conditional"] and not table["indicator"].any()
+        assert not table.loc["tp1", "conditional"]  # tp1: < 5% n.v.t. (impute), > 80% (dummy)
+        assert sorted(table["rank"]) == [1, 2, 3]
+        assert table.loc["tp2", "reach"] == pytest.approx(
+            np.average(answered["tp2"], weights=frame.loc[frame["ltr"].notna(), "weight"])
+        )
     assert np.isfinite(table["importance"]).all()
     assert table.index[0] == "tp0"
 
@@ -543,7 +548,7 @@ def test_impute_fills_the_weighted_mean_and_adds_indicators():
     result = quiet(
         frame, outcome="ltr", drivers=["tp0", "tp1", "tp2"], missing="impute", weights="weight"
     )
-    assert result.columns == ("tp0", "tp1", "tp2", "tp2_answered")
+    assert result.columns == ("tp0", "tp1", "tp2")
     assert any(
         "without an indicator" in note and "tp1" in note for note in result.diagnostics.notes
     )
@@ -559,11 +564,29 @@ def test_impute_fills_the_weighted_mean_and_adds_indicators():
         weights=frame.loc[frame["ltr"].notna() & frame["tp1"].notna(), "weight"],
     )
     by_hand["tp1"] = by_hand["tp1"].fillna(tp1_mean)
-    manual = quiet(by_hand, outcome="ltr", drivers=list(result.columns), weights="weight")
-    np.testing.assert_allclose(
-        by_driver(result)[list(result.columns)], by_driver(manual)[list(result.columns)], atol=1e-10
+    columns = ["tp0", "tp1", "tp2", "tp2_answered"]
+    # relative weights add up over a group: tp2 = weight of tp2 + weight of tp2_answered
+    folded = quiet(
+        frame,
+        outcome="ltr",
+        drivers=["tp0", "tp1", "tp2"],
+        missing="impute",
+        weights="weight",
+        method="relative_weights",
     )
-    assert result.table.loc[result.table["indicator"], "label"].str.contains("answered").all()
+    manual = quiet(
+        by_hand,
+        outcome="ltr",
+        drivers=columns,
+        weights="weight",
+        method="relative_weights",
+        missing="listwise",
+    )
+    parts = by_driver(manual)
+    expected = parts[["tp0", "tp1", "tp2"]].copy()
+    expected["tp2"] += parts["tp2_answered"]
+    np.testing.assert_allclose(by_driver(folded)[expected.index], expected, atol=1e-10)
+    assert folded.r2 == pytest.approx(manual.r2, abs=1e-12) == pytest.approx(result.r2)
     assert result.table["importance"].sum() == pytest.approx(result.r2, abs=1e-10)
     assert "impute" in result.summary()
 

@@ -34,7 +34,12 @@ from drivers.errors import (
     closest,
 )
 from drivers.stats import methods as _registry
-from drivers.stats._shapley import PIVOT_TOL, shapley_batch
+from drivers.stats._shapley import (
+    GROUP_MAX_COLUMNS,
+    PIVOT_TOL,
+    group_shapley_batch,
+    shapley_batch,
+)
 from drivers.stats._summary import Summarised, SummaryParts, read_only
 
 __all__ = [
@@ -48,7 +53,7 @@ __all__ = [
 
 # A key of drivers.stats.methods.METHODS (the registry is the one list of methods).
 Method = str
-Missing = Literal["listwise", "pairwise", "impute"]
+Missing = Literal["dummy", "listwise", "pairwise", "impute"] | None
 
 #: The methods :func:`key_drivers` knows, in the order the docs present them (their
 #: records, with what each supports, are in :mod:`drivers.stats.methods`).
@@ -64,10 +69,17 @@ _MAX_SHAPLEY_DRIVERS = 30
 _VIF_LIMIT = 10.0
 _PROMOTER_MIN, _DETRACTOR_MAX = 9, 6
 _FOREST_FOLDS = 5
-_FOREST_TREES = 100
+#: 50 trees of depth ≤ 8 rank as 100 unlimited trees did (Spearman 1.0 on the demo waves
+#: and a simulated set, where two seeds of the 100-tree forest agree to 0.96) at half the
+#: time (bench/bench_importance.py).
+_FOREST_TREES = 50
+_FOREST_DEPTH = 8
 _FOREST_REPEATS = 5
 _KANO_RATIO = 2.0
 _INDICATOR_SHARE = 0.05  # impute: "answered" indicator for drivers skipped by >= 5% (as simulate)
+#: missing="dummy" (the default): touchpoints answered by fewer than this (weighted) share
+#: of the rows get an "answered" indicator grouped with their mean-filled grade.
+DUMMY_BELOW = 0.8
 _BOOT_CHUNK = 100
 
 
@@ -131,12 +143,9 @@ class DriverResult(Summarised):
     Attributes
     ----------
     table : DataFrame
-        One row per model column, sorted by ``rank`` (1 = most important). Always:
-        ``driver``, ``label``, ``indicator`` (True for the ``<driver>_answered`` rows that
-        ``missing="impute"`` adds), ``importance``, ``share``, ``rank``, ``n``; with a
-        bootstrap also ``ci_low``, ``ci_high``, ``share_ci_low``, ``share_ci_high``,
-        ``rank_ci_low``, ``rank_ci_high``; then the method's own columns (see
-        :func:`key_drivers`).
+        One row per driver (touchpoint), sorted by ``rank`` (1 = most important, ranks
+        1..p without gaps). An "answered" indicator is never a row of its own: it is
+        folded into its touchpoint. Columns: see :func:`key_drivers` (Returns).
     r2 : float
         Variance explained by the method's model (``forest``: cross-validated R²;
         ``logit``: mean McFadden pseudo-R² of the promoter and detractor models).
@@ -148,7 +157,7 @@ class DriverResult(Summarised):
         Bootstrap importance draws, shape ``(B, len(columns))``; column ``i`` belongs to
         ``columns[i]``. None without a bootstrap.
     columns : tuple of str
-        Model columns in input order (the order of ``draws``).
+        The drivers in input order (the order of ``draws``); indicators are folded in.
     level : float
         Confidence level of the bootstrap intervals.
     weighted : bool
@@ -239,10 +248,10 @@ class DriverResult(Summarised):
     def _display_table(self) -> pd.DataFrame:
         table = self.table
         shown = table.drop(columns=["indicator"])
-        if table["indicator"].any():
+        if "conditional" in table and table["conditional"].any():
             shown["driver"] = [
                 f"{name} *" if flag else name
-                for name, flag in zip(table["driver"], table["indicator"], strict=True)
+                for name, flag in zip(table["driver"], table["conditional"], strict=True)
             ]
         return shown.round(4)
 
@@ -255,8 +264,10 @@ class DriverResult(Summarised):
 
     def _summary_parts(self) -> SummaryParts:
         notes = []
-        if self.table["indicator"].any():
-            notes.append("* applicability indicator (answered vs n.v.t.), from missing='impute'")
+        if "conditional" in self.table and self.table["conditional"].any():
+            notes.append(
+                "* conditional touchpoint: grade and 'answered' indicator count as one driver"
+            )
         notes += [f"Note: {note}" for note in self.diagnostics.notes]
         return SummaryParts(
             header=self._header_lines(),
@@ -294,6 +305,12 @@ class _Design:
     missing: str
     thresholds: tuple[float, float]
     notes: list[str] = field(default_factory=list)
+    groups: list[list[int]] = field(default_factory=list)  # model columns per driver
+    reach: np.ndarray | None = None  # weighted share answered, per driver
+
+    @property
+    def grouped(self) -> bool:
+        return any(len(g) > 1 for g in self.groups)
 
     @property
     def X(self) -> np.ndarray:
@@ -370,6 +387,7 @@ def _prepare(
     missing: str,
     labels: Mapping[str, str] | None,
     thresholds: tuple[float, float] | None,
+    dummy_below: float = DUMMY_BELOW,
 ) -> _Design:
     spec = None
     if _is_survey(data):
@@ -463,7 +481,14 @@ def _prepare(
         keep &= ~no_weight
     base = int(keep.sum())
     answered = (~np.isnan(grades[keep])).sum(axis=0)
-    _warn_sparse(drivers, answered, base, missing)
+    w_base = np.where(np.isnan(w[keep]), 0.0, w[keep])
+    reach = (
+        np.minimum((w_base @ ~np.isnan(grades[keep])) / w_base.sum(), 1.0)
+        if w_base.sum() > 0
+        else np.full(len(drivers), np.nan)
+    )
+    if missing != "dummy":  # dummy handles sparse touchpoints as designed; no warning
+        _warn_sparse(drivers, answered, base, missing)
     if missing == "listwise":
         complete = keep & ~np.isnan(grades).any(axis=1)
         excluded["driver missing (listwise)"] = int((keep & ~complete).sum())
@@ -498,7 +523,8 @@ def _prepare(
     shown = [label_of(d) for d in drivers]
     n_col = (~np.isnan(grades)).sum(axis=0).astype(int)
     notes: list[str] = []
-    if missing == "impute" and np.isnan(grades).any():
+    owners: list[int] = []  # the driver of each indicator column
+    if missing in ("impute", "dummy") and np.isnan(grades).any():
         X = grades.copy()
         extra, extra_n, imputed_only = [], [], []
         for j, name in enumerate(drivers):
@@ -506,7 +532,7 @@ def _prepare(
             if not seen.any():
                 raise AnalysisError(
                     f"key_drivers: driver {name!r} has no answers in the {len(y)} rows used "
-                    "(all n.v.t.); drop it from drivers."
+                    "(all n.v.t.), so no rows left to analyse it; drop it from drivers."
                 )
             if seen.all():
                 continue
@@ -515,21 +541,30 @@ def _prepare(
                 if w[seen].sum() > 0
                 else grades[seen, j].mean()
             )
-            if (~seen).mean() < _INDICATOR_SHARE:
+            if missing == "impute" and (~seen).mean() < _INDICATOR_SHARE:
+                imputed_only.append(name)
+                continue
+            if missing == "dummy" and np.average(seen, weights=w) >= dummy_below:
                 imputed_only.append(name)
                 continue
             extra.append(seen.astype(float))
             columns.append(f"{name}_answered")
+            owners.append(j)
             indicator.append(True)
             word = "beantwoord" if lang == "nl" else "answered"
             shown.append(f"{shown[j]} ({word})")
             extra_n.append(len(y))
         Z = np.column_stack([X, *extra, y])
         n_col = np.concatenate([n_col, extra_n]).astype(int)
-        if imputed_only:
+        if imputed_only and missing == "impute":
             notes.append(
                 "missing='impute': mean-imputed without an indicator (fewer than "
                 f"{_INDICATOR_SHARE:.0%} n.v.t.): {', '.join(imputed_only)}"
+            )
+        elif imputed_only:
+            notes.append(
+                f"missing='dummy': answered by at least {dummy_below:.0%}, so mean-filled "
+                f"without an indicator: {', '.join(imputed_only)}"
             )
 
     if thresholds is None:
@@ -542,6 +577,9 @@ def _prepare(
                 "The 'thresholds' parameter of key_drivers must be (low, high) with "
                 f"low < high: grades ≤ low are low, ≥ high are high. Got {thresholds!r}."
             )
+    groups = [[j] for j in range(len(drivers))]
+    for k, j in enumerate(owners, start=len(drivers)):
+        groups[j].append(k)
     return _Design(
         outcome=str(outcome),
         drivers=drivers,
@@ -558,6 +596,8 @@ def _prepare(
         missing=missing,
         thresholds=thresholds,
         notes=notes,
+        groups=groups,
+        reach=np.asarray(reach, dtype=float),
     )
 
 
@@ -571,9 +611,9 @@ def _warn_sparse(drivers: list[str], answered: np.ndarray, base: int, missing: s
         f"Now missing={missing!r}. Options: 'listwise' keeps only respondents who graded "
         "every driver (few rows left, and only those who e.g. complained); 'pairwise' "
         "uses every available pair for the correlation matrix (shapley, relative_weights, "
-        "correlation); 'impute' fills the mean and adds an '<driver>_answered' indicator so "
-        "the effect of having experienced the touchpoint is measured too. Or leave the "
-        "driver out.",
+        "correlation); 'dummy' (the default) and 'impute' fill the mean and add an "
+        "'answered' indicator, counted with the grade as one driver, so the effect of "
+        "having experienced the touchpoint is measured too. Or leave the driver out.",
         MissingTouchpointWarning,
         stacklevel=3,
     )
@@ -760,11 +800,60 @@ _BATCH: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
 
 
 def _fit_shapley(design: _Design, corr: np.ndarray) -> _Fit:
-    values, r2 = shapley_batch(corr[None])
+    if design.grouped:
+        values, r2 = group_shapley_batch(corr[None], design.groups)
+    else:
+        values, r2 = shapley_batch(corr[None])
     imp = values[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = imp / r2[0]
     return _Fit(imp, share, float(r2[0]), {"pearson": corr[:-1, -1].copy()})
+
+
+def _relative_weights_se(design: _Design) -> np.ndarray:
+    """Delta-method standard errors of the (group-summed) raw relative weights.
+
+    The weights are a smooth function of the covariance matrix ``S``; the covariance of
+    ``vech(S)`` is estimated from the per-row products (no normality assumed:
+    ``Var(vech S) ≈ Σ_i v_i² (u_i - ū)(u_i - ū)'`` with ``u_i`` the centred cross-products of
+    row ``i`` and ``v_i`` its normalised weight), and the Jacobian by central differences.
+    NaN with ``missing="pairwise"`` (no single set of rows).
+    """
+    p = len(design.drivers)
+    if design.missing == "pairwise" and np.isnan(design.X).any():
+        return np.full(p, np.nan)
+    Z, w = design.Z, design.w
+    v = w / w.sum()
+    centred = Z - v @ Z
+    q = Z.shape[1]
+    iu = np.triu_indices(q)
+    m = len(iu[0])
+    svec = np.zeros(m)
+    step = max(1, _BASIS_CACHE // max(m, 1))
+    for start in range(0, len(Z), step):
+        c = centred[start : start + step]
+        svec += v[start : start + step] @ (c[:, iu[0]] * c[:, iu[1]])
+    cov_s = np.zeros((m, m))
+    for start in range(0, len(Z), step):
+        c = centred[start : start + step]
+        d = (c[:, iu[0]] * c[:, iu[1]] - svec) * v[start : start + step, None]
+        cov_s += d.T @ d
+
+    def folded(vec: np.ndarray) -> np.ndarray:
+        S = np.empty((q, q))
+        S[iu] = vec
+        S[iu[1], iu[0]] = vec
+        raw = _relative_weights_raw(_cov_to_corr(S)[None])
+        return _fold(design, "relative_weights", raw)[0]
+
+    h = 1e-6 * np.maximum(np.abs(svec), 1e-3)
+    jac = np.empty((p, m))
+    for k in range(m):
+        up, down = svec.copy(), svec.copy()
+        up[k] += h[k]
+        down[k] -= h[k]
+        jac[:, k] = (folded(up) - folded(down)) / (2 * h[k])
+    return np.sqrt(np.clip(np.einsum("pk,kl,pl->p", jac, cov_s, jac), 0, None))
 
 
 def _fit_relative_weights(design: _Design, corr: np.ndarray) -> _Fit:
@@ -941,7 +1030,11 @@ def _forest(seed: int):
     from sklearn.ensemble import RandomForestRegressor
 
     return RandomForestRegressor(
-        n_estimators=_FOREST_TREES, min_samples_leaf=5, random_state=seed, n_jobs=1
+        n_estimators=_FOREST_TREES,
+        max_depth=_FOREST_DEPTH,
+        min_samples_leaf=5,
+        random_state=seed,
+        n_jobs=1,
     )
 
 
@@ -953,16 +1046,17 @@ def _permutation_importance(
     Same definition as ``sklearn.inspection.permutation_importance`` with ``scoring="r2"``,
     but all shuffles of one column go through the forest in a single ``predict`` call.
     """
-    base = float(_weighted_r2(y, model.predict(X), w))
     n, q = X.shape
-    drop = np.empty(q)
+    # every shuffle of every column, and the unshuffled rows, in one predict call: the
+    # forest's per-call overhead (a joblib dispatch per tree) is paid once, not q + 1 times
+    stacked = np.repeat(X[None], q * _FOREST_REPEATS + 1, axis=0)
     for j in range(q):
-        shuffled = np.repeat(X[None], _FOREST_REPEATS, axis=0)
         for r in range(_FOREST_REPEATS):
-            shuffled[r, :, j] = X[rng.permutation(n), j]
-        pred = model.predict(shuffled.reshape(-1, q)).reshape(_FOREST_REPEATS, n)
-        drop[j] = base - _weighted_r2(y, pred, w).mean()
-    return drop, base
+            stacked[1 + j * _FOREST_REPEATS + r, :, j] = X[rng.permutation(n), j]
+    pred = model.predict(stacked.reshape(-1, q)).reshape(-1, n)
+    base = float(_weighted_r2(y, pred[0], w))
+    scores = _weighted_r2(y, pred[1:], w).reshape(q, _FOREST_REPEATS)
+    return base - scores.mean(axis=1), base
 
 
 def _fit_forest(design: _Design, corr: np.ndarray | None = None, seed: int = 0) -> _Fit:
@@ -1137,10 +1231,12 @@ def _diagnostics(design: _Design, corr: np.ndarray, fit: _Fit) -> Diagnostics:
             f"missing='pairwise': correlations use every pair answered; n per pair from "
             f"{int(design.n_col.min())} to {int(design.n_col.max())}"
         )
-    if design.missing == "impute" and any(design.indicator):
+    if design.missing in ("impute", "dummy") and design.grouped:
+        conditional = [design.drivers[g[0]] for g in design.groups if len(g) > 1]
         notes.append(
-            "missing='impute': n.v.t. grades were replaced by the driver's mean; the "
-            "'<driver>_answered' rows measure the effect of having experienced the touchpoint"
+            f"missing={design.missing!r}: n.v.t. grades were replaced by the driver's mean "
+            "plus an 'answered' indicator, and grade + indicator count as one driver "
+            f"(conditional touchpoints: {', '.join(conditional)})"
         )
     return Diagnostics(
         r2=r2,
@@ -1372,6 +1468,12 @@ def _bootstrap(
             if sampled:
                 imp, share = _sampled_shapley_draws(design, corrs, corr, point, seed)
                 bar.update(B)
+            elif method == "shapley" and design.grouped:
+                imp = np.full((B, len(design.drivers)), np.nan)
+                for start in range(0, B, _BOOT_CHUNK):
+                    stop = min(start + _BOOT_CHUNK, B)
+                    imp[start:stop] = group_shapley_batch(corrs[start:stop], design.groups)[0]
+                    bar.update(stop - start)
             else:
                 batch = _BATCH[method]
                 for start in range(0, B, _BOOT_CHUNK):
@@ -1411,7 +1513,8 @@ def _bootstrap(
             )
     finally:
         bar.close()
-    return imp, share, failed, tuple(notes)
+    imp = _fold(design, method, imp)
+    return imp, _fold_share(method, imp), failed, tuple(notes)
 
 
 #: Newton-Raphson of the batched bootstrap logits: iterations, and the step (in the
@@ -1495,8 +1598,17 @@ def _sampled_shapley_draws(
     if corr is None or point is None:
         raise ValueError("the sampled-order Shapley bootstrap needs the point matrix and values")
     orders_rng = np.random.default_rng([seed, design.p])  # apart from the resample stream
-    orders = np.stack([orders_rng.permutation(design.p) for _ in range(BOOTSTRAP_ORDERS)])
-    sampled = shapley_orders(np.concatenate([corr[None], corrs]), orders)
+    groups = design.groups or [[j] for j in range(design.p)]
+    # orders of the groups, each group's columns entering together: the mean gain of a
+    # group over such orders is its grouped Shapley value
+    orders = np.stack(
+        [
+            np.concatenate([groups[g] for g in orders_rng.permutation(len(groups))])
+            for _ in range(BOOTSTRAP_ORDERS)
+        ]
+    )
+    by_column = shapley_orders(np.concatenate([corr[None], corrs]), orders)
+    sampled = np.stack([by_column[:, g].sum(axis=1) for g in groups], axis=1)
     draws = point + (sampled[1:] - sampled[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         share = draws / sampled[1:].sum(axis=1, keepdims=True)
@@ -1579,13 +1691,14 @@ def key_drivers(
     drivers: Sequence[str] | None = None,
     method: Method = "shapley",
     weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
-    missing: Missing = "listwise",
+    missing: Missing = None,
     bootstrap: int = 0,
     seed: int = 0,
     level: float = 0.95,
     progress: bool = True,
     labels: Mapping[str, str] | None = None,
     thresholds: tuple[float, float] | None = None,
+    dummy_below: float = DUMMY_BELOW,
 ) -> DriverResult:
     r"""How much each driver (touchpoint grade) drives the outcome (likelihood to recommend).
 
@@ -1605,15 +1718,24 @@ def key_drivers(
     weights : str or array-like, optional
         Survey weights: a column name or one value per row (≥ 0). Rows with a missing
         weight are excluded and counted.
-    missing : {"listwise", "pairwise", "impute"}
-        Not-applicable grades. ``"listwise"`` drops rows with any NaN driver.
+    missing : {None, "dummy", "listwise", "pairwise", "impute"}
+        Not-applicable grades. ``None`` (default) is ``"dummy"``: a touchpoint answered by
+        fewer than ``dummy_below`` (default 80 %, weighted share of the rows with an
+        outcome) is a *conditional touchpoint*: its grade is filled with its (weighted)
+        mean where not answered and an indicator ``answered`` (1 = graded) is added, and
+        grade + indicator are ONE driver: Shapley is computed over groups of columns
+        (grouped LMG, from the correlation matrix) and relative weights add up over the
+        group, so the touchpoint gets one importance that includes the effect of having
+        experienced it. Touchpoints answered by at least ``dummy_below`` are mean-filled
+        without an indicator (treated as complete). ``"listwise"`` drops rows with any
+        NaN driver.
         ``"pairwise"`` (shapley, relative_weights, correlation only) builds the correlation
         matrix from pairwise-complete rows, repairing a non-positive-semi-definite result
         (eigenvalue clip, with a warning). ``"impute"`` fills the driver's (weighted) mean
         and adds an indicator column ``<driver>_answered`` (1 = graded) for every driver
         that at least 5% of the rows leave unanswered (a handful of "weet niet" is only
-        imputed, as in :mod:`drivers.stats.simulate`); indicators are their own rows of the
-        table with ``indicator=True`` (not folded into the driver). Rows without an outcome are always excluded.
+        imputed, as in :mod:`drivers.stats.simulate`); grouped as with ``"dummy"``.
+        Rows without an outcome are always excluded.
     bootstrap : int
         Number of resamples for percentile intervals (0 = none, 1000 is usual).
     seed : int
@@ -1628,14 +1750,34 @@ def key_drivers(
         ``penalty_reward`` only: grades ≤ ``low`` are "low", grades ≥ ``high`` "high".
         Default from the grade scale (spec or 1-10): ``low = lo + 4/9·(hi - lo)``,
         ``high = lo + 8/9·(hi - lo)``, i.e. ≤ 5 and ≥ 9 on 1-10.
+    dummy_below : float
+        ``missing="dummy"``: touchpoints answered by fewer than this share get the
+        "answered" indicator (0..1, default 0.8; 1.0 gives every incomplete touchpoint one).
 
     Returns
     -------
     DriverResult
-        ``table`` columns, always: ``driver``, ``label``, ``indicator``, ``importance``,
-        ``share``, ``rank`` (1 = most important), ``n`` (rows behind that driver); with a
-        bootstrap: ``ci_low``, ``ci_high``, ``share_ci_low``, ``share_ci_high``,
-        ``rank_ci_low``, ``rank_ci_high``. Per method: ``pearson`` (shapley,
+        ``table``: one row per touchpoint. Always: ``driver``, ``label``, ``indicator``
+        (always False: indicators are folded into their touchpoint; kept for old readers),
+        ``importance`` (the magnitude the rank is based on, ≥ 0 except a forest's
+        permutation importance; what it is depends on the method, see Notes), ``share``
+        (of R² for shapley / relative weights, else of the summed magnitudes), ``rank``
+        (1 = most important, 1..p without gaps, ties by input order), ``n`` (respondents
+        who answered the touchpoint, among the rows used), ``reach`` (weighted share of the
+        rows with an outcome who answered it), ``conditional`` (True when an "answered"
+        indicator is grouped with the grade), ``sign`` (+1 / -1: the direction of the
+        effect, the method's own signed estimate, or for shapley, relative_weights and
+        forest the full-model standardised coefficient), ``negative`` (``sign == -1``: a
+        higher grade goes with a *lower* recommendation, a suppressor or a perverse sign;
+        read such a driver with care), ``answered_beta`` (conditional touchpoints: the
+        standardised coefficient of the indicator, the effect of having experienced the
+        touchpoint at an average grade; NaN otherwise). Shapley and relative weights
+        also ``r2_part`` (the touchpoint's part of R², = ``importance``, sums to R²);
+        relative weights ``se_delta`` (delta-method standard error of ``r2_part``, no
+        bootstrap needed; NaN with ``missing="pairwise"``);
+        correlation ``r`` (signed Pearson r). With a bootstrap: ``ci_low``, ``ci_high``
+        (of ``importance``), ``share_ci_low``, ``share_ci_high``, ``rank_ci_low``,
+        ``rank_ci_high``. Per method: ``pearson`` (shapley,
         relative_weights, correlation), ``spearman`` (correlation), ``beta``, ``se``,
         ``p_value`` (beta), ``ame_promoter``, ``se_promoter``, ``p_promoter``,
         ``ame_detractor``, ``se_detractor``, ``p_detractor`` (logit), ``importance_sd``
@@ -1654,7 +1796,8 @@ def key_drivers(
     Warns
     -----
     MissingTouchpointWarning
-        A driver is answered by fewer than half the respondents.
+        A driver is answered by fewer than half the respondents (not with
+        ``missing="dummy"``, which is made for them; ``diagnostics.notes`` names them).
     CollinearityWarning
         A VIF above 10.
     SmallSampleWarning
@@ -1680,9 +1823,9 @@ def key_drivers(
         standard errors. ``importance = |β_j|`` (the sign is in ``beta``),
         ``share = |β_j| / Σ|β|``.
     ``correlation``
-        ``importance`` = weighted Pearson ``r`` with the outcome (signed, so a negative
-        driver ranks last); ``share = |r_j| / Σ|r|``; ``spearman`` = weighted Pearson of
-        mid-ranks. Classic "derived importance".
+        ``importance = |r|`` with ``r`` the weighted Pearson correlation with the outcome
+        (in ``r``; its sign in ``sign``); ``share = |r_j| / Σ|r|``; ``spearman`` = weighted
+        Pearson of mid-ranks. Classic "derived importance".
     ``logit``
         Two logits: promoter (outcome ≥ 9) vs rest and detractor (≤ 6) vs rest, average
         marginal effects ``AME_j = β_j · mean(p(1-p))`` (statsmodels ``get_margeff``; GLM
@@ -1691,16 +1834,17 @@ def key_drivers(
         of being a promoter or detractor per grade point. ``r2`` = mean McFadden
         pseudo-R². Raises :class:`AnalysisError` when a group is empty or separated.
     ``forest``
-        scikit-learn RandomForestRegressor (100 trees, leaves ≥ 5), permutation importance
-        (drop in R², 5 repeats) on the held-out fold of a seeded 5-fold KFold, averaged.
+        scikit-learn RandomForestRegressor (50 trees, depth ≤ 8, leaves ≥ 5), permutation
+        importance (drop in R², 5 repeats) on the held-out fold of a seeded 5-fold KFold,
+        averaged.
         ``r2`` = ``diagnostics.cv_r2``, the cross-validated R²; ``share`` = positive part /
         its sum. Breiman (2001), Machine Learning 45.
     ``penalty_reward``
         One (weighted) regression of the outcome on a low dummy (grade ≤ low) and a high
         dummy (grade ≥ high) per driver; n.v.t. is 0 in both. ``penalty`` = coefficient of
         low (usually negative), ``reward`` = coefficient of high;
-        ``importance = reward - penalty`` (the impact range from a low to a high grade,
-        ``|penalty| + reward`` in the usual case). Kano class: "basic" when
+        ``importance = |reward - penalty|`` (the impact range from a low to a high grade,
+        ``|penalty| + reward`` in the usual case; ``sign`` is -1 when it is reversed). Kano class: "basic" when
         ``-penalty > 2·reward``, "excitement" when ``reward > 2·(-penalty)``, else
         "performance" (negative parts count as 0). Brandt (1987), Marketing News;
         Mittal, Ross & Baldasare (1998), J. Marketing 62(1); Matzler & Sauerwein (2002).
@@ -1715,7 +1859,16 @@ def key_drivers(
     at p = 30); its intervals differ from exact ones by less than the bootstrap's own noise.
     logit refits both models of every resample in one batched Newton-Raphson; forest and
     penalty_reward refit per resample. ``diagnostics.notes`` states the route taken.
-    With ``missing="impute"`` the means are imputed once, before resampling.
+    With ``missing="impute"`` or ``"dummy"`` the means are imputed once, before resampling.
+
+    Conditional touchpoints (``missing="dummy"``, ``"impute"``): shapley is computed over
+    groups (grade + indicator is one player; ``R²`` of a set of groups is the R² of the
+    union of their columns, from the correlation matrix), relative weights are summed per
+    group; beta, correlation, logit, forest and penalty_reward report the grade's own
+    value (the effect per grade point among those who answered), the indicator's effect
+    is in ``answered_beta``. ``r`` and ``pearson`` of a conditional touchpoint are those of
+    its mean-filled grade (use ``missing="pairwise"`` for the correlation among those who
+    answered).
 
     Examples
     --------
@@ -1734,8 +1887,10 @@ def key_drivers(
     >>> round(res.r2, 2)
     0.8...
     """
+    missing = "dummy" if missing is None else missing
     _check_options(method, missing, bootstrap, seed, level)
-    design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds)
+    _check_dummy_below(dummy_below)
+    design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds, dummy_below)
     if design.weighted and not _registry.METHODS[method].weights:
         raise ParameterError(
             f"key_drivers: method={method!r} does not support survey weights; leave "
@@ -1747,6 +1902,13 @@ def key_drivers(
             f"the limit is {_MAX_SHAPLEY_DRIVERS}. Use method='relative_weights' (close to "
             "Shapley, instant) or group drivers."
         )
+    if method == "shapley" and design.grouped and design.p > GROUP_MAX_COLUMNS:
+        raise ParameterError(
+            f"key_drivers: grouped Shapley over {design.p} model columns (drivers plus "
+            f"'answered' indicators) needs 2^{design.p} subsets; the limit is "
+            f"{GROUP_MAX_COLUMNS}. Use method='relative_weights', fewer drivers, or a lower "
+            "dummy_below= (fewer indicators)."
+        )
     if method == "logit":
         _logit_groups(design)  # a clear message before any "no variance" one
     corr = _point_corr(design)
@@ -1754,23 +1916,38 @@ def key_drivers(
     fit = fitter(design, corr, seed=seed) if method == "forest" else fitter(design, corr)
     diagnostics = _diagnostics(design, corr, fit)
 
+    p = len(design.drivers)
+    importance = _fold(design, method, fit.importance[None])[0]
+    signed = _signed(design, method, fit, corr)
+    full_beta = _full_beta(corr)
     draws = None
     table = pd.DataFrame(
         {
-            "driver": design.columns,
-            "label": design.labels,
-            "indicator": design.indicator,
-            "importance": fit.importance,
-            "share": fit.share,
+            "driver": design.drivers,
+            "label": design.labels[:p],
+            "indicator": False,
+            "importance": importance,
+            "share": _fold_share(method, importance[None])[0],
         }
     )
-    table["rank"] = (
-        table["importance"].rank(ascending=False, method="min", na_option="bottom").astype(int)
-    )
-    table["n"] = design.n_col.astype(int)
+    table["rank"] = _table_ranks(importance)
+    table["n"] = design.n_col[:p].astype(int)
+    table["reach"] = design.reach
+    table["conditional"] = [len(g) > 1 for g in design.groups]
+    table["sign"] = np.where(signed < 0, -1, 1).astype(int)
+    table["negative"] = signed < 0
+    if method in ("shapley", "relative_weights"):
+        table["r2_part"] = importance
+    if method == "relative_weights":
+        table["se_delta"] = _relative_weights_se(design)
+    elif method == "correlation":
+        table["r"] = fit.extra["pearson"][:p]
+    table["answered_beta"] = [
+        float(full_beta[g[1]]) if len(g) > 1 else np.nan for g in design.groups
+    ]
     if bootstrap:
         draws, share_draws, failed, route = _bootstrap(
-            design, method, int(bootstrap), seed, progress, corr=corr, point=fit.importance
+            design, method, int(bootstrap), seed, progress, corr=corr, point=importance
         )
         diagnostics = _replace(diagnostics, notes=diagnostics.notes + route)
         if failed == bootstrap:
@@ -1788,8 +1965,8 @@ def key_drivers(
         if failed:
             diagnostics = _replace(diagnostics, failed_resamples=failed)
     for name, values in fit.extra.items():
-        if values is not None:
-            table[name] = values
+        if values is not None and name not in table:
+            table[name] = values[:p]
     table = table.sort_values(["rank"], kind="stable").reset_index(drop=True)
     return DriverResult(
         table=table,
@@ -1799,12 +1976,74 @@ def key_drivers(
         outcome=design.outcome,
         diagnostics=diagnostics,
         draws=draws,
-        columns=tuple(design.columns),
+        columns=tuple(design.drivers),
         level=float(level),
         missing=missing,
         weighted=design.weighted,
         seed=int(seed),
     )
+
+
+def _check_dummy_below(dummy_below: float) -> None:
+    if (
+        isinstance(dummy_below, bool)
+        or not isinstance(dummy_below, float | int)
+        or not 0 <= dummy_below <= 1
+    ):
+        raise ParameterError(
+            "The 'dummy_below' parameter of key_drivers must be a share from 0 to 1 (e.g. "
+            f"0.8). Got {dummy_below!r} instead."
+        )
+
+
+def _table_ranks(importance: np.ndarray) -> np.ndarray:
+    """Ranks 1..p by magnitude (1 = largest), ties by driver order, NaN last: no gaps."""
+    key = np.where(np.isnan(importance), -np.inf, importance)
+    return _ordinal_ranks(key[None])[0].astype(int)
+
+
+def _fold(design: _Design, method: str, values: np.ndarray) -> np.ndarray:
+    """Model-column values ``(B, q)`` to one magnitude per driver ``(B, p)``.
+
+    Grouped Shapley already has one value per driver. Relative weights add up over a
+    driver's group (grade + "answered" indicator), as they add up to R². The other methods
+    keep the grade's own value (the effect per grade point among those who answered);
+    correlation and penalty-reward become magnitudes (their sign goes to ``sign``).
+    """
+    p = len(design.drivers)
+    if values.shape[1] == p:
+        out = values
+    elif method == "relative_weights":
+        out = np.stack([values[:, g].sum(axis=1) for g in design.groups], axis=1)
+    else:
+        out = values[:, :p]
+    if method in ("correlation", "penalty_reward"):
+        out = np.abs(out)
+    return out
+
+
+def _fold_share(method: str, importance: np.ndarray) -> np.ndarray:
+    return _share_positive(importance) if method == "forest" else _share_abs(importance)
+
+
+def _full_beta(corr: np.ndarray) -> np.ndarray:
+    """Standardised coefficients of the linear model with every model column."""
+    rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
+    return np.linalg.pinv(rxx, hermitian=True) @ rxy
+
+
+def _signed(design: _Design, method: str, fit: _Fit, corr: np.ndarray) -> np.ndarray:
+    """The direction of each driver's effect (its grade column): a signed estimate."""
+    p = len(design.drivers)
+    if method == "beta":
+        return np.asarray(fit.extra["beta"][:p], dtype=float)
+    if method == "correlation":
+        return np.asarray(fit.extra["pearson"][:p], dtype=float)
+    if method == "logit":
+        return np.asarray(fit.extra["ame_promoter"][:p] - fit.extra["ame_detractor"][:p])
+    if method == "penalty_reward":
+        return np.asarray(fit.importance[:p], dtype=float)
+    return _full_beta(corr)[:p]
 
 
 def _replace(diagnostics: Diagnostics, **changes: Any) -> Diagnostics:

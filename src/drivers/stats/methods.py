@@ -30,7 +30,7 @@ __all__ = ["MEASURES", "METHODS", "MISSING", "BOOTSTRAP_KINDS", "Method", "metho
 #: What a method's importance is.
 MEASURES: tuple[str, ...] = ("r2_part", "beta", "r", "ame", "permutation", "penalty_reward")
 #: The ways to treat not-applicable (NaN) driver grades.
-MISSING: tuple[str, ...] = ("listwise", "pairwise", "impute")
+MISSING: tuple[str, ...] = ("dummy", "listwise", "pairwise", "impute")
 #: How a method is bootstrapped: from resampled correlation matrices ("core"), by
 #: refitting per resample ("refit"), or not at all (None).
 BOOTSTRAP_KINDS: tuple[str | None, ...] = ("core", "refit", None)
@@ -69,7 +69,7 @@ class Method:
     weights: bool = True
     pairwise: bool = False
     bootstrap: BootstrapKind = "refit"
-    missing: tuple[str, ...] = ("listwise", "impute")
+    missing: tuple[str, ...] = ("dummy", "listwise", "impute")
 
     def __post_init__(self) -> None:
         check_option(f"Method({self.key!r})", "measure", self.measure, MEASURES)
