@@ -31,7 +31,7 @@ def small_client(tmp_path_factory):
 
 def test_run_from_inside_the_client_folder(small_client):
     done = subprocess.run(
-        [*CLI, "run", "client.toml", "--bootstrap", "10", "--quiet"],
+        [*CLI, "run", "client.toml", "--bootstrap", "20", "--quiet"],
         cwd=small_client,
         capture_output=True,
         text=True,
@@ -57,7 +57,7 @@ def test_run_with_an_absolute_path_cleans_stale_folders(small_client, tmp_path):
             "--out",
             str(out),
             "--bootstrap",
-            "10",
+            "20",
             "--quiet",
         ],
         cwd=tmp_path,
@@ -90,7 +90,7 @@ def test_strict_fails_on_warnings_and_writes_nothing(small_client, tmp_path):
         run_client(
             small_client / "client.toml",
             out_root=tmp_path,
-            bootstrap=5,
+            bootstrap=20,
             progress=False,
             strict=True,
         )

@@ -171,7 +171,7 @@ class QualityReport:
         )
         parts = [head]
         if not self.table.empty:
-            shown = self.table.drop(columns=["rows", "found", "cells"])
+            shown = self.table.drop(columns=["rows", "found", "cells"], errors="ignore")
             parts.append(shown.to_html(index=False))
         if not self.cells.empty:
             parts.append(self.cells_by_kind.to_html(index=False))

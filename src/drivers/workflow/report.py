@@ -265,18 +265,35 @@ def methods_slide(r: Results) -> str:
 def quality_notes(r: Results) -> str:
     """What happened to each wave on the way in, in words: renamed columns, rescaled grades,
     touchpoints absent from a wave, cells set aside, don't-know codes to add."""
+    from drivers.present._format import fmt, text
+
+    lang = r.language
     lines = []
     for name, q in r.quality.items():
-        items = list(q.notes)
+        items = []
+        if q.renamed:
+            pairs = ", ".join(f"{old} → {new}" for old, new in q.renamed.items())
+            items.append(text("quality_renamed", lang, pairs=pairs))
+        if q.rescaled:
+            a_low, a_high, low, high = (
+                fmt(v, kind="number", lang=lang, decimals=0) for v in q.rescaled
+            )
+            items.append(
+                text("quality_rescaled", lang, a_low=a_low, a_high=a_high, low=low, high=high)
+            )
         if q.absent:
-            items.append("absent: " + ", ".join(q.absent))
+            labels = ", ".join(r.label(key) for key in q.absent)
+            items.append(text("quality_absent", lang, touchpoints=labels))
         if q.cells_excluded:
-            kinds = ", ".join(f"{row.kind} {row.n}" for row in q.cells_by_kind.itertuples())
-            items.append(f"cells set aside (the respondent stays): {kinds}")
+            kinds = ", ".join(
+                f"{r.label(row.column)}: {row.n}× {text('quality_kind_' + row.kind.replace(' ', '_'), lang)}"
+                for row in q.cells_by_kind.itertuples()
+            )
+            items.append(text("quality_cells", lang, kinds=kinds))
         if q.na_code_hint:
-            items.append(f"add to client.toml: `{q.na_code_hint}`")
+            items.append(text("quality_na_hint", lang, hint=q.na_code_hint))
         lines += [f"- **{name}**: {item}" for item in items]
-    return "\n".join(lines)
+    return "\n".join(lines) or text("quality_nothing", lang)
 
 
 def quality_overview(r: Results) -> pd.DataFrame:
