@@ -69,6 +69,7 @@ __all__ = [
     "aggregation_sql",
     "compare_to_norm",
     "compute_norms",
+    "empty_stats",
     "pooled_corr",
     "standard_touchpoints",
     "standardise",
@@ -409,11 +410,30 @@ def aggregate(
     check_option("aggregate", "engine", engine, ENGINES)
     _check_floor(privacy_floor, "aggregate")
     if engine == "duckdb":
-        wide, tps = _run_duckdb(table, touchpoints, segments, client, wave, nps, weight)
+        wide, tps, segs = _run_duckdb(table, touchpoints, segments, client, wave, nps, weight)
     else:
-        wide, tps = _run_spark(table, touchpoints, segments, client, wave, nps, weight)
+        wide, tps, segs = _run_spark(table, touchpoints, segments, client, wave, nps, weight)
+    # The query names segment columns s0, s1, ...: give them their own names back.
+    wide["segment"] = wide["segment"].map({f"s{i}": s for i, s in enumerate(segs)} | {TOTAL: TOTAL})
     stats = _from_wide(wide, tps, engine)
     return suppress_stats(stats, privacy_floor)
+
+
+def empty_stats(engine: str = "duckdb") -> PoolStats:
+    """Statistics of nothing: the three tables with their columns and no rows."""
+
+    def empty(columns: list[str]) -> pd.DataFrame:
+        text = {*_KEYS, "touchpoint", "a", "b"}
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=object if c in text else "int64" if c.startswith("n") else float)
+                for c in columns
+            }
+        )
+
+    return PoolStats(
+        empty(_GROUP_COLUMNS), empty(_TOUCHPOINT_COLUMNS), empty(_PAIR_COLUMNS), engine=engine
+    )
 
 
 def _check_floor(floor: object, func: str) -> int:
@@ -456,7 +476,7 @@ def _run_duckdb(table, touchpoints, segments, client, wave, nps, weight):
         wide = con.execute(aggregation_sql(len(tps), len(segs))).df()
     finally:
         con.close()
-    return wide, tps
+    return wide, tps, segs
 
 
 def _run_spark(table, touchpoints, segments, client, wave, nps, weight):
@@ -495,7 +515,7 @@ def _run_spark(table, touchpoints, segments, client, wave, nps, weight):
         wide = spark.sql(aggregation_sql(len(tps), len(segs), source=view)).toPandas()
     finally:
         spark.catalog.dropTempView(view)
-    return wide, tps
+    return wide, tps, segs
 
 
 def _from_wide(wide: pd.DataFrame, tps: Sequence[str], engine: str) -> PoolStats:
@@ -1088,18 +1108,18 @@ def compute_norms(
     grades = _blank(grades, ["n", "mean", "sd", "ci_low", "ci_high", "client_mean"])
     top = _blank(top, ["n", "value"])
     best = _blank(best, ["n", "value"])
-    for table in (grades, best, importance):
-        if len(table):
-            table.sort_values(
-                ["sector", "touchpoint"],
-                key=lambda s: (
-                    s.map(order)
-                    if s.name == "touchpoint"
-                    else s.map({v: i for i, v in enumerate(scopes)})
-                ),
-                kind="stable",
-                inplace=True,
-            )
+    scope_order = {v: i for i, v in enumerate(scopes)}
+
+    def ordered(table: pd.DataFrame) -> pd.DataFrame:
+        if not len(table):
+            return table
+        return table.sort_values(
+            ["sector", "touchpoint"],
+            key=lambda s: s.map(order if s.name == "touchpoint" else scope_order),
+            kind="stable",
+        )
+
+    grades, best = ordered(grades), ordered(best)
     return Norms(
         nps=nps.reset_index(drop=True),
         grades=grades.reset_index(drop=True),

@@ -56,6 +56,7 @@ from drivers.stats.pool import (
     aggregate,
     compare_to_norm,
     compute_norms,
+    empty_stats,
     standardise,
     suppress_stats,
 )
@@ -427,12 +428,12 @@ def norms(
         return store.norms(sector=sector, year=year, min_clients=min_clients)
     path = Path(store)
     if not path.exists():
-        empty = pd.DataFrame(columns=["client", "wave", "segment", "segment_value", "n"])
+        nothing = empty_stats()
         waves = pd.DataFrame(columns=["client", "wave", "year", "sector", "size"])
         return compute_norms(
-            empty.assign(n_nps=[], w=[]),
-            empty.assign(touchpoint=[]),
-            empty.assign(a=[], b=[]),
+            nothing.groups,
+            nothing.touchpoints,
+            nothing.pairs,
             waves,
             sector=sector,
             year=year,
