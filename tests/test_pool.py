@@ -452,7 +452,8 @@ def test_client_against_norm_and_deck_section(tmp_path, rows, stats, demo_result
     assert row["difference"] == pytest.approx(row["nps"] - row["norm"])
     grades = vs.grades.set_index("touchpoint")
     assert grades.loc["levering", "standard"] == "levering"
-    assert grades.loc["webshop", "scope"] == "all"  # groothandel clients have no webshop
+    assert grades.loc["levering", "scope"] == "groothandel"
+    assert pd.isna(grades.loc["webshop", "norm"])  # no pooled client has a web shop
     assert grades["best_in_class"].notna().sum() >= 5
     assert vs.importance["share"].notna().all()
     for lang in ("nl", "en"):

@@ -46,6 +46,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -379,10 +380,10 @@ def aggregate(
 
     Parameters
     ----------
-    table : DataFrame, duckdb relation or pyspark DataFrame
+    table : DataFrame, parquet path, duckdb relation or pyspark DataFrame
         One row per respondent: ``client``, ``wave``, segment columns, ``nps`` (0-10),
         touchpoint grades and ``weight``. Missing answers are NaN / NULL. A pandas frame
-        or DuckDB relation with ``engine="duckdb"``; a Spark DataFrame with
+        parquet file (or glob) or DuckDB relation with ``engine="duckdb"``; a Spark DataFrame with
         ``engine="spark"`` (a pandas frame is converted with the active session).
     touchpoints : list of str, optional
         The grade columns; default every column not named otherwise.
@@ -450,8 +451,11 @@ def _run_duckdb(table, touchpoints, segments, client, wave, nps, weight):
     con = duckdb.connect()
     try:
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         if isinstance(table, pd.DataFrame):
             relation = con.from_df(table)
+        elif isinstance(table, str | Path):
+            relation = con.read_parquet(str(table))
         elif isinstance(table, duckdb.DuckDBPyRelation):
             relation = table
         else:
@@ -470,10 +474,10 @@ def _run_duckdb(table, touchpoints, segments, client, wave, nps, weight):
         select += [f"{q(s)} AS s{i}" for i, s in enumerate(segs)]
         select += [f"{q(nps)} AS y", *[f"{q(t)} AS x{i}" for i, t in enumerate(tps)]]
         select.append(f"{q(weight)} AS wt" if weight else "1.0 AS wt")
-        # The renaming view is engine-specific (identifier quoting); the aggregation is not.
-        con.register("input_table", relation)
-        con.execute(f"CREATE TEMP VIEW respondents AS SELECT {', '.join(select)} FROM input_table")
-        wide = con.execute(aggregation_sql(len(tps), len(segs))).df()
+        # The renaming is engine-specific (identifier quoting); the aggregation is not.
+        renamed = f"(SELECT {', '.join(select)} FROM input_table) AS respondents"
+        sql = aggregation_sql(len(tps), len(segs), source=renamed)
+        wide = relation.query("input_table", sql).df()
     finally:
         con.close()
     return wide, tps, segs
@@ -578,14 +582,14 @@ def _secondary(table: pd.DataFrame, keys: list[str], first: pd.Series, floor: in
     """
     if table.empty:
         return first
-    order = pd.DataFrame({"first": ~first, "n": table["n"]}, index=table.index)
-    order = pd.concat([table[keys], order], axis=1).sort_values(
-        [*keys, "first", "n"], kind="stable"
-    )
+    order = table[keys].copy()
+    order["_visible"] = (~first).astype("int64")
+    order["_n"] = table["n"]
+    order = order.sort_values([*keys, "_visible", "_n"], kind="stable")
     grouped = order.groupby(keys, sort=False, dropna=False)
     position = grouped.cumcount()
-    primary = grouped["first"].transform(lambda s: int((~s).sum()))
-    before = grouped["n"].cumsum() - order["n"]
+    primary = grouped["_visible"].transform("size") - grouped["_visible"].transform("sum")
+    before = grouped["_n"].cumsum() - order["_n"]
     out = (position < primary) | ((primary > 0) & (before < floor))
     return out.reindex(table.index)
 
@@ -1082,6 +1086,7 @@ def compute_norms(
                 imp = _importance(p, standard, min_clients)
                 imp.insert(0, "sector", scope)
                 imp["origin"], imp["source"] = "store", store or "store"
+                imp["suppressed"] = False  # touchpoints below min_clients are left out
                 imp_rows.append(imp)
     nps = _frame(nps_rows)
     grades = _concat(grade_rows)
@@ -1247,7 +1252,9 @@ class ClientVsNorm(Summarised):
 def _norm_row(table: pd.DataFrame, sector: str, value: str, **match: str) -> dict[str, Any]:
     if table is None or not len(table):
         return {}
-    rows = table[~table["suppressed"].astype(bool)]
+    if "suppressed" in table:
+        table = table[~table["suppressed"].astype("boolean").fillna(True).to_numpy(bool)]
+    rows = table
     for column, wanted in match.items():
         if column in rows:
             rows = rows[rows[column] == wanted]
