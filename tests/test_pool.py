@@ -471,3 +471,27 @@ def test_locale_catalogs_have_the_same_keys():
     nl = tomllib.loads((LOCALES_DIR / "nl" / "pool.toml").read_text(encoding="utf-8"))
     en = tomllib.loads((LOCALES_DIR / "en" / "pool.toml").read_text(encoding="utf-8"))
     assert set(nl) == set(en) and nl
+
+
+def test_benchmark_notebook_runs(tmp_path, rows, stats):
+    import json
+
+    papermill = pytest.importorskip("papermill")
+    from drivers.present._format import LOCALES_DIR
+
+    notebook = LOCALES_DIR.parent.parent / "notebooks" / "06_benchmark.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert "parameters" in cells[1]["metadata"]["tags"]
+    assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
+    with Store(tmp_path / "s.duckdb") as store:
+        _store_all(store, stats, rows)
+    papermill.execute_notebook(
+        str(notebook),
+        str(tmp_path / "out.ipynb"),
+        parameters={"bootstrap": 20, "progress": False, "store": str(tmp_path / "s.duckdb")},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    executed = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "eigen benchmark van 24 klanten" in executed

@@ -239,6 +239,9 @@ def aggregation_sql(n_touchpoints: int, n_segments: int = 0, *, source: str = "r
     wave × segment value. Only arithmetic that both dialects share: ``NULL``
     propagation (``wt + 0 * x`` is NULL where ``x`` is) selects the answered rows
     without CASE in the pair sums.
+
+    With segments the respondents are read once: sums per client × wave × combination
+    of segment values (``cells``), then those sums are added up per grouping set.
     """
     seg = [f"s{i}" for i in range(n_segments)]
     var = ["y", *[f"x{i}" for i in range(n_touchpoints)]]
@@ -251,55 +254,64 @@ def aggregation_sql(n_touchpoints: int, n_segments: int = 0, *, source: str = "r
             "CAST(wt AS DOUBLE) AS wt",
         ]
     )
-    if seg:
-        segment = "CASE " + " ".join(f"WHEN GROUPING({s}) = 0 THEN '{s}'" for s in seg)
-        segment += f" ELSE '{TOTAL}' END"
-        value = "CASE " + " ".join(f"WHEN GROUPING({s}) = 0 THEN {s}" for s in seg)
-        value += f" ELSE '{TOTAL}' END"
-        sets = ", ".join(["(client, wave)", *[f"(client, wave, {s})" for s in seg]])
-        group_by = f"GROUP BY GROUPING SETS ({sets})"
-    else:
-        segment = value = f"'{TOTAL}'"
-        group_by = "GROUP BY client, wave"
-    aggs = [
-        "client",
-        "wave",
-        f"{segment} AS segment",
-        f"{value} AS segment_value",
-        "COUNT(*) AS n",
-        "COUNT(y) AS n_nps",
-        "SUM(wt + 0 * y) AS w",
-        "SUM(wt * wt + 0 * y) AS w2",
+    # (output name, expression, how a second stage adds it up)
+    stats: list[tuple[str, str]] = [
+        ("n", "COUNT(*)"),
+        ("n_nps", "COUNT(y)"),
+        ("w", "SUM(wt + 0 * y)"),
+        ("w2", "SUM(wt * wt + 0 * y)"),
     ]
-    aggs += [f"COUNT(CASE WHEN y = {k} THEN 1 END) AS n_{k}" for k in SCORES]
-    aggs += [f"SUM(CASE WHEN y = {k} THEN wt END) AS w_{k}" for k in SCORES]
+    stats += [(f"n_{k}", f"COUNT(CASE WHEN y = {k} THEN 1 END)") for k in SCORES]
+    stats += [(f"w_{k}", f"SUM(CASE WHEN y = {k} THEN wt END)") for k in SCORES]
     for i in range(n_touchpoints):
         x = f"x{i}"
-        aggs += [
-            f"COUNT({x}) AS t{i}_n",
-            f"SUM(wt + 0 * {x}) AS t{i}_w",
-            f"SUM(wt * wt + 0 * {x}) AS t{i}_w2",
-            f"SUM(wt * {x}) AS t{i}_sum",
-            f"SUM(wt * {x} * {x}) AS t{i}_sumsq",
+        stats += [
+            (f"t{i}_n", f"COUNT({x})"),
+            (f"t{i}_w", f"SUM(wt + 0 * {x})"),
+            (f"t{i}_w2", f"SUM(wt * wt + 0 * {x})"),
+            (f"t{i}_sum", f"SUM(wt * {x})"),
+            (f"t{i}_sumsq", f"SUM(wt * {x} * {x})"),
         ]
     for i, a in enumerate(var):
         for j in range(i + 1, len(var)):
             b = var[j]
-            both = f"0 * {a} + 0 * {b}"
-            aggs += [
-                f"COUNT({a} + {b}) AS p{i}_{j}_n",
-                f"SUM(wt + {both}) AS p{i}_{j}_w",
-                f"SUM(wt * {a} + 0 * {b}) AS p{i}_{j}_sum_a",
-                f"SUM(wt * {b} + 0 * {a}) AS p{i}_{j}_sum_b",
-                f"SUM(wt * {a} * {a} + 0 * {b}) AS p{i}_{j}_sumsq_a",
-                f"SUM(wt * {b} * {b} + 0 * {a}) AS p{i}_{j}_sumsq_b",
-                f"SUM(wt * {a} * {b}) AS p{i}_{j}_sum_ab",
+            stats += [
+                (f"p{i}_{j}_n", f"COUNT({a} + {b})"),
+                (f"p{i}_{j}_w", f"SUM(wt + 0 * {a} + 0 * {b})"),
+                (f"p{i}_{j}_sum_a", f"SUM(wt * {a} + 0 * {b})"),
+                (f"p{i}_{j}_sum_b", f"SUM(wt * {b} + 0 * {a})"),
+                (f"p{i}_{j}_sumsq_a", f"SUM(wt * {a} * {a} + 0 * {b})"),
+                (f"p{i}_{j}_sumsq_b", f"SUM(wt * {b} * {b} + 0 * {a})"),
+                (f"p{i}_{j}_sum_ab", f"SUM(wt * {a} * {b})"),
             ]
-    select = ",\n  ".join(aggs)
-    return (
-        f"WITH prepared AS (SELECT {prepared} FROM {source})\n"
-        f"SELECT\n  {select}\nFROM prepared\n{group_by}"
+    keys = ["client", "wave", *seg]
+    first = ",\n  ".join([*keys, *[f"{expr} AS {name}" for name, expr in stats]])
+    cells = (
+        f"WITH prepared AS (SELECT {prepared} FROM {source}),\n"
+        f"cells AS (SELECT\n  {first}\nFROM prepared\nGROUP BY {', '.join(keys)})\n"
     )
+    if not seg:
+        total = f"'{TOTAL}'"
+        names = ", ".join(name for name, _ in stats)
+        return (
+            cells
+            + f"SELECT client, wave, {total} AS segment, {total} AS segment_value, {names} FROM cells"
+        )
+    segment = "CASE " + " ".join(f"WHEN GROUPING({s}) = 0 THEN '{s}'" for s in seg)
+    segment += f" ELSE '{TOTAL}' END"
+    value = "CASE " + " ".join(f"WHEN GROUPING({s}) = 0 THEN {s}" for s in seg)
+    value += f" ELSE '{TOTAL}' END"
+    sets = ", ".join(["(client, wave)", *[f"(client, wave, {s})" for s in seg]])
+    second = ",\n  ".join(
+        [
+            "client",
+            "wave",
+            f"{segment} AS segment",
+            f"{value} AS segment_value",
+            *[f"SUM({name}) AS {name}" for name, _ in stats],
+        ]
+    )
+    return cells + f"SELECT\n  {second}\nFROM cells\nGROUP BY GROUPING SETS ({sets})"
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -74,11 +74,35 @@ __all__ = [
     "norms",
     "register",
     "respondent_table",
+    "default_store",
+    "sector_of",
+    "STORE_ENV",
     "synthetic_respondents",
 ]
 
 #: Where the store lives unless told otherwise (git-ignored, see DESIGN.md).
 DEFAULT_STORE = Path("benchmarks") / "store.duckdb"
+#: Environment variable naming the store for notebooks run elsewhere (``drivers run``).
+STORE_ENV = "DRIVERS_STORE"
+
+
+def default_store() -> Path:
+    """The store path: ``$DRIVERS_STORE`` when set, else ``benchmarks/store.duckdb``."""
+    import os
+
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def sector_of(results: Any) -> str | None:
+    """The client's sector for a Results: its ``sector`` attribute, else the sector named
+    by its published NPS benchmark ("Benchmark groothandel"); None for the B2B overall."""
+    sector = getattr(results, "sector", None)
+    if sector:
+        return str(sector)
+    label = (getattr(results, "benchmarks", None) or {}).get("nps")
+    if label and str(label[0]).startswith("Benchmark ") and label[0] != "Benchmark B2B":
+        return str(label[0]).removeprefix("Benchmark ")
+    return None
 
 
 class StoreError(DriversError):
@@ -394,7 +418,7 @@ class Store:
             sector=sector,
             year=year,
             min_clients=min_clients,
-            store=str(self.path),
+            store=f"benchmark store {self.path.name}",
         )
 
 
