@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,6 +71,8 @@ __all__ = [
     "aggregation_sql",
     "compare_to_norm",
     "compute_norms",
+    "correlation_prior",
+    "shrink_corr",
     "empty_stats",
     "pooled_corr",
     "standard_touchpoints",
@@ -1375,3 +1378,78 @@ def compare_to_norm(
     return ClientVsNorm(
         nps=pd.DataFrame([nps_row]), grades=grades, importance=importance, sector=sector
     )
+
+
+# --------------------------------------------------------------------------- shrinkage
+
+
+def correlation_prior(
+    pairs: pd.DataFrame, variables: Sequence[str], *, min_clients: int = MIN_CLIENTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """The norm's correlation matrix and the between-client variance of each correlation.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Pair statistics of the norm's clients (one wave each, wave totals).
+    variables : list of str
+        Matrix order (the NPS last for Shapley).
+    min_clients : int
+        Fewer clients than this give no prior (``ParameterError``).
+
+    Returns
+    -------
+    mean : ndarray (q, q)
+        The pooled correlation matrix (:func:`pooled_corr`).
+    tau2 : ndarray (q, q)
+        Method-of-moments variance of the clients' true correlations around it:
+        ``max(0, var_k(r_k) - mean_k((1 - r_k²)² / (n_k - 1)))``; 0 on the diagonal.
+    """
+    clients = sorted(set(pairs["client"]))
+    if len(clients) < min_clients:
+        raise ParameterError(
+            f"correlation_prior needs at least {min_clients} clients; got {len(clients)}."
+        )
+    mean, _ = pooled_corr(pairs, variables)
+    per_client = []
+    noise = []
+    for _, part in pairs.groupby("client", sort=True):
+        corr, n = pooled_corr(part, variables)
+        per_client.append(corr)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            noise.append((1 - corr**2) ** 2 / (n - 1))
+    stack = np.array(per_client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanvar(stack, axis=0, ddof=1)
+        sampling = np.nanmean(np.array(noise), axis=0)
+    tau2 = np.maximum(np.nan_to_num(spread - sampling, nan=0.0), 0.0)
+    np.fill_diagonal(tau2, 0.0)
+    return mean, tau2
+
+
+def shrink_corr(
+    corr: np.ndarray, n: np.ndarray | float, mean: np.ndarray, tau2: np.ndarray
+) -> np.ndarray:
+    """Empirical-Bayes shrinkage of a small wave's correlations toward the norm.
+
+    Each correlation ``r`` (sampling variance ``v = (1 - m²)² / (n - 1)`` with ``m`` the
+    norm) moves toward the norm ``m`` by ``B = v / (v + τ²)``: ``m + (1 - B)(r - m)``.
+    With many respondents ``B → 0`` (the client's own correlation); with clients that
+    hardly differ (``τ² → 0``) the norm. The result is made positive semi-definite.
+    """
+    corr = np.asarray(corr, dtype=float)
+    n = np.broadcast_to(np.asarray(n, dtype=float), corr.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = (1 - mean**2) ** 2 / np.maximum(n - 1, 1)
+        weight = np.where(v + tau2 > 0, tau2 / (v + tau2), 1.0)
+    out = mean + weight * (corr - mean)
+    out = np.where(np.isfinite(out), out, mean)
+    np.fill_diagonal(out, 1.0)
+    lam, vec = np.linalg.eigh((out + out.T) / 2)
+    if lam.min() < 1e-10:
+        fixed = (vec * np.clip(lam, 1e-8, None)) @ vec.T
+        sd = np.sqrt(np.diag(fixed))
+        out = fixed / np.outer(sd, sd)
+        np.fill_diagonal(out, 1.0)
+    return out
