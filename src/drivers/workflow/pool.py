@@ -297,8 +297,15 @@ class Store:
                 'Refused: no sector. Set sector = "..." in the client\'s client.toml; norms are per sector.'
             )
         waves = totals[["client", "wave", "n"]].copy()
-        sectors = sector if isinstance(sector, dict) else {}
-        waves["sector"] = [sectors.get(c, sector) if sectors else sector for c in waves["client"]]
+        if isinstance(sector, dict):
+            missing = sorted(set(waves["client"]) - {c for c, v in sector.items() if v})
+            if missing:
+                raise StoreError(
+                    f"Refused: no sector for {', '.join(missing)}; norms are per sector."
+                )
+            waves["sector"] = waves["client"].map(sector)
+        else:
+            waves["sector"] = sector
         years = year if isinstance(year, dict) else {}
         waves["year"] = [
             int(years[(c, w)]) if years else int(year)
