@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from drivers import demo
-from drivers.errors import ParameterError, SpecError
+from drivers.errors import DataError, ParameterError, SpecError
 from drivers.load.io import read_table
 from drivers.stats._shapley import shapley_from_corr
 from drivers.stats.importance import key_drivers
@@ -118,6 +118,8 @@ def test_aggregate_checks_its_input(rows):
         aggregate(rows, touchpoints=["nope"])
     with pytest.raises(ParameterError, match="privacy_floor"):
         aggregate(rows, privacy_floor=0)
+    with pytest.raises(DataError, match="whole numbers 0-10"):
+        aggregate(rows.assign(nps=rows["nps"] + 0.5), touchpoints=TOUCHPOINTS)
 
 
 # --------------------------------------------------------------------------- Shapley

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _scipy_stats
 
-from drivers.errors import ColumnNotFoundError, ParameterError, SpecError, check_option
+from drivers.errors import ColumnNotFoundError, DataError, ParameterError, SpecError, check_option
 from drivers.stats._shapley import shapley_from_corr
 from drivers.stats._summary import Summarised, SummaryParts, read_only
 from drivers.stats.benchmark import benchmark as _seed_benchmark
@@ -429,6 +429,16 @@ def aggregate(
         wide, tps, segs = _run_duckdb(table, touchpoints, segments, client, wave, nps, weight)
     else:
         wide, tps, segs = _run_spark(table, touchpoints, segments, client, wave, nps, weight)
+    counted = wide[[f"n_{k}" for k in SCORES]].fillna(0).sum(axis=1)
+    odd = wide[(wide["segment"] == TOTAL) & (counted != wide["n_nps"])]
+    if len(odd):
+        where = ", ".join(
+            f"{c} wave {w}" for c, w in odd[["client", "wave"]].head(5).itertuples(index=False)
+        )
+        raise DataError(
+            f"aggregate: the NPS column {nps!r} holds values other than the whole numbers "
+            f"0-10 ({where}); load the survey with its spec first (load_survey)."
+        )
     # The query names segment columns s0, s1, ...: give them their own names back.
     wide["segment"] = wide["segment"].map({f"s{i}": s for i, s in enumerate(segs)} | {TOTAL: TOTAL})
     stats = _from_wide(wide, tps, engine)
