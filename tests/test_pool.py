@@ -526,10 +526,11 @@ def test_shrinkage_of_a_small_wave_toward_the_norm_pays_off():
     frames = []
     for k in range(30):
         x = rng.multivariate_normal(np.zeros(5), client_truth(), size=3000)
-        frame = pd.DataFrame(x[:, :4], columns=names).assign(nps=x[:, 4], client=f"c{k}", wave="1")
+        # A continuous outcome ("ltr") keeps the true correlations exact; nps is a dummy.
+        frame = pd.DataFrame(x, columns=[*names, "ltr"]).assign(nps=7, client=f"c{k}", wave="1")
         frames.append(frame)
-    stats = aggregate(pd.concat(frames), touchpoints=names)
-    mean, tau2 = correlation_prior(stats.pairs, [*names, NPS])
+    stats = aggregate(pd.concat(frames), touchpoints=[*names, "ltr"])
+    mean, tau2 = correlation_prior(stats.pairs, [*names, "ltr"])
     assert 0 < tau2[np.triu_indices(5, 1)].mean() < 0.01
     for n in (60, 150):
         raw_error, shrunk_error = [], []
