@@ -549,3 +549,15 @@ def test_shrinkage_of_a_small_wave_toward_the_norm_pays_off():
         rng.multivariate_normal(np.zeros(5), client_truth(), size=100_000), rowvar=False
     )
     assert np.abs(shrink_corr(corr, 100_000, mean, tau2) - corr).max() < 0.01
+
+
+def test_the_store_floor_is_never_below_five(tmp_path):
+    frame = pd.DataFrame(
+        {"client": "c", "wave": "2024", "region": ["a"] * 3 + ["b"] * 30, "nps": [9.0] * 33}
+    )
+    stats = aggregate(frame, segments=["region"], privacy_floor=1)
+    assert "a" in set(stats.groups["segment_value"])
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add(stats, sector="ict", year=2024, privacy_floor=1)
+        assert "a" not in set(store.table("groups")["segment_value"])
+        assert (store.table("groups")["n"] >= 5).all()

@@ -77,11 +77,14 @@ __all__ = [
     "default_store",
     "sector_of",
     "STORE_ENV",
+    "PRIVACY_FLOOR",
     "synthetic_respondents",
 ]
 
 #: Where the store lives unless told otherwise (git-ignored, see DESIGN.md).
 DEFAULT_STORE = Path("benchmarks") / "store.duckdb"
+#: The store's own privacy floor: a client's lower ``privacy_floor`` option never lowers it.
+PRIVACY_FLOOR = 5
 #: Environment variable naming the store for notebooks run elsewhere (``drivers run``).
 STORE_ENV = "DRIVERS_STORE"
 
@@ -274,6 +277,7 @@ class Store:
         """
         if self.read_only:
             raise StoreError(f"The benchmark store {self.path} is open read-only.")
+        privacy_floor = max(int(privacy_floor), PRIVACY_FLOOR)
         totals = stats.groups[stats.groups["segment"] == TOTAL]
         small = totals[totals["n"] < privacy_floor]
         if len(small):
@@ -577,7 +581,7 @@ def add_client(
         config.spec.touchpoint_keys, client_taxonomy(config), source=str(config.path or config.name)
     )
     survey = load_survey(chosen.file, config.spec, sheet=chosen.sheet)
-    floor = config.options.privacy_floor
+    floor = max(config.options.privacy_floor, PRIVACY_FLOOR)
     if survey.n < floor:
         raise StoreError(
             f"Refused: {config.name} wave {chosen.name} has {survey.n} respondents, fewer than "
