@@ -59,10 +59,15 @@ _LAZY = {
     "demo": "drivers.workflow.demo",
     "report": "drivers.workflow.report",
     "privacy": "drivers.privacy",
+    "pool": "drivers.workflow.pool",
 }
 
 
 def __getattr__(name: str):
+    if name == "norms":  # the benchmark store's norms: dr.norms(store, sector=None, year=None)
+        from drivers.workflow.pool import norms
+
+        return norms
     if name in _LAZY:
         return importlib.import_module(_LAZY[name])
     raise AttributeError(f"module 'drivers' has no attribute {name!r}")
