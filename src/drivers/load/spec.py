@@ -100,6 +100,7 @@ class SurveySpec:
     name: str = ""
     language: str = "nl"
     value_labels: dict[str, dict[str, float]] = field(default_factory=dict, hash=False)
+    taxonomy: dict[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.nps, str) or not self.nps:
@@ -209,6 +210,13 @@ class SurveySpec:
                 value = (value[0], value[1])
             elif key == "value_labels":
                 value = {str(c): {str(k): float(v) for k, v in m.items()} for c, m in value.items()}
+            elif key == "taxonomy":
+                if not isinstance(value, dict):
+                    raise SpecError(
+                        f"{source}: taxonomy must be a table, e.g. "
+                        'taxonomy = { kc = "klantenservice" }.'
+                    )
+                value = {str(k): str(v) for k, v in value.items()}
             kwargs[key] = value
         try:
             return cls(**kwargs)
@@ -237,6 +245,8 @@ class SurveySpec:
         out["na_codes"] = list(self.na_codes)
         if self.value_labels:
             out["value_labels"] = {c: dict(m) for c, m in self.value_labels.items()}
+        if self.taxonomy:
+            out["taxonomy"] = dict(self.taxonomy)
         out["touchpoints"] = []
         for t in self.touchpoints:
             item = {"key": t.key, "nl": t.nl, "en": t.en, "phase": t.phase}
@@ -250,12 +260,15 @@ class SurveySpec:
         data = self.to_dict()
         lines = ["# drivers survey spec: which column is what.", ""]
         for key, value in data.items():
-            if key in ("touchpoints", "value_labels"):
+            if key in ("touchpoints", "value_labels", "taxonomy"):
                 continue
             lines.append(f"{key} = {_toml_value(value)}")
         for column, mapping in data.get("value_labels", {}).items():
             lines += ["", f"[value_labels.{_toml_key(column)}]"]
             lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in mapping.items()]
+        if data.get("taxonomy"):
+            lines += ["", "[taxonomy]"]
+            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data["taxonomy"].items()]
         for item in data["touchpoints"]:
             lines += ["", "[[touchpoints]]"]
             lines += [f"{k} = {_toml_value(v)}" for k, v in item.items()]

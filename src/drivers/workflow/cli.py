@@ -183,9 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         "--header-row", type=int, default=1, help="row with the column names (default 1)"
     )
     p.set_defaults(func=_check)
-    from drivers.workflow import themes_cli
+    from drivers.workflow import pool, themes_cli
 
     themes_cli.register(sub)
+    pool.register(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

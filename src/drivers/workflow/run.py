@@ -31,8 +31,10 @@ NOTEBOOKS = (
     "03_key_drivers",
     "04_priority_matrix",
     "05_wave_comparison",
+    "06_benchmark",
     "07_open_answers",
 )
+_BENCHMARK = "06_benchmark"
 _COMPARISON = "05_wave_comparison"
 _OPEN_ANSWERS = "07_open_answers"
 _INLINE = "module://matplotlib_inline.backend_inline"
@@ -109,6 +111,9 @@ def run_client(
     suite = [nb for nb in NOTEBOOKS if previous is not None or nb != _COMPARISON]
     if not config.spec.open_answers:
         suite.remove(_OPEN_ANSWERS)
+    store = _store()
+    if store is None:  # no benchmark store yet (`drivers pool add`): no benchmark notebook
+        suite.remove(_BENCHMARK)
     source = client_notebooks(config)
     steps = tqdm(
         total=len(suite) + 2,
@@ -138,6 +143,8 @@ def run_client(
         # path relative to the report (no folder of this machine in the notebook)
         client = os.path.relpath(Path(config.path).resolve(), work) if config.path else ""
         params = {"results": "results", "progress": False, "client": client}
+        if store is not None:
+            params["store"] = os.path.relpath(store, work)
         os.environ.update(kernel_env)
 
         def notebooks() -> None:
@@ -211,6 +218,14 @@ def _clean_metadata(notebook: Path, source: Path, config: ClientConfig) -> None:
     meta["output_path"] = notebook.name
     meta.pop("cwd", None)
     nbformat.write(node, notebook)
+
+
+def _store() -> Path | None:
+    """The benchmark store of this project, when there is one."""
+    from drivers.workflow.pool import default_store
+
+    path = Path(default_store()).resolve()
+    return path if path.is_file() else None
 
 
 def _folder_mode() -> int:
