@@ -154,9 +154,14 @@ def readme_project(tmp_path_factory):
     """A project folder where the README's per-client commands ran, in order."""
     project = tmp_path_factory.mktemp("project")
     (project / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
-    per_client = next(b for b in readme_blocks("sh") if "drivers new" in b)
+    commands = [
+        command
+        for block in readme_blocks("sh")
+        if ".venv/bin/drivers" in block
+        for command in readme_commands(block)
+    ]
     outputs = []
-    for command in readme_commands(per_client):
+    for command in commands:
         done = subprocess.run(
             shlex.split(command), cwd=project, capture_output=True, text=True, check=False
         )

@@ -18,7 +18,7 @@ def test_readme_has_the_two_quick_start_commands_first():
 
 def test_readme_per_client_commands_work_as_written(readme_project):
     project, outputs = readme_project
-    new, check, run = outputs
+    new, check, run, pool_add, pool_list = outputs
     assert (project / "clients" / "acme" / "client.toml").is_file()
     assert (project / "clients" / "acme" / "notebooks" / "01_data_quality.ipynb").is_file()
     assert ".venv/bin/drivers run clients/acme/client.toml" in new[1]
@@ -26,6 +26,8 @@ def test_readme_per_client_commands_work_as_written(readme_project):
     report = project / "reports" / "acme" / "2024"
     assert (report / "results" / "results.json").is_file()
     assert (report / "acme_2024.pptx").is_file() and (report / "tables.xlsx").is_file()
+    assert (project / "benchmarks" / "store.duckdb").is_file()
+    assert "acme" in pool_list[1]
 
 
 def test_readme_python_block_runs(tmp_path):

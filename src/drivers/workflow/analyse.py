@@ -64,7 +64,8 @@ def analyse(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DriversWarning)
         values = engine.collect()
-    values["warnings"] = _warning_table(caught)
+    files = [Path(w.file) for w in engine.config.waves]
+    values["warnings"] = _warning_table(caught, files)
     return Results(**values)
 
 
@@ -76,12 +77,16 @@ def _aggregate(quality):
     return dataclasses.replace(quality, table=table, cells=cells, source=Path(quality.source).name)
 
 
-def _warning_table(caught: list[warnings.WarningMessage]) -> pd.DataFrame:
+def _warning_table(caught: list[warnings.WarningMessage], files: list[Path]) -> pd.DataFrame:
+    """The warnings of the analysis, once each, naming input files without their folder."""
     rows, seen = [], set()
     for w in caught:
         if not issubclass(w.category, DriversWarning):
             continue
-        key = (w.category.__name__, str(w.message))
+        message = str(w.message)
+        for file in files:
+            message = message.replace(str(file.resolve()), file.name).replace(str(file), file.name)
+        key = (w.category.__name__, message)
         if key in seen:
             continue
         seen.add(key)
@@ -221,14 +226,51 @@ class _Compute:
         return table.assign(wave_before=self.previous_wave, wave_after=self.wave)
 
     # -- key drivers -------------------------------------------------------------------
+    def usable(self, survey: Survey) -> list[str]:
+        """The touchpoints this wave's driver analysis can use (see :attr:`left_out`)."""
+        left = {row["touchpoint"] for row in self.left_out_of(survey)}
+        return [k for k in self.spec.touchpoint_keys if k not in left]
+
+    def left_out_of(self, survey: Survey) -> list[dict]:
+        """Touchpoints left out of a wave's driver analysis, each with its reason: absent
+        from the questionnaire, too few answers, or no variance. Everything else runs."""
+        data = survey.data
+        floor = max(int(self.options.privacy_floor), 10)
+        rows = []
+        for key in self.spec.touchpoint_keys:
+            grades = data[key].dropna() if key in data else pd.Series(dtype=float)
+            if key in survey.quality.absent or key not in data:
+                reason = "absent"
+            elif len(grades) < floor:
+                reason = "too_few"
+            elif grades.nunique() < 2:
+                reason = "no_variance"
+            else:
+                continue
+            rows.append({"touchpoint": key, "reason": reason, "n": int(len(grades))})
+        return rows
+
+    @cached_property
+    def left_out(self) -> pd.DataFrame:
+        rows = []
+        for name in self.wave_names[-2:]:
+            for row in self.left_out_of(self.load(name)):
+                rows.append(
+                    {"wave": name, **row, "label": self.spec.label(row["touchpoint"], self.lang)}
+                )
+        columns = ["wave", "touchpoint", "reason", "n", "label"]
+        return pd.DataFrame(rows, columns=columns)
+
     def key_drivers(self, method: str, survey: Survey):
         from drivers.stats.importance import key_drivers
+        from drivers.stats.methods import method as method_info
 
         missing = self.options.missing
-        if missing == "pairwise" and method not in ("shapley", "relative_weights", "correlation"):
+        if missing == "pairwise" and not method_info(method).pairwise:
             missing = "impute"  # the model-based methods need complete rows
         return key_drivers(
             survey,
+            drivers=self.usable(survey),
             method=method,
             missing=missing,
             bootstrap=self.bootstrap if method in ("shapley", "relative_weights") else 0,
@@ -270,6 +312,40 @@ class _Compute:
             [self.drivers_previous, self.driver_methods["shapley"]],
             names=[self.previous_wave, self.wave],
         )
+
+    @cached_property
+    def nps_gain(self) -> pd.DataFrame:
+        """Expected NPS change on the whole base per +0.5 grade, reach built in."""
+        from drivers.stats.gain import nps_gain
+
+        table = nps_gain(
+            self.survey,
+            self.driver_methods["shapley"],
+            bootstrap=self.options.simulate_bootstrap,
+            seed=self.options.seed,
+        )
+        table.insert(1, "label", [self.spec.label(k, self.lang) for k in table["driver"]])
+        return table
+
+    @cached_property
+    def missing_sensitivity(self):
+        """Ranks under every missing-data option, when some touchpoint is conditional."""
+        from drivers.stats.sensitivity import missing_sensitivity
+
+        if not self.driver_methods["shapley"].table.get("conditional", pd.Series()).any():
+            return None
+        return missing_sensitivity(self.survey, drivers=self.usable(self.survey))
+
+    @cached_property
+    def importance_change(self) -> pd.DataFrame | None:
+        """Change in importance share per touchpoint since the previous wave, with a test."""
+        from drivers.stats.sensitivity import compare_importance
+
+        if self.drivers_previous is None:
+            return None
+        table = compare_importance(self.drivers_previous, self.driver_methods["shapley"])
+        table.insert(1, "label", [self.spec.label(k, self.lang) for k in table["driver"]])
+        return table
 
     # -- matrix and what-if ------------------------------------------------------------
     def matrix_of(self, drivers, performance, survey):
@@ -326,6 +402,7 @@ class _Compute:
             out[key] = simulate(
                 self.survey,
                 changes={key: change},
+                drivers=self.usable(self.survey),
                 bootstrap=self.options.simulate_bootstrap,
                 seed=self.options.seed,
                 progress=self.progress,
@@ -340,9 +417,11 @@ class _Compute:
             return None
         from drivers.stats.simulate import attribute_change
 
+        usable = set(self.usable(self.previous_survey)) & set(self.usable(self.survey))
         return attribute_change(
             self.previous_survey,
             self.survey,
+            drivers=[k for k in self.spec.touchpoint_keys if k in usable],
             bootstrap=self.options.simulate_bootstrap,
             seed=self.options.seed,
         )
@@ -416,11 +495,15 @@ class _Compute:
             "methods": self.methods,
             "method_agreement": method_agreement(self.driver_methods),
             "drivers_change": self.drivers_change,
+            "nps_gain": self.nps_gain,
+            "missing_sensitivity": self.missing_sensitivity,
+            "importance_change": self.importance_change,
             "matrix": self.matrix,
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,
             "attribution": self.attribution,
             "quality": {name: _aggregate(self.load(name).quality) for name in self.wave_names},
+            "left_out": self.left_out,
             "benchmarks": {
                 "nps": nps_benchmark(self.config.sector),
                 "grades": self.grade_benchmarks,

@@ -64,7 +64,7 @@ class Options:
     privacy_floor: int = 5
     bootstrap: int = 500
     methods: tuple[str, ...] = ("shapley", "relative_weights", "beta", "logit")
-    missing: str = "pairwise"
+    missing: str = "dummy"
     lines: str = "mean"
     segments: tuple[str, ...] | None = None
     simulate_top: int = 3

@@ -90,7 +90,10 @@ def show(markdown: str) -> None:
 
     from IPython.display import Markdown, display
 
-    display(Markdown(html.escape(str(markdown), quote=False)))
+    text = html.escape(str(markdown), quote=False)
+    # no live links from data ("http://…" in a label) and no maths ("$…$" in a label)
+    text = text.replace("://", "&#58;//").replace("www.", "www&#46;").replace("$", "\\$")
+    display(Markdown(text))
 
 
 def _check_results(results: object, func: str) -> Results:
@@ -250,6 +253,14 @@ def methods_slide(r: Results) -> str:
     lines.append("- " + text("methods_bases", lang) + ": " + bases)
     if r.weighted:
         lines.append("- " + text("methods_weighted", lang))
+    for row in r.left_out.itertuples():
+        lines.append(
+            "- "
+            + text("left_out", lang, label=row.label, wave=row.wave)
+            + " ("
+            + text("left_out_" + row.reason, lang)
+            + ")"
+        )
     if len(r.warnings):
         counts = r.warnings["category"].value_counts()
         for category, count in counts.items():
@@ -322,6 +333,9 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
     for seg, table in r.segments.items():
         out[f"nps_{seg}"] = table
     out["drivers"] = r.drivers.table
+    if len(r.left_out):
+        out["left_out"] = r.left_out
+    out["nps_gain"] = r.nps_gain
     out["methods"] = r.methods
     out["matrix"] = r.matrix.table
     if r.simulations:
@@ -332,6 +346,10 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
     if r.grade_changes is not None:
         out["grade_changes"] = r.grade_changes
         out["driver_changes"] = r.drivers_change
+    if r.importance_change is not None:
+        out["importance_change"] = r.importance_change
+    if r.missing_sensitivity is not None:
+        out["missing_sensitivity"] = r.missing_sensitivity.table
     quality = r.quality[r.wave]
     out["quality"] = quality.table.drop(columns=["rows", "found"], errors="ignore")
     if len(quality.cells):

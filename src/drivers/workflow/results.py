@@ -86,6 +86,13 @@ class Results:
     methods : DataFrame
         Ranks of every touchpoint under each method, side by side.
     drivers_change : DataFrame or None
+    nps_gain : DataFrame
+        Expected NPS change on the whole customer base per +0.5 grade, per touchpoint,
+        with CI: reach is built in (only those who answered improve).
+    missing_sensitivity : MissingSensitivity or None
+        Ranks under every missing-data option, when a touchpoint is conditional.
+    importance_change : DataFrame or None
+        Change in importance share since the previous wave, with CI and p-value.
     matrix, matrix_previous : PriorityMatrix
     simulations : dict of str to SimulationResult
         What-if per candidate touchpoint.
@@ -94,6 +101,9 @@ class Results:
         share of it), beside the observed change.
     quality : dict of str to QualityReport
         Row accounting per wave.
+    left_out : DataFrame
+        Touchpoints left out of the driver analysis of this wave or the one before, with
+        the reason (``absent``, ``too_few``, ``no_variance``); everything else runs.
     warnings : DataFrame
         Every warning raised while computing: ``category``, ``message``.
     benchmarks : dict
@@ -131,11 +141,15 @@ class Results:
     methods: pd.DataFrame
     method_agreement: pd.DataFrame
     drivers_change: pd.DataFrame | None
+    nps_gain: pd.DataFrame
+    missing_sensitivity: Any
+    importance_change: pd.DataFrame | None
     matrix: Any
     matrix_previous: Any
     simulations: dict[str, Any]
     attribution: Any
     quality: dict[str, Any]
+    left_out: pd.DataFrame
     warnings: pd.DataFrame
     benchmarks: dict[str, Any]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
