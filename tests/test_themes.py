@@ -557,8 +557,10 @@ def test_notebook_runs_top_to_bottom(tmp_path, with_codebook):
     from drivers.workflow.client import scaffold_client
 
     parameters = {"bootstrap": 20, "progress": False}
-    if not with_codebook:  # a new client without themes.toml: suggested themes
-        parameters["client"] = str(scaffold_client("nieuw", root=tmp_path) / "client.toml")
+    if not with_codebook:  # a client without themes.toml: suggested themes
+        folder = scaffold_client("nieuw", root=tmp_path)
+        (folder / "themes.toml").unlink()  # drivers new copies the demo's codebook
+        parameters["client"] = str(folder / "client.toml")
 
     source = Path(__file__).resolve().parents[1] / "src" / "drivers" / "notebooks"
     notebook = source / "07_open_answers.ipynb"

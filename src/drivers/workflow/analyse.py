@@ -261,11 +261,34 @@ class _Compute:
         columns = ["wave", "touchpoint", "reason", "n", "label"]
         return pd.DataFrame(rows, columns=columns)
 
+    def shapley_missing(self, survey: Survey) -> str:
+        """``dummy`` (grade + 'answered' as one group), unless the exact grouped Shapley
+        would exceed its column limit: then ``pairwise``, with a warning that says so."""
+        from drivers.errors import DriversWarning
+        from drivers.stats._shapley import GROUP_MAX_COLUMNS
+        from drivers.stats.importance import DUMMY_BELOW
+
+        usable = self.usable(survey)
+        rated = survey.data[survey.data[self.spec.nps].notna()]
+        conditional = [k for k in usable if rated[k].notna().mean() < DUMMY_BELOW]
+        if conditional and len(usable) + len(conditional) > GROUP_MAX_COLUMNS:
+            warnings.warn(
+                f"{len(usable)} touchpoints and {len(conditional)} answered by fewer than "
+                f"{DUMMY_BELOW:.0%} exceed the {GROUP_MAX_COLUMNS} columns of the exact grouped "
+                "Shapley value: n.v.t. is handled pairwise for Shapley.",
+                DriversWarning,
+                stacklevel=2,
+            )
+            return "pairwise"
+        return "dummy"
+
     def key_drivers(self, method: str, survey: Survey):
         from drivers.stats.importance import key_drivers
         from drivers.stats.methods import method as method_info
 
         missing = self.options.missing
+        if missing == "dummy" and method == "shapley":
+            missing = self.shapley_missing(survey)
         if missing == "pairwise" and not method_info(method).pairwise:
             missing = "impute"  # the model-based methods need complete rows
         return key_drivers(
