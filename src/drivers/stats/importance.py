@@ -551,7 +551,9 @@ def _prepare(
             columns.append(f"{name}_answered")
             owners.append(j)
             indicator.append(True)
-            word = "beantwoord" if lang == "nl" else "answered"
+            from drivers.present._format import text  # display text lives in the catalogs
+
+            word = text("answered", lang)
             shown.append(f"{shown[j]} ({word})")
             extra_n.append(len(y))
         Z = np.column_stack([X, *extra, y])

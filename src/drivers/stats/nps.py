@@ -328,7 +328,9 @@ def nps_table(
     if total or not keys:
         groups.append(((_TOTAL[lang],) * len(keys), np.arange(len(frame))))
     if keys:
-        unknown = "(onbekend)" if lang == "nl" else "(unknown)"
+        from drivers.present._format import text  # display text lives in the catalogs
+
+        unknown = text("unknown_group", lang)
         filled = pd.DataFrame(
             {k: frame[k].astype("object").fillna(unknown).to_numpy() for k in keys}
         )  # a fresh RangeIndex: the index of a part gives the row positions

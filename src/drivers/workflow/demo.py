@@ -840,7 +840,9 @@ def summary(lang: str = "nl") -> str:
     for wave in WAVES:
         survey = load(wave)
         results[wave] = nps(survey.nps_scores, survey.weights)
-    head = "NPS per golf" if lang == "nl" else "NPS per wave"
+    from drivers.present._format import text
+
+    head = text("demo_nps_per_wave", lang)
     lines = [f"{CLIENT} (demo): {head}"]
     for wave, r in results.items():
         lines.append(
@@ -849,8 +851,8 @@ def summary(lang: str = "nl") -> str:
         )
     change = compare_nps(results[WAVES[0]], results[WAVES[-1]])
     lines.append(f"  {WAVES[0]} -> {WAVES[-1]}: {change}")
-    text = "\n".join(lines)
-    return text.replace(" to ", " tot ") if lang == "nl" else text
+    out = "\n".join(lines)
+    return out.replace(" to ", text("demo_to", lang))
 
 
 def load_both(*, path: str | Path | None = None) -> Survey:

@@ -503,33 +503,37 @@ def write_deck(
 
 def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:
     """Slide title and a readable table (now / after / change / CI) of a simulation."""
-    from drivers.present._format import fmt_number, fmt_percent, fmt_signed
+    from drivers.present._format import fmt, text
 
     change = sim.changes.iloc[0]
-    nl = lang == "nl"
     if change["kind"] == "to":
-        how = (
-            f"{fmt_number(change['mean_before'], 1, lang)} → {fmt_number(change['value'], 1, lang)}"
+        how = text(
+            "what_if_to",
+            lang,
+            before=fmt(change["mean_before"], kind="grade", lang=lang),
+            after=fmt(change["value"], kind="grade", lang=lang),
         )
         if change.get("source") == "benchmark":
-            how += " (benchmark topperformers)" if nl else " (top-performer benchmark)"
+            how += " " + text("what_if_benchmark", lang)
     else:
-        how = f"{fmt_signed(change['shift'], lang, decimals=1)} " + ("punt" if nl else "point")
-    title = ("Wat als " if nl else "What if ") + f"{label} {how}?"
-    names = {"nps": "NPS", "promoters": "Promoters", "detractors": "Detractors"}
+        how = text("what_if_shift", lang, shift=fmt(change["shift"], kind="signed", lang=lang))
+    title = text("what_if_title", lang, label=label, how=how)
     rows = []
     for rec in sim.table.itertuples(index=False):
-        if rec.measure == "nps":
-            fmt = lambda x: fmt_signed(x, lang, decimals=1)  # noqa: E731
-        else:
-            fmt = lambda x: fmt_percent(x, lang, decimals=1)  # noqa: E731
+        level, delta = ("signed", "signed") if rec.measure == "nps" else ("percent", "pp")
+
+        def show(x, kind=level):
+            return fmt(x, kind=kind, lang=lang, decimals=1)
+
         rows.append(
             {
-                "": names.get(rec.measure, rec.measure),
-                "Nu" if nl else "Now": fmt(rec.before),
-                "Daarna" if nl else "After": fmt(rec.after),
-                "Verschil" if nl else "Change": fmt(rec.change),
-                "95%-BI" if nl else "95% CI": f"{fmt(rec.ci_low)} … {fmt(rec.ci_high)}",
+                "": text(rec.measure, lang)
+                if rec.measure in ("promoters", "detractors")
+                else "NPS",
+                text("what_if_now", lang): show(rec.before),
+                text("what_if_after", lang): show(rec.after),
+                text("what_if_change", lang): show(rec.change, delta),
+                text("what_if_ci", lang): f"{show(rec.ci_low, delta)} … {show(rec.ci_high, delta)}",
             }
         )
     return title, pd.DataFrame(rows)
