@@ -91,7 +91,6 @@ def run_client(
     strict : bool, default False
         Fail (and write no report) when the analysis raised any warning.
     """
-    import papermill
     from tqdm.auto import tqdm
 
     from drivers.workflow.analyse import analyse
@@ -148,32 +147,23 @@ def run_client(
         os.environ.update(kernel_env)
 
         def notebooks() -> None:
-            for name in suite:
-                target = work / f"{name}.ipynb"
-                try:
-                    papermill.execute_notebook(
-                        str(source / f"{name}.ipynb"),
-                        str(target),
-                        parameters=params,
-                        kernel_name="python3",
-                        progress_bar=False,
-                        cwd=str(work),
-                        log_output=False,
-                        # kernel notices (TCP without encryption, the interrupt at
-                        # shutdown) are not for the consultant
-                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                    )
-                except papermill.PapermillExecutionError as err:
-                    raise RunError(
-                        f"Notebook {name}.ipynb failed in cell {err.exec_count} with "
-                        f"{err.ename}: {err.evalue}\nThe executed notebook is kept for reading "
-                        f"at {_keep_failed(target, final)}. No report was written to {final}."
-                    ) from None
-                _clean_metadata(target, source, config)
-                _to_html(target)
-                steps.update()
+            with _Kernel(work) as kernel:
+                for name in suite:
+                    target = work / f"{name}.ipynb"
+                    failed = kernel.run(source / f"{name}.ipynb", target, params)
+                    if failed is not None:
+                        count, ename, evalue = failed
+                        raise RunError(
+                            f"Notebook {name}.ipynb failed in cell {count} with "
+                            f"{ename}: {evalue}\nThe executed notebook is kept for reading "
+                            f"at {_keep_failed(target, final)}. No report was written to "
+                            f"{final}."
+                        )
+                    _clean_metadata(target, source, config)
+                    _to_html(target)
+                    steps.update()
 
-        # The kernels run the notebooks while this process draws the charts and tables
+        # The kernel runs the notebooks while this process draws the charts and tables
         # (two cores); the deck waits for the notebooks, which may add slides to it.
         with ThreadPoolExecutor(1) as pool:
             running = pool.submit(notebooks)
@@ -218,6 +208,79 @@ def _clean_metadata(notebook: Path, source: Path, config: ClientConfig) -> None:
     meta["output_path"] = notebook.name
     meta.pop("cwd", None)
     nbformat.write(node, notebook)
+
+
+class _Kernel:
+    """One kernel for the whole suite: started once (the package is imported once), its
+    namespace reset between notebooks. Each notebook is parameterised as papermill does and
+    executed cell by cell; the first failing cell stops it."""
+
+    def __init__(self, work: Path):
+        self.work = work
+
+    def __enter__(self) -> _Kernel:
+        from jupyter_client.manager import KernelManager
+
+        self.km = KernelManager(kernel_name="python3")
+        # kernel notices (TCP without encryption, the interrupt at shutdown) are not for
+        # the consultant
+        self.km.start_kernel(
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(self.work)
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.km.shutdown_kernel(now=True)
+
+    def run(self, source: Path, target: Path, params: dict) -> tuple | None:
+        """Execute ``source`` into ``target``; (count, error name, value) of a failure."""
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        node = load_notebook_node(str(source))  # papermill's reading: every cell gets tags
+        node = parameterize_notebook(node, params, kernel_name="python3")
+        client = NotebookClient(
+            node,
+            km=self.km,
+            kernel_name="python3",
+            timeout=None,
+            resources={"metadata": {"path": str(self.work)}},
+        )
+        failure = None
+        try:
+            client.execute(reset_kc=True)
+        except CellExecutionError as err:
+            count = next(
+                (
+                    c.get("execution_count")
+                    for c in node.cells
+                    if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+                ),
+                None,
+            )
+            failure = (count, err.ename, err.evalue)
+        finally:
+            nbformat.write(node, target)
+            self._reset()
+        return failure
+
+    def _reset(self) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            kc.execute_interactive(
+                "get_ipython().run_line_magic('reset', '-f')\n"
+                "import matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
+                store_history=False,
+                timeout=60,
+                output_hook=lambda msg: None,
+            )
+        finally:
+            kc.stop_channels()
 
 
 def _store() -> Path | None:
