@@ -473,8 +473,24 @@ class _Compute:
         }
 
     def collect(self) -> dict:
+        from concurrent.futures import ThreadPoolExecutor
+
         from drivers.stats.agreement import method_agreement
         from drivers.stats.nps import compare_nps, nps_table, score_distribution
+
+        # The three model-refitting steps are independent and spend their time in numpy
+        # (which releases the GIL): on two cores they run side by side, after what they
+        # share has been computed once.
+        for shared in ("driver_methods", "drivers_previous", "matrix", "grade_changes"):
+            getattr(self, shared)
+        for name in self.wave_names:
+            self.usable(self.load(name))
+        with ThreadPoolExecutor(2) as pool:
+            for running in [
+                pool.submit(getattr, self, step)
+                for step in ("attribution", "simulations", "nps_gain")
+            ]:
+                running.result()
 
         survey = self.survey
         nps_now = self.nps_of(survey)

@@ -122,7 +122,14 @@ def run_client(
     )
     # The kernels inherit the environment: the report folder for dr.report.add_slide, and
     # the inline backend (an MPLBACKEND=Agg of the caller would hide every chart).
-    import matplotlib  # noqa: F401  (this process keeps the backend it had: read MPLBACKEND now)
+    # This process keeps the backend it had: resolve it now, in this thread, before the
+    # kernels' environment is set and before the notebook thread imports IPython (two
+    # threads importing IPython at once break the import).
+    import matplotlib.pyplot as plt
+    import nbclient  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+    plt.get_backend()
 
     kernel_env = {REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE}
     saved_env = {k: os.environ.get(k) for k in kernel_env}
