@@ -27,6 +27,17 @@ def test_readme_per_client_commands_work_as_written(readme_project):
     assert (report / "results" / "results.json").is_file()
     assert (report / "acme_2024.pptx").is_file() and (report / "tables.xlsx").is_file()
     assert (project / "benchmarks" / "store.duckdb").is_file()
+    # the demo's codebook came along: open answers coded, in the deck and the tables
+    import openpyxl
+    from pptx import Presentation
+
+    titles = [
+        s.shapes.title.text
+        for s in Presentation(report / "acme_2024.pptx").slides
+        if s.shapes.title
+    ]
+    assert any(t.startswith("In de woorden van klanten") for t in titles)
+    assert "themes" in openpyxl.load_workbook(report / "tables.xlsx").sheetnames
     assert "acme" in pool_list[1]
 
 

@@ -449,6 +449,56 @@ class _Compute:
             seed=self.options.seed,
         )
 
+    @cached_property
+    def themes(self) -> dict | None:
+        """Open answers coded with the client's codebook (``themes.toml`` beside
+        ``client.toml``) and tied to the NPS: aggregates and scrubbed quotes only."""
+        from drivers.stats.themes import (
+            compare_theme_shares,
+            theme_impact,
+            theme_quotes,
+            themes,
+        )
+        from drivers.workflow.themes_cli import codebook_path
+
+        book = codebook_path(self.config) if self.config.path is not None else None
+        if not self.spec.open_answers or book is None:
+            return None
+        coded = themes(self.survey, book)
+        impact = theme_impact(
+            coded,
+            self.survey,
+            bootstrap=self.options.simulate_bootstrap,
+            seed=self.options.seed,
+            privacy_floor=self.options.privacy_floor,
+            min_n=self.options.min_n,
+        )
+        quotes = theme_quotes(
+            coded,
+            n=3,
+            privacy_floor=self.options.privacy_floor,
+            lang=self.lang,
+            seed=self.options.seed,
+        )
+        shares = None
+        if (
+            self.previous_survey is not None
+            and self.spec.open_answers[0] in self.previous_survey.data
+        ):
+            shares = compare_theme_shares(
+                themes(self.previous_survey, book),
+                coded,
+                previous_weights=self.previous_survey.weights,
+                current_weights=self.survey.weights,
+                privacy_floor=self.options.privacy_floor,
+            )
+        return {
+            "impact": impact,
+            "quotes": quotes,
+            "shares": shares,
+            "coded_share": float(coded.coded_share),
+        }
+
     # -- everything --------------------------------------------------------------------
     def provenance(self) -> dict:
         import drivers
@@ -543,6 +593,7 @@ class _Compute:
             "attribution": self.attribution,
             "quality": {name: _aggregate(self.load(name).quality) for name in self.wave_names},
             "left_out": self.left_out,
+            "themes": self.themes,
             "benchmarks": {
                 "nps": nps_benchmark(self.config.sector),
                 "grades": self.grade_benchmarks,

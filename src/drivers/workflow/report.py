@@ -350,6 +350,11 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["importance_change"] = r.importance_change
     if r.missing_sensitivity is not None:
         out["missing_sensitivity"] = r.missing_sensitivity.table
+    if r.themes is not None:
+        out["themes"] = r.themes["impact"].table
+        out["themes_by_group"] = r.themes["impact"].frequency
+        if r.themes["shares"] is not None:
+            out["theme_shares"] = r.themes["shares"]
     quality = r.quality[r.wave]
     out["quality"] = quality.table.drop(columns=["rows", "found"], errors="ignore")
     if len(quality.cells):
@@ -494,6 +499,10 @@ def write_deck(
             notes=narrate_simulation(sim, lang=lang),
             footnote=note.split(" · ")[0] + " · " + text("what_if_method", lang),
         )
+    if a.themes is not None:
+        from drivers.present.themes_slides import add_themes_section
+
+        add_themes_section(deck, a.themes["impact"], lang=lang, quotes=a.themes["quotes"])
     deck.add_text(text("methods_title", lang), methods_slide(a))
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)

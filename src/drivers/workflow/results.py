@@ -104,6 +104,10 @@ class Results:
     left_out : DataFrame
         Touchpoints left out of the driver analysis of this wave or the one before, with
         the reason (``absent``, ``too_few``, ``no_variance``); everything else runs.
+    themes : dict or None
+        Open answers coded with the client's codebook: ``impact`` (ThemeImpact: theme
+        frequency per NPS group, NPS gap with CIs), ``quotes`` (scrubbed, above the privacy
+        floor), ``shares`` (against the previous wave, with a test), ``coded_share``.
     warnings : DataFrame
         Every warning raised while computing: ``category``, ``message``.
     benchmarks : dict
@@ -150,6 +154,7 @@ class Results:
     attribution: Any
     quality: dict[str, Any]
     left_out: pd.DataFrame
+    themes: dict[str, Any] | None
     warnings: pd.DataFrame
     benchmarks: dict[str, Any]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
