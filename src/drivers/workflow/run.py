@@ -125,11 +125,12 @@ def run_client(
     # This process keeps the backend it had: resolve it now, in this thread, before the
     # kernels' environment is set and before the notebook thread imports IPython (two
     # threads importing IPython at once break the import).
+    import IPython  # noqa: F401
     import matplotlib.pyplot as plt
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
 
-    plt.get_backend()
+    plt.close(plt.figure())  # loads the backend module here, not in a worker thread
 
     kernel_env = {REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE}
     saved_env = {k: os.environ.get(k) for k in kernel_env}
