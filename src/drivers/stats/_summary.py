@@ -50,8 +50,7 @@ class Summarised:
 
     _repr_fields: ClassVar[tuple[str, ...]] = ()
 
-    def _summary_parts(self) -> SummaryParts:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    # Every subclass defines ``_summary_parts() -> SummaryParts``; the mixin holds no default.
 
     def summary(self) -> str:
         """Plain-text summary: header, table(s), notes."""
