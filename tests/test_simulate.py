@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from drivers.errors import ColumnNotFoundError, ParameterError, SmallBaseWarning
+from drivers.stats.nps import STANDARD
 from drivers.stats.simulate import (
     ASSUMPTIONS,
     SimulationResult,
@@ -311,7 +312,7 @@ def test_joint_expected_change_is_the_simulators_change(attribution):
     )
     rows = np.arange(len(before.data))
     # the bootstrap path (simulate's evaluate) on the unresampled data gives the same number
-    assert _resampled_expected(setup, "ordinal", first, rows, delta) == pytest.approx(
+    assert _resampled_expected(setup, "ordinal", first, rows, delta, STANDARD) == pytest.approx(
         res.expected, rel=1e-9
     )
     plan = _attribution_plan(setup, delta)

@@ -42,6 +42,7 @@ __all__ = [
     "fmt_percent",
     "fmt_count",
     "fmt",
+    "nps_definition",
     "text",
 ]
 
@@ -284,3 +285,21 @@ def fmt(x: object, *, kind: str = "number", lang: str = "nl", decimals: int | No
             + text("percentage_points", lang)
         )
     return fmt_count(x, lang)
+
+
+def nps_definition(cutoffs: object = None, lang: str = "nl") -> str:
+    """ "NPS = % promoters (9–10) − % detractors (0–6)" with the run's cut-offs.
+
+    >>> from drivers.stats.nps import Cutoffs
+    >>> nps_definition(Cutoffs(promoter=8, detractor=5), "en")
+    'NPS = % promoters (8–10) − % detractors (0–5)'
+    """
+    from drivers.stats.nps import STANDARD
+
+    ranges = (cutoffs or STANDARD).ranges()
+
+    def span(kind: str) -> str:
+        low, high = ranges[kind]
+        return f"{fmt(low, kind='count', lang=lang)}\u2013{fmt(high, kind='count', lang=lang)}"
+
+    return text("nps_definition", lang, promoters=span("promoter"), detractors=span("detractor"))

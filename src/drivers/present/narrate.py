@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 
 from drivers.errors import ParameterError, check_option
-from drivers.present._format import check_lang, fmt, text
+from drivers.present._format import check_lang, fmt, nps_definition, text
 from drivers.present._methods import method_keys, method_name, sums_to_r2
 from drivers.present._quadrants import probability_label
+from drivers.stats.nps import STANDARD
 
 __all__ = [
     "bases_note",
@@ -215,6 +216,7 @@ def narrate_nps(
     weighted: bool = False,
     unweighted: Any = None,
     min_n: int = MIN_N,
+    cutoffs: Any = None,
 ) -> str:
     """The NPS in words: value with margin, distribution, benchmark, change since last wave.
 
@@ -239,6 +241,9 @@ def narrate_nps(
         The unweighted NPS, quoted beside a weighted one.
     min_n : int, default 30
         Below this many respondents the base is called small.
+    cutoffs : Cutoffs, optional
+        The run's NPS cut-offs. Other than the usual 9-10 / 0-6, the text states them and
+        warns that published benchmarks use the usual ones.
 
     Returns
     -------
@@ -279,7 +284,17 @@ def narrate_nps(
     else:
         key = "narrate_nps_value_weighted_vs_unweighted"
         fields["unweighted"] = fmt(getattr(unweighted, "nps", unweighted), kind="nps", lang=lang)
-    sentences = [text(key, lang, **fields), text("narrate_nps_not_all", lang)]
+    highest_detractor = (cutoffs or STANDARD).detractor
+    sentences = [
+        text(key, lang, **fields),
+        text(
+            "narrate_nps_not_all", lang, detractor=fmt(highest_detractor, kind="count", lang=lang)
+        ),
+    ]
+    if cutoffs is not None and not cutoffs.standard:
+        sentences.append(
+            text("narrate_nps_cutoffs", lang, definition=nps_definition(cutoffs, lang))
+        )
     if _is_small(r.n, min_n):
         sentences.append(_small_base(r.n, min_n, lang))
     if benchmark is not None:

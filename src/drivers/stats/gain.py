@@ -37,6 +37,7 @@ def nps_gain(
     level: float = 0.95,
     scale: tuple[float, float] | None = None,
     progress: bool = False,
+    cutoffs: Any = None,
 ) -> pd.DataFrame:
     """Expected change in the NPS of the whole base if one touchpoint's grades rise.
 
@@ -68,6 +69,8 @@ def nps_gain(
     scale : (float, float), optional
         Lowest and highest grade (default: the spec's, or 1-10).
     progress : bool
+    cutoffs : Cutoffs, optional
+        Where promoters begin and detractors end (default 9-10 and 0-6).
 
     Returns
     -------
@@ -95,7 +98,7 @@ def nps_gain(
             f"Got {shift!r} instead."
         )
     _sim._check_common("nps_gain", model, bootstrap, level)
-    setup = _sim._setup(data, "nps_gain", outcome, drivers, weights, scale)
+    setup = _sim._setup(data, "nps_gain", outcome, drivers, weights, scale, cutoffs)
     keys, low, high = setup.keys, setup.low, setup.high
     plans = [_sim._parse_change(key, float(shift), None, low, high) for key in keys]
     columns = {k: j for j, k in enumerate(keys)}

@@ -41,6 +41,8 @@ from drivers.stats._shapley import (
     shapley_batch,
 )
 from drivers.stats._summary import Summarised, SummaryParts, read_only
+from drivers.stats.nps import STANDARD
+from drivers.stats.nps import _cutoffs as _nps_cutoffs
 
 __all__ = [
     "METHODS",
@@ -67,7 +69,6 @@ _PAIRWISE_METHODS = tuple(k for k, m in _registry.METHODS.items() if m.pairwise)
 _CORE_METHODS = tuple(k for k, m in _registry.METHODS.items() if m.bootstrap == "core")
 _MAX_SHAPLEY_DRIVERS = 30
 _VIF_LIMIT = 10.0
-_PROMOTER_MIN, _DETRACTOR_MAX = 9, 6
 _FOREST_FOLDS = 5
 #: 50 trees of depth ≤ 8 rank as 100 unlimited trees did (Spearman 1.0 on the demo waves
 #: and a simulated set, where two seeds of the 100-tree forest agree to 0.96) at half the
@@ -307,6 +308,7 @@ class _Design:
     notes: list[str] = field(default_factory=list)
     groups: list[list[int]] = field(default_factory=list)  # model columns per driver
     reach: np.ndarray | None = None  # weighted share answered, per driver
+    cutoffs: Any = None  # NPS cut-offs for method="logit" (None: 9-10 / 0-6)
 
     @property
     def grouped(self) -> bool:
@@ -985,8 +987,9 @@ def _logit_groups(design: _Design) -> tuple[np.ndarray, np.ndarray]:
             f"key_drivers(method='logit') needs a 0-10 likelihood-to-recommend outcome; "
             f"{design.outcome!r} runs from {y.min():g} to {y.max():g}."
         )
-    promoter = (y >= _PROMOTER_MIN).astype(float)
-    detractor = (y <= _DETRACTOR_MAX).astype(float)
+    sign = (design.cutoffs or STANDARD).sign(y)
+    promoter = (sign > 0).astype(float)
+    detractor = (sign < 0).astype(float)
     n = len(y)
     for name, flag in (("promoters", promoter), ("detractors", detractor)):
         count = int(flag.sum())
@@ -1701,6 +1704,7 @@ def key_drivers(
     labels: Mapping[str, str] | None = None,
     thresholds: tuple[float, float] | None = None,
     dummy_below: float = DUMMY_BELOW,
+    cutoffs: Any = None,
 ) -> DriverResult:
     r"""How much each driver (touchpoint grade) drives the outcome (likelihood to recommend).
 
@@ -1755,6 +1759,9 @@ def key_drivers(
     dummy_below : float
         ``missing="dummy"``: touchpoints answered by fewer than this share get the
         "answered" indicator (0..1, default 0.8; 1.0 gives every incomplete touchpoint one).
+    cutoffs : Cutoffs, optional
+        ``logit`` only: where promoters begin and detractors end (default 9-10 and 0-6;
+        see :class:`drivers.stats.nps.Cutoffs`).
 
     Returns
     -------
@@ -1893,6 +1900,8 @@ def key_drivers(
     _check_options(method, missing, bootstrap, seed, level)
     _check_dummy_below(dummy_below)
     design = _prepare(data, outcome, drivers, weights, missing, labels, thresholds, dummy_below)
+    if cutoffs is not None:
+        design.cutoffs = _nps_cutoffs(cutoffs, "key_drivers")
     if design.weighted and not _registry.METHODS[method].weights:
         raise ParameterError(
             f"key_drivers: method={method!r} does not support survey weights; leave "

@@ -1,7 +1,9 @@
 """Net Promoter Score: classification, NPS with an honest margin of error, segments,
 wave-over-wave differences, and touchpoint performance.
 
-NPS = % promoters (9-10) − % detractors (0-6), on a scale of −100 to +100.
+NPS = % promoters (9-10) − % detractors (0-6), on a scale of −100 to +100. A client
+whose NPS is defined with other cut-offs passes ``cutoffs=Cutoffs(promoter=.., detractor=..)``
+to every function that classifies answers (the client's ``[options]`` do it for a run).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from drivers.stats._summary import Summarised, SummaryParts
 
 __all__ = [
     "CI_METHODS",
+    "STANDARD",
+    "Cutoffs",
     "NPSDifference",
     "NPSResult",
     "classify",
@@ -38,16 +42,87 @@ CATEGORIES = ("detractor", "passive", "promoter")
 _TOTAL = {"nl": "Totaal", "en": "Total"}
 
 
-def classify(scores) -> pd.Series:
+@dataclass(frozen=True)
+class Cutoffs:
+    """Where the promoters begin and the detractors end on the 0-10 scale.
+
+    The standard NPS counts 9-10 as promoters and 0-6 as detractors
+    (``Cutoffs(promoter=9, detractor=6)``); answers in between are passives.
+
+    Raises
+    ------
+    ParameterError
+        Cut-offs that are not whole numbers with ``0 <= detractor < promoter <= 10``.
+
+    Examples
+    --------
+    >>> Cutoffs(promoter=8, detractor=5).sign([5, 6, 7, 8]).tolist()
+    [-1.0, 0.0, 0.0, 1.0]
+    >>> Cutoffs().ranges()
+    {'detractor': (0, 6), 'passive': (7, 8), 'promoter': (9, 10)}
+    """
+
+    promoter: int = 9
+    detractor: int = 6
+
+    def __post_init__(self) -> None:
+        for name in ("promoter", "detractor"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                raise ParameterError(
+                    f"The NPS cut-off {name!r} must be a whole number on the 0-10 scale, "
+                    f"e.g. promoter=9, detractor=6. Got {value!r} instead."
+                )
+        if not 0 <= self.detractor < self.promoter <= 10:
+            raise ParameterError(
+                f"The NPS cut-offs need 0 <= detractor < promoter <= 10, e.g. promoter=9, "
+                f"detractor=6. Got promoter={self.promoter}, detractor={self.detractor}."
+            )
+
+    def sign(self, values) -> np.ndarray:
+        """+1 for a promoter, −1 for a detractor, 0 for a passive (NaN stays NaN)."""
+        values = np.asarray(values, dtype=float)
+        out = np.where(values >= self.promoter, 1.0, np.where(values <= self.detractor, -1.0, 0.0))
+        return np.where(np.isnan(values), np.nan, out)
+
+    def classes(self, values) -> np.ndarray:
+        """0 detractor, 1 passive, 2 promoter per answer (for the NPS-class models)."""
+        values = np.asarray(values, dtype=float)
+        return np.where(values >= self.promoter, 2, np.where(values <= self.detractor, 0, 1))
+
+    def ranges(self) -> dict[str, tuple[int, int]]:
+        """The answers of each class, lowest and highest."""
+        return {
+            "detractor": (0, self.detractor),
+            "passive": (self.detractor + 1, self.promoter - 1),
+            "promoter": (self.promoter, 10),
+        }
+
+    @property
+    def standard(self) -> bool:
+        """True for the usual 9-10 / 0-6 definition."""
+        return (self.promoter, self.detractor) == (9, 6)
+
+
+#: The usual definition: promoters 9-10, detractors 0-6.
+STANDARD = Cutoffs()
+
+
+def classify(scores, *, cutoffs: Cutoffs = STANDARD) -> pd.Series:
     """Detractor (0-6), passive (7-8) or promoter (9-10) per answer.
+
+    ``cutoffs`` moves the borders (see :class:`Cutoffs`).
 
     Examples
     --------
     >>> classify([0, 6, 7, 8, 9, 10]).tolist()
     ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter']
+    >>> classify([6, 8], cutoffs=Cutoffs(promoter=8, detractor=5)).tolist()
+    ['passive', 'promoter']
     """
+    cutoffs = _cutoffs(cutoffs, "classify")
     values = _scores(scores, "classify")
-    out = np.where(values >= 9, "promoter", np.where(values >= 7, "passive", "detractor"))
+    out = np.array(CATEGORIES, dtype=object)[cutoffs.classes(values)]
     index = scores.index if isinstance(scores, pd.Series) else None
     return pd.Series(out, index=index, name="category")
 
@@ -110,6 +185,7 @@ def nps(
     ci: CIMethod = "adjusted-wald",
     bootstrap: int = 2000,
     seed: int = 0,
+    cutoffs: Cutoffs = STANDARD,
 ) -> NPSResult:
     """Net Promoter Score with a confidence interval.
 
@@ -130,6 +206,8 @@ def nps(
         70(3)): add 3 to n and ¾ to the promoter and to the detractor counts, then
         NPS' ± z·√((p'+d'−(p'−d')²)/(n+3)). ``"wald"`` is the same without the
         adjustment; ``"bootstrap"`` takes percentiles of ``bootstrap`` seeded resamples.
+    cutoffs : Cutoffs
+        Where promoters begin and detractors end (default 9-10 and 0-6).
 
     Examples
     --------
@@ -141,6 +219,7 @@ def nps(
     """
     check_option("nps", "ci", ci, CI_METHODS)
     _check_level(level, "nps")
+    cutoffs = _cutoffs(cutoffs, "nps")
     scores, weights = _answers(scores, weights, outcome, "nps")
     values = _scores(scores, "nps")
     w = _weights(weights, len(values), "nps")
@@ -149,12 +228,13 @@ def nps(
     if len(values) == 0:
         raise DataError("nps: no answers to compute an NPS from (all missing or empty).")
     total = w.sum()
-    promoters = float(w[values >= 9].sum() / total)
-    detractors = float(w[values <= 6].sum() / total)
+    sign = cutoffs.sign(values)
+    promoters = float(w[sign > 0].sum() / total)
+    detractors = float(w[sign < 0].sum() / total)
     passives = float(max(0.0, 1.0 - promoters - detractors))
     n_eff = float(total**2 / (w**2).sum())
     if ci == "bootstrap":
-        low, high = _bootstrap_ci(values, w, level, bootstrap, seed)
+        low, high = _bootstrap_ci(sign, w, level, bootstrap, seed)
     else:
         low, high = _wald_ci(promoters, detractors, n_eff, level, adjusted=ci == "adjusted-wald")
     return NPSResult(
@@ -181,10 +261,10 @@ def _wald_ci(p: float, d: float, n: float, level: float, *, adjusted: bool) -> t
     return float(100 * max(-1.0, centre - half)), float(100 * min(1.0, centre + half))
 
 
-def _bootstrap_ci(values, w, level, draws, seed) -> tuple[float, float]:
+def _bootstrap_ci(promoter, w, level, draws, seed) -> tuple[float, float]:
+    """Percentile CI from resamples of the +1/0/−1 class signs."""
     rng = np.random.default_rng(seed)
-    n = len(values)
-    promoter = (values >= 9).astype(float) - (values <= 6).astype(float)
+    n = len(promoter)
     idx = rng.integers(0, n, size=(draws, n))
     ww = w[idx]
     boot = 100 * (ww * promoter[idx]).sum(axis=1) / ww.sum(axis=1)
@@ -223,7 +303,14 @@ class NPSDifference(Summarised):
 
 
 def compare_nps(
-    a, b, *, weights_a=None, weights_b=None, outcome: str | None = None, level: float = 0.95
+    a,
+    b,
+    *,
+    weights_a=None,
+    weights_b=None,
+    outcome: str | None = None,
+    level: float = 0.95,
+    cutoffs: Cutoffs = STANDARD,
 ) -> NPSDifference:
     """Difference of two independent NPS values (waves or segments): ``b − a``.
 
@@ -240,8 +327,9 @@ def compare_nps(
     (-40, True)
     """
     _check_level(level, "compare_nps")
-    ra = a if isinstance(a, NPSResult) else nps(a, weights_a, outcome=outcome, level=level)
-    rb = b if isinstance(b, NPSResult) else nps(b, weights_b, outcome=outcome, level=level)
+    kw = {"outcome": outcome, "level": level, "cutoffs": cutoffs}
+    ra = a if isinstance(a, NPSResult) else nps(a, weights_a, **kw)
+    rb = b if isinstance(b, NPSResult) else nps(b, weights_b, **kw)
 
     def adjusted(r: NPSResult) -> tuple[float, float]:
         n = r.n_eff + 3
@@ -278,6 +366,7 @@ def nps_table(
     total: bool = True,
     lang: str | None = None,
     nps_column: str | None = None,
+    cutoffs: Cutoffs = STANDARD,
 ) -> pd.DataFrame:
     """NPS per segment: one row per group with n, shares, NPS, CI and flags.
 
@@ -299,6 +388,8 @@ def nps_table(
         :func:`suppress`).
     total : bool
         Add a first row for all respondents.
+    cutoffs : Cutoffs
+        Where promoters begin and detractors end (default 9-10 and 0-6).
 
     Returns
     -------
@@ -347,7 +438,7 @@ def nps_table(
         if int(np.isfinite(scores).sum()) < privacy_floor:
             row["n"] = int(np.isfinite(scores).sum())
         else:
-            r = nps(scores, w, level=level, ci=ci)
+            r = nps(scores, w, level=level, ci=ci, cutoffs=cutoffs)
             row.update(r.as_dict(), small_base=r.n < min_n, suppressed=False)
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -555,10 +646,11 @@ def suppress_segments(
     return result
 
 
-def score_distribution(scores, weights=None) -> pd.DataFrame:
+def score_distribution(scores, weights=None, *, cutoffs: Cutoffs = STANDARD) -> pd.DataFrame:
     """How many answered each score 0..10, coloured by NPS category.
 
     The NPS hides its distribution (a 0 and a 6 weigh the same): this shows it.
+    ``category`` follows ``cutoffs`` (default 9-10 promoters, 0-6 detractors).
 
     Examples
     --------
@@ -577,7 +669,7 @@ def score_distribution(scores, weights=None) -> pd.DataFrame:
             "score": np.arange(11),
             "count": counts,
             "share": counts / total if total else np.zeros(11),
-            "category": classify(np.arange(11)).to_numpy(),
+            "category": classify(np.arange(11), cutoffs=cutoffs).to_numpy(),
         }
     )
 
@@ -934,6 +1026,15 @@ def _weights(weights, n: int, func: str) -> np.ndarray:
             f"{int(np.sum(~np.isfinite(w) | (w <= 0)))} missing, zero or negative."
         )
     return w
+
+
+def _cutoffs(cutoffs, func: str) -> Cutoffs:
+    if not isinstance(cutoffs, Cutoffs):
+        raise ParameterError(
+            f"The 'cutoffs' parameter of {func} must be a drivers Cutoffs, e.g. "
+            f"Cutoffs(promoter=9, detractor=6). Got {type(cutoffs).__name__} instead."
+        )
+    return cutoffs
 
 
 def _check_level(level: float, func: str) -> None:

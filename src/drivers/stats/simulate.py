@@ -194,6 +194,7 @@ def simulate(
     touchpoints: Sequence[str] | None = None,
     scale: tuple[float, float] | None = None,
     progress: bool = True,
+    cutoffs: Any = None,
 ) -> SimulationResult:
     """Expected change in NPS, promoters and detractors if touchpoint grades change.
 
@@ -239,6 +240,9 @@ def simulate(
         1-10 for a DataFrame).
     progress : bool, default True
         Show a progress bar during the bootstrap.
+    cutoffs : Cutoffs, optional
+        Where promoters begin and detractors end (default 9-10 and 0-6; see
+        :class:`drivers.stats.nps.Cutoffs`).
 
     Returns
     -------
@@ -298,7 +302,13 @@ def simulate(
     if drivers is not None and touchpoints is not None:
         raise ParameterError("simulate: give drivers= or touchpoints= (the same option), not both.")
     setup = _setup(
-        data, func, outcome, drivers if drivers is not None else touchpoints, weights, scale
+        data,
+        func,
+        outcome,
+        drivers if drivers is not None else touchpoints,
+        weights,
+        scale,
+        cutoffs,
     )
     keys, spec, low, high = setup.keys, setup.spec, setup.low, setup.high
     for key in changes:
@@ -398,6 +408,13 @@ def simulate(
     )
 
 
+def _cutoffs(cutoffs: Any, func: str) -> Any:
+    """The NPS cut-offs asked for (default: promoters 9-10, detractors 0-6)."""
+    from drivers.stats.nps import STANDARD, _cutoffs
+
+    return STANDARD if cutoffs is None else _cutoffs(cutoffs, func)
+
+
 def _check_common(func: str, model: str, bootstrap: Any, level: Any) -> None:
     check_option(func, "model", model, ("ordinal", "logit"))
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
@@ -429,7 +446,7 @@ class _Setup:
     high: float
 
 
-def _setup(data, func, outcome, drivers, weights, scale) -> _Setup:
+def _setup(data, func, outcome, drivers, weights, scale, cutoffs=None) -> _Setup:
     inputs = resolve(
         data, func, outcome=outcome, drivers=drivers, weights=weights, need_drivers=True
     )
@@ -459,7 +476,7 @@ def _setup(data, func, outcome, drivers, weights, scale) -> _Setup:
             SmallBaseWarning,
             stacklevel=3,
         )
-    classes = np.where(scores >= 9, 2, np.where(scores >= 7, 1, 0))
+    classes = _cutoffs(cutoffs, func).classes(scores)
     if np.unique(classes).size < 2:
         raise AnalysisError(
             f"{func}: all {n} respondents are in one NPS class; there is nothing to model."
@@ -936,6 +953,7 @@ def attribute_change(
     seed: int = 0,
     level: float = 0.95,
     progress: bool = False,
+    cutoffs: Any = None,
 ) -> ChangeAttribution:
     """How much of the NPS change between two waves the touchpoint grade changes explain.
 
@@ -960,6 +978,9 @@ def attribute_change(
     level : float, default 0.95
     progress : bool, default False
         Show a progress bar during the bootstrap.
+    cutoffs : Cutoffs, optional
+        Where promoters begin and detractors end (default 9-10 and 0-6; see
+        :class:`drivers.stats.nps.Cutoffs`).
 
     Returns
     -------
@@ -1023,7 +1044,8 @@ def attribute_change(
     present = [k for k in keys if k in before.data.columns and before.data[k].notna().any()]
     if not present:
         raise AnalysisError(f"{func}: no touchpoint is graded in the earlier wave.")
-    setup = _setup(before, func, None, present, None, None)
+    cutoffs = _cutoffs(cutoffs, func)
+    setup = _setup(before, func, None, present, None, None, cutoffs)
     after_inputs = resolve(after, func, drivers=(), need_outcome=False)
     before_inputs = resolve(before, func, drivers=(), need_outcome=False)
 
@@ -1069,6 +1091,7 @@ def attribute_change(
                             before_inputs,
                             rows1,
                             mean_changes(before_inputs, after_inputs, rows1, rows2),
+                            cutoffs,
                         )
                     )
                 except (_FitError, np.linalg.LinAlgError, ValueError, ZeroDivisionError):
@@ -1087,7 +1110,11 @@ def attribute_change(
     else:
         expected_low = expected_high = np.nan
 
-    observed = compare_nps(nps(before, level=level), nps(after, level=level), level=level)
+    observed = compare_nps(
+        nps(before, level=level, cutoffs=cutoffs),
+        nps(after, level=level, cutoffs=cutoffs),
+        level=level,
+    )
     agrees = bool(observed.ci_low <= expected <= observed.ci_high)
     if len(draws):
         agrees = agrees and bool(expected_low <= observed.difference <= expected_high)
@@ -1243,7 +1270,9 @@ def _shapley_contributions(setup: _Setup, model: str, fit: dict, plan: list[dict
     return phi, float(ends[1] - ends[0]), "shapley-sampled"
 
 
-def _resampled_expected(setup: _Setup, model: str, inputs: Any, rows: np.ndarray, delta):
+def _resampled_expected(
+    setup: _Setup, model: str, inputs: Any, rows: np.ndarray, delta, cutoffs: Any
+):
     """Expected joint NPS change in one bootstrap draw of the earlier wave."""
     frame = inputs.frame
     scores = pd.to_numeric(frame[setup.spec.nps], errors="coerce").to_numpy(float)[rows]
@@ -1251,7 +1280,7 @@ def _resampled_expected(setup: _Setup, model: str, inputs: Any, rows: np.ndarray
     used = np.isfinite(scores) & np.isfinite(w) & (w > 0)
     grades = frame[setup.keys].apply(pd.to_numeric, errors="coerce").to_numpy(float)[rows][used]
     scores, w = scores[used], w[used] / w[used].mean()
-    classes = np.where(scores >= 9, 2, np.where(scores >= 7, 1, 0))
+    classes = cutoffs.classes(scores)
     plan = _attribution_plan(setup, delta, grades, w)
     if not plan:
         return 0.0

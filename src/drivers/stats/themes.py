@@ -860,9 +860,11 @@ def _respondents(coded: ThemeResult, data, outcome, grades, weights, func: str):
     return frame, scores, keep, w, list(grades), label_of
 
 
-def _nps_score(scores: np.ndarray) -> np.ndarray:
+def _nps_score(scores: np.ndarray, cutoffs=None, func: str = "theme_impact") -> np.ndarray:
     """Promoter +1, passive 0, detractor -1."""
-    return np.where(scores >= 9, 1.0, np.where(scores >= 7, 0.0, -1.0))
+    from drivers.stats.nps import STANDARD, _cutoffs
+
+    return (STANDARD if cutoffs is None else _cutoffs(cutoffs, func)).sign(scores)
 
 
 def _design(grades: pd.DataFrame) -> np.ndarray:
@@ -978,6 +980,7 @@ def theme_impact(
     level: float = 0.95,
     privacy_floor: int = 5,
     min_n: int = 30,
+    cutoffs=None,
 ) -> ThemeImpact:
     """How the themes go with the NPS: frequency per NPS group, NPS gap, adjusted effect.
 
@@ -1003,6 +1006,9 @@ def theme_impact(
         NPS groups with fewer answers.
     min_n : int, default 30
         Below this, rows are flagged ``small_base``.
+    cutoffs : Cutoffs, optional
+        Where promoters begin and detractors end (default 9-10 and 0-6; see
+        :class:`drivers.stats.nps.Cutoffs`).
 
     Returns
     -------
@@ -1045,7 +1051,7 @@ def theme_impact(
     keys = book.keys
     t = coded.table.to_numpy(float)[keep]
     neg = (coded.negative.to_numpy() & coded.table.to_numpy())[keep]
-    s = _nps_score(scores[keep])
+    s = _nps_score(scores[keep], cutoffs, func)
     w = w_all[keep]
     g = frame.loc[keep, grade_keys] if grade_keys else pd.DataFrame(index=frame.index[keep])
     z = _design(g)

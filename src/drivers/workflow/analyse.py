@@ -135,6 +135,10 @@ class _Compute:
         chosen = self.options.segments
         return list(chosen if chosen is not None else self.spec.segments)
 
+    @property
+    def cutoffs(self):
+        return self.options.cutoffs
+
     def _table_options(self) -> dict:
         return {
             "min_n": self.options.min_n,
@@ -146,7 +150,7 @@ class _Compute:
     def nps_of(self, survey: Survey, weighted: bool = True):
         from drivers.stats.nps import nps
 
-        return nps(survey.nps_scores, survey.weights if weighted else None)
+        return nps(survey.nps_scores, survey.weights if weighted else None, cutoffs=self.cutoffs)
 
     @cached_property
     def nps_waves(self) -> pd.DataFrame:
@@ -156,7 +160,8 @@ class _Compute:
         rows = []
         for name in self.wave_names:
             survey = self.load(name)
-            table = nps_table(survey, **self._table_options()).iloc[[0]].copy()
+            table = nps_table(survey, cutoffs=self.cutoffs, **self._table_options())
+            table = table.iloc[[0]].copy()
             plain = self.nps_of(survey, weighted=False)
             table["group"] = name
             table.insert(0, "wave", name)
@@ -192,7 +197,7 @@ class _Compute:
     def segment_table(self, by: str) -> pd.DataFrame:
         from drivers.stats.nps import nps_table, suppress_segments
 
-        table = nps_table(self.survey, by=by, **self._table_options())
+        table = nps_table(self.survey, by=by, cutoffs=self.cutoffs, **self._table_options())
         return suppress_segments(
             table, by=by, privacy_floor=self.options.privacy_floor, lang=self.lang
         )
@@ -298,6 +303,7 @@ class _Compute:
             missing=missing,
             bootstrap=self.bootstrap if method in ("shapley", "relative_weights") else 0,
             seed=self.options.seed,
+            cutoffs=self.cutoffs,
             progress=self.progress,
             labels=self.spec.labels(self.lang),
         )
@@ -346,6 +352,7 @@ class _Compute:
             self.driver_methods["shapley"],
             bootstrap=self.options.simulate_bootstrap,
             seed=self.options.seed,
+            cutoffs=self.cutoffs,
         )
         table.insert(1, "label", [self.spec.label(k, self.lang) for k in table["driver"]])
         return table
@@ -364,8 +371,8 @@ class _Compute:
         """Change in importance share per touchpoint since the previous wave, with a test."""
         from drivers.stats.sensitivity import compare_importance
 
-        if self.drivers_previous is None:
-            return None
+        if self.drivers_previous is None or not self.bootstrap:
+            return None  # the test of the change needs each wave's bootstrap draws
         table = compare_importance(self.drivers_previous, self.driver_methods["shapley"])
         table.insert(1, "label", [self.spec.label(k, self.lang) for k in table["driver"]])
         return table
@@ -430,6 +437,7 @@ class _Compute:
                 seed=self.options.seed,
                 progress=self.progress,
                 benchmark=self.grade_benchmarks or None,
+                cutoffs=self.cutoffs,
             )
         return out
 
@@ -447,6 +455,7 @@ class _Compute:
             drivers=[k for k in self.spec.touchpoint_keys if k in usable],
             bootstrap=self.options.simulate_bootstrap,
             seed=self.options.seed,
+            cutoffs=self.cutoffs,
         )
 
     @cached_property
@@ -472,6 +481,7 @@ class _Compute:
             seed=self.options.seed,
             privacy_floor=self.options.privacy_floor,
             min_n=self.options.min_n,
+            cutoffs=self.cutoffs,
         )
         quotes = theme_quotes(
             coded,
@@ -571,9 +581,11 @@ class _Compute:
             "nps_change": compare_nps(nps_before, nps_now) if nps_before is not None else None,
             "nps_waves": self.nps_waves,
             "nps_steps": self.nps_steps,
-            "nps_total": nps_table(survey, **self._table_options()),
+            "nps_total": nps_table(survey, cutoffs=self.cutoffs, **self._table_options()),
             "segments": {seg: self.segment_table(seg) for seg in self.segments},
-            "distribution": score_distribution(survey.nps_scores, survey.weights),
+            "distribution": score_distribution(
+                survey.nps_scores, survey.weights, cutoffs=self.cutoffs
+            ),
             "performance": self.performance_of(survey),
             "performance_previous": self.performance_of(previous) if previous else None,
             "grade_trend": self.grade_trend,

@@ -70,6 +70,8 @@ class Options:
     simulate_top: int = 3
     simulate_bootstrap: int = 100
     seed: int = 0
+    promoters_from: int = 9
+    detractors_to: int = 6
 
     def __post_init__(self) -> None:
         _whole("min_n", self.min_n, 1, "the smallest segment reported without a flag, e.g. 30")
@@ -86,6 +88,14 @@ class Options:
             "simulate_bootstrap", self.simulate_bootstrap, 0, "resamples per simulation, e.g. 100"
         )
         _whole("seed", self.seed, 0, "any whole number >= 0, e.g. 0")
+        _whole("promoters_from", self.promoters_from, 1, "the lowest promoter answer, e.g. 9")
+        _whole("detractors_to", self.detractors_to, 0, "the highest detractor answer, e.g. 6")
+        if not self.detractors_to < self.promoters_from <= 10:
+            raise SpecError(
+                f"[options] the NPS cut-offs need detractors_to < promoters_from <= 10 "
+                f"(the usual NPS: promoters_from = 9, detractors_to = 6). Got "
+                f"promoters_from = {self.promoters_from}, detractors_to = {self.detractors_to}."
+            )
         methods = self.methods
         if isinstance(methods, str) or not isinstance(methods, list | tuple) or not methods:
             raise SpecError(
@@ -105,6 +115,13 @@ class Options:
                     f'segments = ["regio"]. Got {self.segments!r} instead.'
                 )
             object.__setattr__(self, "segments", tuple(self.segments))
+
+    @property
+    def cutoffs(self):
+        """The NPS cut-offs of this client (:class:`drivers.stats.nps.Cutoffs`)."""
+        from drivers.stats.nps import Cutoffs
+
+        return Cutoffs(promoter=self.promoters_from, detractor=self.detractors_to)
 
 
 def _whole(key: str, value: object, low: int, meaning: str) -> None:
@@ -378,6 +395,8 @@ privacy_floor = 5            # suppress segments below this many respondents (>=
 bootstrap = 500              # bootstrap resamples for driver CIs
 methods = ["shapley", "relative_weights", "beta", "logit"]
 lines = "mean"               # priority-matrix lines: mean or median
+# promoters_from = 9         # NPS cut-offs: promoters answer 9-10 ...
+# detractors_to = 6          # ... and detractors 0-6 (change only if the client does)
 """
 
 

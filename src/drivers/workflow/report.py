@@ -182,6 +182,7 @@ def nps_text(r: Results) -> str:
         weighted=r.weighted,
         unweighted=r.nps_unweighted if r.weighted else None,
         min_n=r.options["min_n"],
+        cutoffs=r.cutoffs,
     )
 
 
@@ -420,7 +421,9 @@ def write_charts_and_tables(
     grade_bench = a.benchmarks["grades"] or None
     style = {"lang": lang, "brand": brand}
     figures = {
-        "nps_waves": lambda: charts.nps_bar(a.nps_waves, **style, benchmark=bench),
+        "nps_waves": lambda: charts.nps_bar(
+            a.nps_waves, **style, benchmark=bench, cutoffs=a.cutoffs
+        ),
         "nps_distribution": lambda: charts.score_distribution(a.distribution, **style, n=a.nps.n),
         "touchpoint_grades": lambda: charts.touchpoint_grades(
             a.performance, **style, benchmark=grade_bench
@@ -430,7 +433,7 @@ def write_charts_and_tables(
     }
     for seg, table in a.segments.items():
         figures[f"nps_{slugify(seg)}"] = lambda table=table, seg=seg: charts.nps_bar(
-            table, **style, benchmark=bench, title=f"NPS · {seg}"
+            table, **style, benchmark=bench, title=f"NPS · {seg}", cutoffs=a.cutoffs
         )
     if a.grade_changes is not None and len(a.grade_changes):
         figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, **style)
@@ -467,6 +470,7 @@ def write_deck(
         brand=brand,
         privacy_floor=a.options["privacy_floor"],
         title=a.title,
+        cutoffs=a.cutoffs,
     )
 
     deck.add_title(a.client, text("customer_survey", lang) + f" {a.wave}")

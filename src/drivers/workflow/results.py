@@ -169,6 +169,16 @@ class Results:
     def lang(self) -> str:
         return self.language
 
+    @property
+    def cutoffs(self):
+        """The NPS cut-offs of the run (:class:`drivers.stats.nps.Cutoffs`)."""
+        from drivers.stats.nps import Cutoffs
+
+        return Cutoffs(
+            promoter=int(self.options.get("promoters_from", 9)),
+            detractor=int(self.options.get("detractors_to", 6)),
+        )
+
     def label(self, key: str, lang: str | None = None) -> str:
         """Display label of a column (touchpoint, NPS) in ``lang`` (the client's by default)."""
         return self.labels.get(key, {}).get(lang or self.language, key)

@@ -37,16 +37,19 @@ from drivers.present.charts._base import (
     _titles,
     _with_n,
 )
+from drivers.stats.nps import STANDARD
 
 __all__ = ["nps_bar", "score_distribution"]
 
 _CLASSES = ("detractor", "passive", "promoter")
-_CLASS_RANGES = {"detractor": "0\u20136", "passive": "7\u20138", "promoter": "9\u201310"}
 
 
-def _class_label(cls: str, lang: str) -> str:
+def _class_label(cls: str, lang: str, low: float, high: float) -> str:
     """ "Promoters (9–10)"."""
-    return text("chart_class_range", lang, label=text(cls + "s", lang), range=_CLASS_RANGES[cls])
+    span = fmt(low, kind="count", lang=lang)
+    if high != low:
+        span += "\u2013" + fmt(high, kind="count", lang=lang)
+    return text("chart_class_range", lang, label=text(cls + "s", lang), range=span)
 
 
 # --------------------------------------------------------------------------- 1. NPS bar
@@ -103,6 +106,7 @@ def nps_bar(
     small_base_n: int = 30,
     min_n: int = 5,
     brand: str | None = None,
+    cutoffs: Any = None,
 ) -> Axes:
     """Stacked detractor / passive / promoter bars per group, with the NPS beside each bar.
 
@@ -132,6 +136,9 @@ def nps_bar(
     brand : str, optional
         Colour of the NPS bars (default: the house colour
         :data:`~drivers.present.palette.DEFAULT_BRAND`; ``palette.set_brand`` is ignored).
+    cutoffs : Cutoffs, optional
+        The NPS cut-offs quoted in the legend (default 9-10 and 0-6; a run's are
+        ``Results.cutoffs``).
 
     Returns
     -------
@@ -143,13 +150,15 @@ def nps_bar(
     rows = _nps_rows(table, group_col, lang)
     ax = _axes(ax, "nps_bar")
     _style_axes(ax)
-    _draw_nps_bar(ax, rows, group_col, lang, bench, colour, show_n, small_base_n, min_n)
+    _draw_nps_bar(ax, rows, group_col, lang, bench, colour, show_n, small_base_n, min_n, cutoffs)
     _titles(ax, _clean_title(title), _clean_title(subtitle), "title_nps_bar", lang,
             header=_HEADER_ROW)  # fmt: skip
     return ax
 
 
-def _draw_nps_bar(ax, rows, group_col, lang, bench, colour, show_n, small_base_n, min_n) -> None:
+def _draw_nps_bar(
+    ax, rows, group_col, lang, bench, colour, show_n, small_base_n, min_n, cutoffs
+) -> None:
     count = len(rows)
     shares = {c: _numbers(rows, c + "s") for c in _CLASSES}
     nps_values = _numbers(rows, "nps")
@@ -243,7 +252,8 @@ def _draw_nps_bar(ax, rows, group_col, lang, bench, colour, show_n, small_base_n
     ax.spines["left"].set_visible(False)
     ax.spines["bottom"].set_visible(False)
     handles = [Patch(facecolor=class_colours[c], linewidth=0) for c in _CLASSES]
-    labels = [_class_label(c, lang) for c in _CLASSES]
+    ranges = (cutoffs or STANDARD).ranges()
+    labels = [_class_label(c, lang, *ranges[c]) for c in _CLASSES]
     _legend_above(ax, handles, labels)
     notes = []
     if marked.any():
@@ -334,7 +344,7 @@ def score_distribution(
         ax.add_line(Line2D([lo - 0.36, hi + 0.36], [0, 0], transform=below,
                            color=palette.CATEGORY_COLOURS[cls], linewidth=5,
                            solid_capstyle="butt", clip_on=False))  # fmt: skip
-        ax.annotate(_class_label(cls, lang), xy=((lo + hi) / 2, 0),
+        ax.annotate(_class_label(cls, lang, lo, hi), xy=((lo + hi) / 2, 0),
                     xycoords=("data", "axes fraction"), xytext=(0, -44),
                     textcoords="offset points", ha="center", va="top", fontsize=_LABEL,
                     fontweight="bold", color=palette.TEXT)  # fmt: skip

@@ -45,7 +45,7 @@ from pptx.util import Inches, Pt
 
 from drivers.errors import DataError, ParameterError, check_option
 from drivers.present import narrate, palette
-from drivers.present._format import LANGUAGES, fmt, text
+from drivers.present._format import LANGUAGES, fmt, nps_definition, text
 from drivers.present._methods import sums_to_r2
 from drivers.present._quadrants import QUADRANTS, own_probabilities, probability_label
 from drivers.present.charts import labels as label_engine
@@ -350,7 +350,7 @@ def nps_chart(
         n_text = _n_text(shown, lang)
         if n_text:
             parts.append(n_text)
-        parts.append(text("nps_definition", lang))
+        parts.append(nps_definition(deck.cutoffs, lang))
         if "n_eff" in shown and "n" in shown:
             weighted = bool(
                 np.any(np.abs(shown["n_eff"].astype(float) - shown["n"].astype(float)) > 1e-6)

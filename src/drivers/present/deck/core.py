@@ -127,6 +127,9 @@ class Deck:
         (roles: "title", "title_only", "blank").
     title : str, optional
         Title in the document properties; default the first :meth:`add_title`.
+    cutoffs : Cutoffs, optional
+        The NPS cut-offs quoted under NPS charts (default 9-10 and 0-6; a run's are
+        ``Results.cutoffs``).
 
     Attributes
     ----------
@@ -150,8 +153,12 @@ class Deck:
         privacy_floor: int = 5,
         layouts: Mapping[str, str] | None = None,
         title: str | None = None,
+        cutoffs: Any = None,
     ) -> None:
+        from drivers.stats.nps import STANDARD, _cutoffs
+
         self.lang = check_lang("Deck", lang)
+        self.cutoffs = STANDARD if cutoffs is None else _cutoffs(cutoffs, "Deck")
         self.brand = palette.DEFAULT_BRAND if brand is None else palette.brand(brand)
         if isinstance(privacy_floor, bool) or not isinstance(privacy_floor, (int, np.integer)):
             raise ParameterError(
