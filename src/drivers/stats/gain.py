@@ -10,6 +10,7 @@ their predictions, and the NPS of the whole base moves accordingly.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -101,33 +102,51 @@ def nps_gain(
     setup = _sim._setup(data, "nps_gain", outcome, drivers, weights, scale, cutoffs)
     keys, low, high = setup.keys, setup.low, setup.high
     plans = [_sim._parse_change(key, float(shift), None, low, high) for key in keys]
-    columns = {k: j for j, k in enumerate(keys)}
 
-    def gains(g: np.ndarray, c: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    def gains(g: np.ndarray, c: np.ndarray, weight: np.ndarray, start=None):
+        """Gain per touchpoint on these respondents, and the model fit.
+
+        A touchpoint's change moves only its own grade column, for those who graded it,
+        so each scenario's linear predictor is the base one plus beta_j times that change:
+        all touchpoints are evaluated in one pass, without a changed copy of the data.
+        """
         x_before = _sim._design(g, setup.impute, setup.indicators)
-        fit = _sim._fit(model, x_before, c, weight)
-        p_before = _sim._class_probabilities(model, fit, x_before)
-        before = _sim._aggregate(p_before, weight)[0]
+        fit = _sim._fit(model, x_before, c, weight, start)
+        parts = _sim._linear_parts(model, fit)
+        base = [
+            np.zeros(len(g)) if "constant" in part else x_before @ part["beta"] for part in parts
+        ]
+        before = _sim._nps_from_etas(model, fit, [b[None, :] for b in base], weight)[0]
         out = np.empty(len(keys))
-        for j, plan in enumerate(plans):
-            changed, _ = _sim._apply(g, weight, [plan], columns, low, high)
-            x_after = _sim._design(changed, setup.impute, setup.indicators)
-            moved = np.any(x_after != x_before, axis=1)
-            p_after = p_before.copy()
-            if moved.any():
-                p_after[moved] = _sim._class_probabilities(model, fit, x_after[moved])
-            out[j] = _sim._aggregate(p_after, weight)[0] - before
-        return out
+        block = max(1, _sim._CHUNK_CELLS // max(len(g), 1))
+        for first in range(0, len(keys), block):
+            chosen = range(first, min(first + block, len(keys)))
+            steps = np.zeros((len(chosen), len(g)))
+            for row, j in enumerate(chosen):
+                answered = np.isfinite(g[:, j])
+                changed, _ = _sim._apply(g[:, [j]], weight, [plans[j]], {keys[j]: 0}, low, high)
+                steps[row, answered] = changed[answered, 0] - g[answered, j]
+            etas = [
+                b[None, :]
+                if "constant" in part
+                else b[None, :] + steps * part["beta"][list(chosen)][:, None]
+                for b, part in zip(base, parts, strict=True)
+            ]
+            out[first : first + len(chosen)] = (
+                _sim._nps_from_etas(model, fit, etas, weight) - before
+            )
+        return out, fit
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            point = gains(setup.grades, setup.classes, setup.w)
+            point, fit = gains(setup.grades, setup.classes, setup.w)
         except _sim._FitError as err:
             raise AnalysisError(f"nps_gain: the {model} model could not be fitted: {err}") from None
     low_ci = high_ci = np.full(len(keys), np.nan)
     if bootstrap:
-        draws = _draws(gains, setup, int(bootstrap), seed, progress)
+        # each resample starts Newton's method at the full sample's fit
+        draws = _draws(functools.partial(gains, start=fit), setup, int(bootstrap), seed, progress)
         if len(draws):
             alpha = (1 - float(level)) / 2
             low_ci, high_ci = np.quantile(draws, [alpha, 1 - alpha], axis=0)
@@ -160,7 +179,7 @@ def _draws(gains, setup, bootstrap: int, seed: int, progress: bool) -> np.ndarra
         for _ in tqdm(range(bootstrap), desc="nps_gain", disable=not progress, leave=False):
             index = rng.integers(0, n, n)
             try:
-                draws.append(gains(setup.grades[index], setup.classes[index], setup.w[index]))
+                draws.append(gains(setup.grades[index], setup.classes[index], setup.w[index])[0])
             except (_sim._FitError, np.linalg.LinAlgError, ValueError):
                 continue
     return np.asarray(draws).reshape(-1, len(setup.keys))
