@@ -378,3 +378,39 @@ def test_many_touchpoints_use_sampled_orderings_and_still_add_up(monkeypatch):
     exact = attribute_change(before, later, bootstrap=0)
     assert exact.attribution == "shapley" and exact.expected == pytest.approx(res.expected)
     np.testing.assert_allclose(res.table["contribution"], exact.table["contribution"], atol=0.3)
+
+
+# --------------------------------------------------------------------------- large waves
+
+
+def test_little_bootstraps_give_the_classic_interval(monkeypatch):
+    """Bag of little bootstraps (a wave of LITTLE_BOOTSTRAP_ROWS or more): the same
+    interval as the classic bootstrap, around the same point estimate."""
+    import drivers.stats.simulate as sim
+    from drivers import demo
+
+    survey = demo.load(2024)
+    change = {"klachtafhandeling": 0.5}
+    classic = sim.simulate(survey, changes=change, bootstrap=300, progress=False)
+    monkeypatch.setattr(sim, "LITTLE_BOOTSTRAP_ROWS", 100)
+    little = sim.simulate(survey, changes=change, bootstrap=300, progress=False)
+    a, b = classic.table.iloc[0], little.table.iloc[0]
+    assert a["change"] == pytest.approx(b["change"])
+    assert b["ci_low"] < b["change"] < b["ci_high"]
+    width = a["ci_high"] - a["ci_low"]
+    assert b["ci_high"] - b["ci_low"] == pytest.approx(width, rel=0.35)
+    assert abs(b["ci_low"] - a["ci_low"]) < 0.3 * width
+    assert len(little.draws) == 300  # the subsets' own estimates are no resamples
+
+
+def test_a_large_wave_attributes_on_a_subset_and_still_adds_up(monkeypatch):
+    import drivers.stats.simulate as sim
+    from drivers import demo
+
+    before, after = demo.load(2023), demo.load(2024)
+    monkeypatch.setattr(sim, "LITTLE_BOOTSTRAP_ROWS", 100)
+    monkeypatch.setattr(sim, "_SPLIT_ROWS", 150)
+    res = sim.attribute_change(before, after, bootstrap=40)
+    assert res.attribution.endswith("-subset")
+    assert res.table["contribution"].sum() == pytest.approx(res.expected, abs=1e-9)
+    assert res.expected_ci_low < res.expected < res.expected_ci_high

@@ -146,10 +146,11 @@ def nps_gain(
     low_ci = high_ci = np.full(len(keys), np.nan)
     if bootstrap:
         # each resample starts Newton's method at the full sample's fit
-        draws = _draws(functools.partial(gains, start=fit), setup, int(bootstrap), seed, progress)
+        draws, subsets = _draws(
+            functools.partial(gains, start=fit), setup, int(bootstrap), seed, progress
+        )
         if len(draws):
-            alpha = (1 - float(level)) / 2
-            low_ci, high_ci = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+            low_ci, high_ci = _sim._interval(draws, subsets, level, point)
     answered = np.isfinite(setup.grades)
     table = pd.DataFrame(
         {
@@ -173,13 +174,18 @@ def _draws(gains, setup, bootstrap: int, seed: int, progress: bool) -> np.ndarra
 
     rng = np.random.default_rng(seed)
     n = setup.n
-    draws = []
+    draws, subsets = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for _ in tqdm(range(bootstrap), desc="nps_gain", disable=not progress, leave=False):
-            index = rng.integers(0, n, n)
+        for subset, index, counts in tqdm(
+            _sim._resamples(n, bootstrap, rng), desc="nps_gain", disable=not progress, leave=False
+        ):
+            if counts is not None:  # drawn zero times: not in this resample
+                index, counts = index[counts > 0], counts[counts > 0]
+            weight = setup.w[index] if counts is None else setup.w[index] * counts
             try:
-                draws.append(gains(setup.grades[index], setup.classes[index], setup.w[index])[0])
+                draws.append(gains(setup.grades[index], setup.classes[index], weight)[0])
             except (_sim._FitError, np.linalg.LinAlgError, ValueError):
                 continue
-    return np.asarray(draws).reshape(-1, len(setup.keys))
+            subsets.append(subset)
+    return np.asarray(draws).reshape(-1, len(setup.keys)), np.asarray(subsets, dtype=int)

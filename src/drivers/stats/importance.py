@@ -13,6 +13,9 @@ core lives in :mod:`drivers.stats._shapley`. Bootstrap resamples are weighted cr
 
 from __future__ import annotations
 
+import collections
+import hashlib
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -814,6 +817,10 @@ def _fit_shapley(design: _Design, corr: np.ndarray) -> _Fit:
     return _Fit(imp, share, float(r2[0]), {"pearson": corr[:-1, -1].copy()})
 
 
+#: Rows behind the covariance of the moments in the delta-method SE of relative weights.
+_SE_ROWS = 200_000
+
+
 def _relative_weights_se(design: _Design) -> np.ndarray:
     """Delta-method standard errors of the (group-summed) raw relative weights.
 
@@ -821,7 +828,9 @@ def _relative_weights_se(design: _Design) -> np.ndarray:
     ``vech(S)`` is estimated from the per-row products (no normality assumed:
     ``Var(vech S) ≈ Σ_i v_i² (u_i - ū)(u_i - ū)'`` with ``u_i`` the centred cross-products of
     row ``i`` and ``v_i`` its normalised weight), and the Jacobian by central differences.
-    NaN with ``missing="pairwise"`` (no single set of rows).
+    NaN with ``missing="pairwise"`` (no single set of rows). Above :data:`_SE_ROWS` rows the
+    covariance of ``vech(S)`` is estimated from a fixed random subset of that many rows
+    (scaled up; ``S`` itself uses every row).
     """
     p = len(design.drivers)
     if design.missing == "pairwise" and np.isnan(design.X).any():
@@ -838,10 +847,16 @@ def _relative_weights_se(design: _Design) -> np.ndarray:
         c = centred[start : start + step]
         svec += v[start : start + step] @ (c[:, iu[0]] * c[:, iu[1]])
     cov_s = np.zeros((m, m))
-    for start in range(0, len(Z), step):
-        c = centred[start : start + step]
-        d = (c[:, iu[0]] * c[:, iu[1]] - svec) * v[start : start + step, None]
+    rows, scale = np.arange(len(Z)), 1.0
+    if len(Z) > _SE_ROWS:  # Var(vech S) is a mean over rows: a fixed random subset
+        rows = np.sort(np.random.default_rng(0).choice(len(Z), _SE_ROWS, replace=False))
+        scale = len(Z) / _SE_ROWS  # estimates it unbiasedly (SE within ~0.3 % at 200,000)
+    for start in range(0, len(rows), step):
+        chosen = rows[start : start + step]
+        c = centred[chosen]
+        d = (c[:, iu[0]] * c[:, iu[1]] - svec) * v[chosen, None]
         cov_s += d.T @ d
+    cov_s *= scale
 
     def folded(vec: np.ndarray) -> np.ndarray:
         S = np.empty((q, q))
@@ -1425,6 +1440,44 @@ def _resample_corrs(design: _Design, corrs: np.ndarray) -> np.ndarray:
     return corrs
 
 
+_CORR_DRAWS: collections.OrderedDict = collections.OrderedDict()
+_CORR_DRAWS_KEPT = 4
+_CORR_DRAWS_LOCK = threading.Lock()
+
+
+def _resample_corr_draws(design: _Design, B: int, seed: int, poisson: bool) -> np.ndarray:
+    """The ``B`` seeded resamples' correlation matrices of ``design`` (see :func:`_bootstrap`).
+
+    Memoised on the exact model matrix, weights, seed and route: Shapley and relative
+    weights of one wave resample the same rows, so the sums over the respondents (the
+    expensive part on a large wave) are made once. Returned as a fresh array.
+    """
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (design.Z, design.w):
+        digest.update(str(part.shape).encode())
+        digest.update(np.ascontiguousarray(part).tobytes())
+    digest.update(repr((design.missing, B, seed, poisson)).encode())
+    key = digest.digest()
+    with _CORR_DRAWS_LOCK:
+        found = _CORR_DRAWS.get(key)
+    if found is None:
+        rng = np.random.default_rng(seed)
+        moments = _Moments(design)
+        if poisson:
+            found = _resample_corrs(design, moments.corr(moments.poisson_sums(rng, B)))
+        else:
+            found = np.empty((B, moments.q, moments.q))
+            for start in range(0, B, _BOOT_CHUNK):
+                stop = min(start + _BOOT_CHUNK, B)
+                counts = np.stack([_resample_weights(rng, design.n) for _ in range(start, stop)])
+                found[start:stop] = _resample_corrs(design, moments.corr(moments.sums(counts)))
+        with _CORR_DRAWS_LOCK:
+            _CORR_DRAWS[key] = found
+            while len(_CORR_DRAWS) > _CORR_DRAWS_KEPT:
+                _CORR_DRAWS.popitem(last=False)
+    return found.copy()
+
+
 def _bootstrap(
     design: _Design,
     method: str,
@@ -1458,17 +1511,7 @@ def _bootstrap(
     bar = tqdm(total=B, desc=f"bootstrap {method}", disable=not progress, leave=False)
     try:
         if method in _CORE_METHODS:
-            moments = _Moments(design)
-            if poisson:
-                corrs = _resample_corrs(design, moments.corr(moments.poisson_sums(rng, B)))
-            else:
-                corrs = np.empty((B, moments.q, moments.q))
-                for start in range(0, B, _BOOT_CHUNK):
-                    stop = min(start + _BOOT_CHUNK, B)
-                    counts = np.stack(
-                        [_resample_weights(rng, design.n) for _ in range(start, stop)]
-                    )
-                    corrs[start:stop] = _resample_corrs(design, moments.corr(moments.sums(counts)))
+            corrs = _resample_corr_draws(design, B, seed, poisson)
             sampled = method == "shapley" and design.p > EXACT_BOOTSTRAP_MAX_DRIVERS
             if sampled:
                 imp, share = _sampled_shapley_draws(design, corrs, corr, point, seed)

@@ -348,11 +348,11 @@ def simulate(
     resample = functools.partial(evaluate, start=fit)  # resamples start from the full fit
     _, info = _apply(grades, w, plan, columns, low, high)
 
-    draws = _bootstrap(resample, grades, classes, w, bootstrap, seed, progress)
+    draws, subsets = _bootstrap(resample, grades, classes, w, bootstrap, seed, progress)
     change = after - before
-    alpha = (1 - float(level)) / 2
     if len(draws):
-        ci_low, ci_high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+        ci_low, ci_high = _interval(draws, subsets, level, change)
+        draws = draws[subsets >= 0]  # the little bootstraps' centres are no resamples
     else:
         ci_low = ci_high = np.full(3, np.nan)
     if bootstrap and len(draws) < _MIN_SUCCESSFUL * bootstrap:
@@ -908,24 +908,86 @@ def _coefficients(model: str, fit: dict, keys: list[str], indicators: list[int])
     return pd.DataFrame(columns, index=terms)
 
 
-def _bootstrap(evaluate, grades, classes, w, bootstrap, seed, progress) -> np.ndarray:
+#: From this many respondents on, the intervals of the what-ifs, the NPS gain and the
+#: change attribution come from the bag of little bootstraps (Kleiner, Talwalkar, Sarkar &
+#: Jordan 2014, JRSS-B 76(4)): a few random subsets of n^0.7 respondents, each resampled
+#: to full size by multinomial counts used as weights, so a refit sees n^0.7 distinct rows
+#: instead of n; the interval is the average of the subsets' percentile intervals.
+LITTLE_BOOTSTRAP_ROWS = 100_000
+_LITTLE_SUBSETS = 5
+_LITTLE_POWER = 0.7
+
+
+def _resamples(n: int, bootstrap: int, rng: np.random.Generator, little: bool | None = None):
+    """``(subset, rows, counts)`` per resample: the rows drawn and their multiplicity.
+
+    Below :data:`LITTLE_BOOTSTRAP_ROWS` (or ``little=False``) the classic bootstrap: ``n``
+    rows drawn with replacement, counts None (subset always 0). From there on the bag of
+    little bootstraps: for each of a few subsets ``k`` of ``n^0.7`` distinct rows, first the
+    subset itself (each row ``n / size`` times, marked ``subset = -(k + 1)``: the centre of
+    its resamples), then ``ceil(bootstrap / subsets)`` multinomial count vectors that add
+    up to ``n``.
+    """
+    little = n >= LITTLE_BOOTSTRAP_ROWS if little is None else little
+    if not little:
+        for _ in range(bootstrap):
+            yield 0, rng.integers(0, n, n), None
+        return
+    size = max(2, int(round(n**_LITTLE_POWER)))
+    per = max(1, -(-bootstrap // _LITTLE_SUBSETS))
+    for subset in range(_LITTLE_SUBSETS):
+        rows = np.sort(rng.choice(n, size, replace=False))
+        yield -(subset + 1), rows, np.full(size, n / size)
+        for _ in range(per):
+            yield subset, rows, rng.multinomial(n, np.full(size, 1.0 / size)).astype(float)
+
+
+def _interval(draws: np.ndarray, subsets: np.ndarray, level: float, point) -> tuple[Any, Any]:
+    """Percentile interval of the draws. With little bootstraps: per subset, the quantiles
+    of the resamples' deviations from that subset's own estimate, averaged over the
+    subsets and put around the full sample's estimate ``point``."""
+    alpha = (1 - float(level)) / 2
+    draws, subsets = np.asarray(draws, dtype=float), np.asarray(subsets)
+    if subsets.size == 0 or not np.any(subsets < 0):
+        low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+        return low, high
+    bounds = []
+    for k in np.unique(subsets[subsets >= 0]):
+        centre = draws[subsets == -(k + 1)]
+        if len(centre) != 1 or not np.any(subsets == k):
+            continue  # the subset's own fit failed: its resamples have no centre
+        bounds.append(np.quantile(draws[subsets == k] - centre[0], [alpha, 1 - alpha], axis=0))
+    if not bounds:
+        nan = np.full(np.shape(point), np.nan)
+        return nan, nan
+    low, high = np.mean(bounds, axis=0)
+    return np.asarray(point) + low, np.asarray(point) + high
+
+
+def _bootstrap(evaluate, grades, classes, w, bootstrap, seed, progress):
+    """What-if draws ``(b, 3)`` and the subset of each draw (see :func:`_resamples`)."""
     if not bootstrap:
-        return np.empty((0, 3))
+        return np.empty((0, 3)), np.empty(0, dtype=int)
     from tqdm.auto import tqdm  # lazy: only when a bar may be shown
 
     rng = np.random.default_rng(seed)
     n = len(classes)
-    draws = []
+    draws, subsets = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for _ in tqdm(range(bootstrap), desc="simulate", disable=not progress, leave=False):
-            index = rng.integers(0, n, n)
+        for subset, index, counts in tqdm(
+            _resamples(n, bootstrap, rng), desc="simulate", disable=not progress, leave=False
+        ):
+            if counts is not None:  # drawn zero times: not in this resample
+                index, counts = index[counts > 0], counts[counts > 0]
+            weight = w[index] if counts is None else w[index] * counts
             try:
-                before, after, _ = evaluate(grades[index], classes[index], w[index])
+                before, after, _ = evaluate(grades[index], classes[index], weight)
             except (_FitError, np.linalg.LinAlgError, ValueError):
                 continue  # a resample the model cannot fit does not count
             draws.append(after - before)
-    return np.asarray(draws).reshape(-1, 3)
+            subsets.append(subset)
+    return np.asarray(draws).reshape(-1, 3), np.asarray(subsets, dtype=int)
 
 
 # --------------------------------------------------------------------------- attribution
@@ -933,6 +995,7 @@ def _bootstrap(evaluate, grades, classes, w, bootstrap, seed, progress) -> np.nd
 _EXACT_PLAYERS = 12  # exact Shapley over touchpoints up to 2^12 subsets; sampled orderings above
 _ORDERINGS = 1000
 _CHUNK_CELLS = 2_000_000  # subsets x respondents evaluated at once
+_SPLIT_ROWS = 50_000  # respondents behind the Shapley split of a large wave
 
 
 @read_only("table", "draws")
@@ -957,9 +1020,12 @@ class ChangeAttribution(Summarised):
     agrees : bool
         The expected change lies inside the observed change's CI, and (with a bootstrap)
         the observed change lies inside the expected change's CI.
-    attribution : {"shapley", "shapley-sampled"}
+    attribution : {"shapley", "shapley-sampled", "shapley-subset", "shapley-sampled-subset"}
         Exact Shapley values over the changed touchpoints, or an average over random
-        orderings when more than 12 touchpoints changed.
+        orderings when more than 12 touchpoints changed; "-subset": a wave of
+        :data:`LITTLE_BOOTSTRAP_ROWS` or more respondents gets the split from a fixed random
+        50,000 of them, scaled to the joint change of all (whose interval comes from the
+        bag of little bootstraps, as for :func:`simulate` and the NPS gain).
     model : str
     n_before, n_after : int
         Respondents with an NPS answer in each wave (the model is fitted on the earlier).
@@ -1124,13 +1190,20 @@ def attribute_change(
     after_inputs = resolve(after, func, drivers=(), need_outcome=False)
     before_inputs = resolve(before, func, drivers=(), need_outcome=False)
 
-    def mean_changes(first: Any, second: Any, rows_first=None, rows_second=None) -> np.ndarray:
+    def mean_changes(
+        first: Any,
+        second: Any,
+        rows_first=None,
+        rows_second=None,
+        counts_first=None,
+        counts_second=None,
+    ) -> np.ndarray:
         out = np.full(len(present), np.nan)
         for j, key in enumerate(present):
             if key not in second.frame.columns:
                 continue
-            a = _grade_mean(first, key, rows_first)
-            b = _grade_mean(second, key, rows_second)
+            a = _grade_mean(first, key, rows_first, counts_first)
+            b = _grade_mean(second, key, rows_second, counts_second)
             out[j] = b - a
         return out
 
@@ -1148,16 +1221,29 @@ def attribute_change(
     contributions, expected, attribution = _shapley_contributions(setup, model, fit, plan, seed)
 
     # bootstrap of the joint expected change
-    draws = []
+    draws, subsets = [], []
     if bootstrap:
         from tqdm.auto import tqdm  # lazy: only when a bar may be shown
 
-        rng = np.random.default_rng(seed)
         n1, n2 = len(before_inputs.frame), len(after_inputs.frame)
+        if max(n1, n2) < LITTLE_BOOTSTRAP_ROWS:  # one stream, the pairs drawn in turn
+            rng = np.random.default_rng(seed)
+            pairs = (
+                ((0, rng.integers(0, n1, n1), None), (0, rng.integers(0, n2, n2), None))
+                for _ in range(bootstrap)
+            )
+        else:  # little bootstraps of each wave, subset k paired with subset k
+            first, second = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])
+            pairs = zip(
+                _resamples(n1, bootstrap, first, True),
+                _resamples(n2, bootstrap, second, True),
+                strict=True,
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            for _ in tqdm(range(bootstrap), desc=func, disable=not progress, leave=False):
-                rows1, rows2 = rng.integers(0, n1, n1), rng.integers(0, n2, n2)
+            for (subset, rows1, counts1), (_, rows2, counts2) in tqdm(
+                pairs, desc=func, total=bootstrap, disable=not progress, leave=False
+            ):
                 try:
                     draws.append(
                         _resampled_expected(
@@ -1165,11 +1251,15 @@ def attribute_change(
                             model,
                             before_inputs,
                             rows1,
-                            mean_changes(before_inputs, after_inputs, rows1, rows2),
+                            mean_changes(
+                                before_inputs, after_inputs, rows1, rows2, counts1, counts2
+                            ),
                             cutoffs,
                             fit,
+                            counts1,
                         )
                     )
+                    subsets.append(subset)
                 except (_FitError, np.linalg.LinAlgError, ValueError, ZeroDivisionError):
                     continue
         if len(draws) < _MIN_SUCCESSFUL * bootstrap:
@@ -1180,9 +1270,9 @@ def attribute_change(
                 stacklevel=2,
             )
     draws = np.asarray(draws, dtype=float)
-    alpha = (1 - float(level)) / 2
     if len(draws):
-        expected_low, expected_high = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
+        expected_low, expected_high = (float(v) for v in _interval(draws, subsets, level, expected))
+        draws = draws[np.asarray(subsets) >= 0]  # the little bootstraps' centres
     else:
         expected_low = expected_high = np.nan
 
@@ -1231,12 +1321,13 @@ def attribute_change(
     )
 
 
-def _grade_mean(inputs: Any, key: str, rows: np.ndarray | None) -> float:
-    """Weighted mean grade of one touchpoint over those who graded it (optionally resampled)."""
+def _grade_mean(inputs: Any, key: str, rows: np.ndarray | None, counts=None) -> float:
+    """Weighted mean grade of one touchpoint over those who graded it (optionally resampled:
+    ``rows`` drawn, each ``counts`` times when given)."""
     x = pd.to_numeric(inputs.frame[key], errors="coerce").to_numpy(float)
     w = np.ones(len(x)) if inputs.weights is None else inputs.weights
     if rows is not None:
-        x, w = x[rows], w[rows]
+        x, w = x[rows], w[rows] * (1.0 if counts is None else counts)
     ok = np.isfinite(x) & np.isfinite(w) & (w > 0)
     return float(np.sum(w[ok] * x[ok]) / np.sum(w[ok])) if ok.any() else np.nan
 
@@ -1315,16 +1406,37 @@ def _shapley_contributions(setup: _Setup, model: str, fit: dict, plan: list[dict
             base.append(x0 @ part["beta"])
             gains.append(step * part["beta"][player_columns][None, :])
 
+    w = setup.w
+
     def values(masks: np.ndarray) -> np.ndarray:
         """v(S) for subsets given as 0/1 rows, in chunks."""
         out = np.empty(len(masks))
-        chunk = max(1, _CHUNK_CELLS // max(len(x0), 1))
+        chunk = max(1, _CHUNK_CELLS // max(len(base[0]), 1))
         for start in range(0, len(masks), chunk):
             block = masks[start : start + chunk].astype(float)
             etas = [b[None, :] + block @ g.T for b, g in zip(base, gains, strict=True)]
-            out[start : start + chunk] = _nps_from_etas(model, fit, etas, setup.w)
+            out[start : start + chunk] = _nps_from_etas(model, fit, etas, w)
         return out
 
+    if len(x0) >= LITTLE_BOOTSTRAP_ROWS:
+        # a large wave: the split over the touchpoints is computed on a fixed random
+        # subset of respondents and scaled to the joint change of all respondents
+        ends = values(np.array([np.zeros(m), np.ones(m)]))
+        total = float(ends[1] - ends[0])
+        rows = np.sort(np.random.default_rng(seed).choice(len(x0), _SPLIT_ROWS, replace=False))
+        base, gains, w = [b[rows] for b in base], [g[rows] for g in gains], w[rows]
+        phi, subset_total, route = _shapley_split(values, base, gains, model, fit, w, m, seed)
+        if abs(subset_total) > 1e-12:
+            phi = phi * (total / subset_total)
+        else:
+            phi = phi + (total - subset_total) / m
+        return phi, total, route + "-subset"
+    return _shapley_split(values, base, gains, model, fit, w, m, seed)
+
+
+def _shapley_split(values, base, gains, model, fit, w, m, seed):
+    """Shapley values of the m changes: exact up to :data:`_EXACT_PLAYERS`, else averaged
+    over :data:`_ORDERINGS` random orderings; and v(all) - v(none)."""
     if m <= _EXACT_PLAYERS:
         codes = np.arange(2**m)
         masks = (codes[:, None] >> np.arange(m)[None, :]) & 1
@@ -1348,7 +1460,7 @@ def _shapley_contributions(setup: _Setup, model: str, fit: dict, plan: list[dict
             b[None, :] + np.cumsum(g[:, order[:-1]], axis=1).T
             for b, g in zip(base, gains, strict=True)
         ]
-        middle = _nps_from_etas(model, fit, etas, setup.w)
+        middle = _nps_from_etas(model, fit, etas, w)
         v = np.concatenate([ends[:1], middle, ends[1:]])  # v(empty), ..., v(all)
         phi[order] += np.diff(v)
     phi /= _ORDERINGS
@@ -1356,12 +1468,21 @@ def _shapley_contributions(setup: _Setup, model: str, fit: dict, plan: list[dict
 
 
 def _resampled_expected(
-    setup: _Setup, model: str, inputs: Any, rows: np.ndarray, delta, cutoffs: Any, start=None
+    setup: _Setup,
+    model: str,
+    inputs: Any,
+    rows: np.ndarray,
+    delta,
+    cutoffs: Any,
+    start=None,
+    counts=None,
 ):
     """Expected joint NPS change in one bootstrap draw of the earlier wave."""
     frame = inputs.frame
     scores = pd.to_numeric(frame[setup.spec.nps], errors="coerce").to_numpy(float)[rows]
     w = (np.ones(len(frame)) if inputs.weights is None else inputs.weights)[rows]
+    if counts is not None:
+        w = w * counts
     used = np.isfinite(scores) & np.isfinite(w) & (w > 0)
     grades = frame[setup.keys].apply(pd.to_numeric, errors="coerce").to_numpy(float)[rows][used]
     scores, w = scores[used], w[used] / w[used].mean()
