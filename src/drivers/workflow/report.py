@@ -254,6 +254,17 @@ def methods_slide(r: Results) -> str:
     lines.append("- " + text("methods_bases", lang) + ": " + bases)
     if r.weighted:
         lines.append("- " + text("methods_weighted", lang))
+    from drivers.stats.simulate import LITTLE_BOOTSTRAP_ROWS
+
+    if r.nps.n >= LITTLE_BOOTSTRAP_ROWS:
+        lines.append(
+            "- "
+            + text(
+                "methods_little_bootstrap",
+                lang,
+                n=fmt(LITTLE_BOOTSTRAP_ROWS, kind="count", lang=lang),
+            )
+        )
     for row in r.left_out.itertuples():
         lines.append(
             "- "
