@@ -348,6 +348,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["driver_changes"] = r.drivers_change
     if r.importance_change is not None:
         out["importance_change"] = r.importance_change
+    if r.importance_waves is not None and len(r.importance_waves):
+        out["importance_waves"] = r.importance_waves
     if r.missing_sensitivity is not None:
         out["missing_sensitivity"] = r.missing_sensitivity.table
     if r.themes is not None:
