@@ -37,7 +37,7 @@ from drivers.present.charts._base import (
     _tint,
 )
 
-__all__ = ["grade_trend", "importance_waves", "trend_pages"]
+__all__ = ["grade_trend", "importance_waves", "panel_figure", "trend_pages"]
 
 #: Touchpoints per grade-trend chart: more are split over several charts (slides).
 PER_PAGE = 10
@@ -69,6 +69,18 @@ def trend_pages(table: Any, per_page: int = PER_PAGE) -> list[list[str]]:
     pages = max(1, math.ceil(len(keys) / per_page))
     size = math.ceil(len(keys) / pages)
     return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
+def panel_figure(figsize: tuple[float, float] = SLIDE_SIZE) -> Figure:
+    """An empty figure in the house look for the small-multiple charts (``fig=``), e.g.
+    wider than 16:9 to fill a slide's content area under its title."""
+    return plt.figure(
+        figsize=figsize,
+        dpi=_DPI,
+        facecolor="white",
+        edgecolor="white",
+        layout=ConstrainedLayoutEngine(**_LAYOUT_PADS),
+    )
 
 
 def _figure(fig: Figure | None, func: str) -> Figure:
