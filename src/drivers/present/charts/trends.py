@@ -54,7 +54,8 @@ def trend_pages(table: Any, per_page: int = PER_PAGE) -> list[list[str]]:
 
     Examples
     --------
-    >>>     >>> t = pd.DataFrame({"wave": ["1"] * 12, "touchpoint": list("abcdefghijkl"), "mean": 7.0})
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"wave": "1", "touchpoint": list("abcdefghijkl"), "mean": 7.0})
     >>> [len(p) for p in trend_pages(t)]
     [6, 6]
     """
