@@ -184,3 +184,37 @@ def test_check_lists_sheets_and_scrubs_values(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "jan@bedrijf.nl" not in out and "'mail [e-mail]'" in out
     assert "2 rows read, 2 used, 0 excluded; 1 grade cells set to missing" in out
+
+
+@pytest.mark.parametrize("name", ["W", "weight", "gewicht", "weegfactor", "Weegfactor 2024"])
+def test_infer_recognises_weights_by_name(tmp_path, capsys, name):
+    """A trial took a weight column named W for an open answer (floats around 1)."""
+    rows = [
+        f"r{i};{[9, 7, 3, 10, 6][i % 5]};{[8, 7, 6, 9, 5][i % 5]};"
+        f"{['Noord', 'Zuid'][i % 2]};{0.6 + 0.037 * i:.3f}".replace(".", ",")
+        for i in range(24)
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text(f"respondent;aanbeveling;levering;regio;{name}\n" + "\n".join(rows) + "\n")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    spec = dr.SurveySpec.from_toml(out.split("save it as TOML):\n\n", 1)[1])
+    assert spec.weight == name
+    assert spec.open_answers == () and spec.touchpoint_keys == ("levering",)
+    assert (spec.id, spec.nps, spec.segments) == ("respondent", "aanbeveling", ("regio",))
+
+
+def test_infer_recognises_an_unnamed_weight_by_its_values():
+    raw = pd.DataFrame(
+        {
+            "aanbeveling": [9, 7, 3, 10, 6, 8] * 5,
+            "levering": [8, 7, 6, 9, 5, 7] * 5,
+            "f17": [0.83, 1.12, 0.95, 1.31, 0.77, 1.02] * 5,
+        }
+    )
+    spec = dr.SurveySpec.infer(raw)
+    assert spec.weight == "f17" and spec.open_answers == ()
+    assert spec.touchpoint_keys == ("levering",)
+    # a touchpoint with half grades is not a weight
+    raw["f17"] = [7.5, 8.0, 6.5, 9.0, 7.0, 8.5] * 5
+    assert dr.SurveySpec.infer(raw).weight is None

@@ -112,3 +112,58 @@ def test_english_report_has_no_dutch_words(english, client):
             if word.lower() in dutch_words and word.lower() not in data:
                 found.add((where, word))
     assert not found, sorted(found)[:20]
+
+
+# -- notebook prose in the client's language ------------------------------------------
+def _markdown(path):
+    node = nbformat.read(path, as_version=4)
+    return {c.id: c.source for c in node.cells if c.cell_type == "markdown"}
+
+
+def test_shipped_notebook_prose_is_the_catalog_text():
+    """Every markdown cell has its text in both catalogs, and ships as the English one."""
+    from drivers.workflow.run import NOTEBOOKS, notebook_dir
+
+    english, dutch = _format._catalog("en"), _format._catalog("nl")
+    for name in NOTEBOOKS:
+        for cell_id, source in _markdown(notebook_dir() / f"{name}.ipynb").items():
+            key = "nb_" + cell_id.replace("-", "_")
+            assert key in english and key in dutch, (name, cell_id)
+            assert source == english[key].rstrip("\n"), (name, cell_id)
+
+
+def test_localise_notebook_translates_unedited_prose_only():
+    from drivers.workflow.run import localise_notebook, notebook_dir
+
+    node = nbformat.read(notebook_dir() / "05_wave_comparison.ipynb", as_version=4)
+    edited = next(c for c in node.cells if c.id == "waves-11")
+    edited.source = "## Our own heading, kept"
+    localise_notebook(node, "nl")
+    text = {c.id: c.source for c in node.cells if c.cell_type == "markdown"}
+    assert text["waves-01"].startswith("# 5 · Metingen vergeleken")
+    assert text["waves-08a"].startswith("### Alle metingen")
+    assert text["waves-11"] == "## Our own heading, kept"
+    localise_notebook(node, "en")  # back: the Dutch text is recognised as shipped too
+    assert next(c for c in node.cells if c.id == "waves-01").source.startswith(
+        "# 5 · Wave comparison"
+    )
+
+
+def test_dutch_report_notebooks_have_dutch_headings(readme_project):
+    project, _ = readme_project
+    report = project / "reports" / "acme" / "2024"
+    assert _markdown(report / "02_nps_overview.ipynb")["nps-01"].startswith("# 2 · NPS-overzicht")
+    assert _markdown(report / "01_data_quality.ipynb")["quality-04"] == (
+        "## Rijen ingelezen, gebruikt en uitgesloten, per meting"
+    )
+    own = project / "clients" / "acme" / "notebooks" / "03_key_drivers.ipynb"
+    assert _markdown(own)["drivers-10"] == "## Methoden naast elkaar"  # drivers new: Dutch
+
+
+def test_english_report_notebooks_have_english_headings(report):
+    assert _markdown(report / "05_wave_comparison.ipynb")["waves-01"].startswith(
+        "# 5 · Wave comparison"
+    )
+    assert _markdown(report / "05_wave_comparison.ipynb")["waves-10c"].startswith(
+        "### Importance in every wave"
+    )

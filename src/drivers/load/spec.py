@@ -37,7 +37,9 @@ _NPS_HINTS = (
     "likelihood",
     "waarschijnlijk",
 )
-_WEIGHT_HINTS = ("gewicht", "weight", "weging")
+_WEIGHT_HINTS = ("gewicht", "weight", "weging", "weegfactor", "wgt")
+#: Short names that are a weight only as the whole name ("w" must not take "webshop").
+_WEIGHT_NAMES = ("w", "wt", "wght", "weeg", "factor")
 _ID_HINTS = ("respondent", "resp_id", "respid", "respnr", "resp_nr", "id", "volgnr", "record")
 _WAVE_HINTS = ("golf", "wave", "meting", "jaar", "year")
 _LANGS = ("nl", "en")
@@ -363,7 +365,7 @@ class SurveySpec:
             choices = [
                 c
                 for c in numeric
-                if whole_0_10(c) and not named(c, _ID_HINTS) and not named(c, _WEIGHT_HINTS)
+                if whole_0_10(c) and not named(c, _ID_HINTS) and not _weight_named(c, labels)
             ]
             shown = ", ".join(
                 repr(c) + (f" ({labels[c]!r})" if c in labels else "") for c in choices[:20]
@@ -389,14 +391,17 @@ class SurveySpec:
                     c
                     for c in columns
                     if c != nps_col
-                    and not named(c, _WEIGHT_HINTS)
+                    and not _weight_named(c, labels)
+                    and not (c in numeric and _weight_like(numeric[c]))
                     and _unique_ids(df[c])
                     and (c not in numeric or len(df) > 20)
                 ),
                 None,
             )
         weight = next(
-            (c for c in numeric if c not in (nps_col, ident) and named(c, _WEIGHT_HINTS)), None
+            (c for c in numeric if c not in (nps_col, ident) and _weight_named(c, labels)), None
+        ) or next(
+            (c for c in numeric if c not in (nps_col, ident) and _weight_like(numeric[c])), None
         )
         wave = next(
             (c for c in columns if c not in (nps_col, weight, ident) and named(c, _WAVE_HINTS)),
@@ -458,6 +463,26 @@ def _categorical(values: np.ndarray, mapping: dict) -> bool:
     present = set(np.unique(values[~np.isnan(values)]).tolist())
     texts = [str(v) for v in mapping.values()]
     return bool(present) and present <= keys and not any(_ANCHORS.search(t) for t in texts)
+
+
+def _weight_named(col: str, labels: dict[str, str]) -> bool:
+    """Named or labelled like a survey weight: W, weight, gewicht, weegfactor, weging."""
+    name = re.sub(r"[^a-z0-9]+", "_", col.lower()).strip("_")
+    label = labels.get(col, "").lower()
+    return (
+        name in _WEIGHT_NAMES
+        or any(name == h or name.startswith(h) or name.endswith("_" + h) for h in _WEIGHT_HINTS)
+        or any(h in label for h in _WEIGHT_HINTS if len(h) > 3)
+    )
+
+
+def _weight_like(values: np.ndarray) -> bool:
+    """Values like weights: positive, mostly with decimals, averaging about 1."""
+    values = values[np.isfinite(values)]
+    if len(values) < 2 or (values <= 0).any():
+        return False
+    fractional = (values != np.round(values)).mean()
+    return bool(fractional >= 0.5 and 0.75 <= values.mean() <= 1.33)
 
 
 def _unique_ids(values: pd.Series) -> bool:

@@ -287,7 +287,7 @@ class _Compute:
             return "pairwise"
         return "dummy"
 
-    def key_drivers(self, method: str, survey: Survey):
+    def key_drivers(self, method: str, survey: Survey, *, bootstrap: int | None = None):
         from drivers.stats.importance import key_drivers
         from drivers.stats.methods import method as method_info
 
@@ -301,7 +301,9 @@ class _Compute:
             drivers=self.usable(survey),
             method=method,
             missing=missing,
-            bootstrap=self.bootstrap if method in ("shapley", "relative_weights") else 0,
+            bootstrap=(self.bootstrap if bootstrap is None else bootstrap)
+            if method in ("shapley", "relative_weights")
+            else 0,
             seed=self.options.seed,
             cutoffs=self.cutoffs,
             progress=self.progress,
@@ -318,6 +320,46 @@ class _Compute:
         if self.previous_survey is None:
             return None
         return self.key_drivers("shapley", self.previous_survey)
+
+    @cached_property
+    def importance_waves(self) -> pd.DataFrame:
+        """Shapley importance per touchpoint in every wave, oldest first.
+
+        The wave reported on and the one before it reuse their bootstrapped results (with
+        intervals); earlier waves are point estimates without a bootstrap, to keep the run
+        cheap (``bootstrap`` says which). A touchpoint left out of a wave has no row there.
+        """
+        from drivers.errors import DriversError
+
+        frames = []
+        for name in self.wave_names:
+            if name == self.wave:
+                result, resampled = self.driver_methods["shapley"], self.bootstrap > 0
+            elif name == self.previous_wave:
+                result, resampled = self.drivers_previous, self.bootstrap > 0
+            else:
+                try:
+                    result = self.key_drivers("shapley", self.load(name), bootstrap=0)
+                except DriversError as err:  # an early wave too thin for a model: a gap
+                    warnings.warn(
+                        f"Wave {name}: no driver analysis ({err})", DriversWarning, stacklevel=2
+                    )
+                    continue
+                resampled = False
+            table = result.table
+            if "indicator" in table:
+                table = table[~table["indicator"].astype(bool)]
+            out = table[["driver", "importance", "share", "rank"]].copy()
+            for column in ("share_ci_low", "share_ci_high"):
+                out[column] = table[column] if resampled and column in table else float("nan")
+            out.insert(0, "wave", name)
+            out.insert(2, "label", [self.spec.label(k, self.lang) for k in out["driver"]])
+            frames.append(out.assign(n=int(result.n), r2=float(result.r2), bootstrap=resampled))
+        columns = ["wave", "driver", "label", "importance", "share", "rank"]
+        columns += ["share_ci_low", "share_ci_high", "n", "r2", "bootstrap"]
+        if not frames:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(frames, ignore_index=True)[columns]
 
     @cached_property
     def methods(self) -> pd.DataFrame:
@@ -599,6 +641,7 @@ class _Compute:
             "nps_gain": self.nps_gain,
             "missing_sensitivity": self.missing_sensitivity,
             "importance_change": self.importance_change,
+            "importance_waves": self.importance_waves,
             "matrix": self.matrix,
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,

@@ -440,8 +440,13 @@ def scaffold_client(name: str, root: str | Path = "clients") -> Path:
     for file in ("survey.toml", "themes.toml", "wave_2023.csv", "wave_2024.csv"):
         shutil.copy(source / file, folder / file)
     (folder / "notebooks").mkdir(exist_ok=True)
-    for notebook in sorted(notebooks.glob("*.ipynb")):
-        shutil.copy(notebook, folder / "notebooks" / notebook.name)
+    import nbformat
+
+    from drivers.workflow.run import localise_notebook
+
+    for notebook in sorted(notebooks.glob("*.ipynb")):  # prose in the template's language
+        node = localise_notebook(nbformat.read(notebook, as_version=4), "nl")
+        nbformat.write(node, folder / "notebooks" / notebook.name)
     client = text if text != slugify(text) else text.replace("_", " ").title()
     (folder / "client.toml").write_text(
         CLIENT_TEMPLATE.format(name=_toml_string(text), client=_toml_string(client)),

@@ -580,7 +580,7 @@ def add_client(
     mapping = standardise(
         config.spec.touchpoint_keys, client_taxonomy(config), source=str(config.path or config.name)
     )
-    survey = load_survey(chosen.file, config.spec, sheet=chosen.sheet)
+    survey = load_survey(chosen.file, config.spec, wave=chosen)
     floor = max(config.options.privacy_floor, PRIVACY_FLOOR)
     if survey.n < floor:
         raise StoreError(

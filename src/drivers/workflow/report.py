@@ -360,6 +360,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["driver_changes"] = r.drivers_change
     if r.importance_change is not None:
         out["importance_change"] = r.importance_change
+    if r.importance_waves is not None and len(r.importance_waves):
+        out["importance_waves"] = r.importance_waves
     if r.missing_sensitivity is not None:
         out["missing_sensitivity"] = r.missing_sensitivity.table
     if r.themes is not None:
@@ -446,6 +448,16 @@ def write_charts_and_tables(
         figures[f"nps_{slugify(seg)}"] = lambda table=table, seg=seg: charts.nps_bar(
             table, **style, benchmark=bench, title=f"NPS · {seg}", cutoffs=a.cutoffs
         )
+    if len(a.waves) > 1:
+        for page, keys in enumerate(charts.trend_pages(a.grade_trend), start=1):
+            name = "grade_trend" if page == 1 else f"grade_trend_{page}"
+            figures[name] = lambda keys=keys: charts.grade_trend(
+                a.grade_trend, **style, touchpoints=keys, scale=tuple(a.options["scale"])
+            )
+        if a.importance_waves is not None and len(a.importance_waves):
+            figures["importance_waves"] = lambda: charts.importance_waves(
+                a.importance_waves, **style
+            )
     if a.grade_changes is not None and len(a.grade_changes):
         figures["grade_changes"] = lambda: charts.wave_change(a.grade_changes, **style)
         figures["matrix_movement"] = lambda: charts.matrix_movement(
@@ -494,6 +506,7 @@ def write_deck(
     )
     if a.previous_wave is not None:
         deck.add_text(text("wave_story", lang), wave_story(a), notes=change_note(a))
+        _add_wave_charts(deck, a, brand=brand)
     for seg, table in a.segments.items():
         deck.add_nps_chart(table, title=f"NPS · {seg}", min_n=a.options["min_n"])
     deck.add_grades_chart(a.performance, scale=tuple(a.options["scale"]))
@@ -523,6 +536,65 @@ def write_deck(
         deck.add_image(png, title=title, notes=notes or None)
     deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")
     return out
+
+
+#: Figure size of a picture under a slide title: the content area is wider than 16:9.
+_WIDE = (40 / 3, 5.9)
+
+
+def _add_wave_charts(deck, a: Results, *, brand: str | None) -> None:
+    """The wave-story charts as pictures: the grade trend (one slide per group of
+    touchpoints) and importance per wave, drawn without their own title (the slide has it)."""
+    import tempfile
+
+    import matplotlib.pyplot as plt
+
+    from drivers.present import charts
+    from drivers.present._format import text
+    from drivers.present.charts.trends import panel_figure
+
+    lang = a.language
+    drawn = []
+    pages = charts.trend_pages(a.grade_trend)
+    for page, keys in enumerate(pages, start=1):
+        title = text("title_grade_trend", lang)
+        if len(pages) > 1:
+            title += f" ({page}/{len(pages)})"
+        drawn.append(
+            (
+                title,
+                lambda keys=keys: charts.grade_trend(
+                    a.grade_trend,
+                    fig=panel_figure(_WIDE),
+                    lang=lang,
+                    brand=brand,
+                    touchpoints=keys,
+                    scale=tuple(a.options["scale"]),
+                    title=False,
+                ),
+                text("deck_grade_trend_notes", lang),
+            )
+        )
+    if a.importance_waves is not None and len(a.importance_waves):
+        drawn.append(
+            (
+                text("title_importance_waves", lang),
+                lambda: charts.importance_waves(
+                    a.importance_waves,
+                    fig=panel_figure(_WIDE),
+                    lang=lang,
+                    brand=brand,
+                    title=False,
+                ),
+                text("deck_importance_waves_notes", lang),
+            )
+        )
+    with tempfile.TemporaryDirectory(prefix="drivers-deck-") as folder:
+        for i, (title, draw, notes) in enumerate(drawn):
+            fig = draw()
+            (png,) = charts.save(fig, Path(folder) / f"wave_chart_{i}", formats=("png",))
+            plt.close(fig)
+            deck.add_image(png, title=title, notes=notes)
 
 
 def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:

@@ -93,6 +93,12 @@ class Results:
         Ranks under every missing-data option, when a touchpoint is conditional.
     importance_change : DataFrame or None
         Change in importance share since the previous wave, with CI and p-value.
+    importance_waves : DataFrame
+        Shapley importance per touchpoint and wave (all waves), long format: ``wave``,
+        ``driver``, ``label``, ``importance``, ``share``, ``rank``, ``share_ci_low``,
+        ``share_ci_high``, ``n``, ``r2``, ``bootstrap``. The wave reported on and the one
+        before have bootstrap intervals; earlier waves are point estimates
+        (``bootstrap`` False). A touchpoint left out of a wave has no row there.
     matrix, matrix_previous : PriorityMatrix
     simulations : dict of str to SimulationResult
         What-if per candidate touchpoint.
@@ -159,6 +165,8 @@ class Results:
     benchmarks: dict[str, Any]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    # last, with a default: results saved before it existed still load
+    importance_waves: pd.DataFrame | None = None
 
     # -- derived ----------------------------------------------------------------------
     @property

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from drivers.errors import DriversError
 from drivers.workflow.client import ClientConfig, load_client
@@ -55,6 +56,27 @@ def notebook_dir() -> Path:
             "Reinstall drivers, or set DRIVERS_NOTEBOOKS to a folder with the notebooks."
         )
     return folder
+
+
+def localise_notebook(node: Any, lang: str) -> Any:
+    """The notebook's prose in ``lang``: each markdown cell that still reads as shipped (in
+    any language) becomes the catalog text ``nb_<cell id>`` of ``lang``; a cell the
+    consultant rewrote stays as written. Returns the same notebook node."""
+    from drivers.present._format import LANGUAGES, _catalog, check_lang
+
+    check_lang("localise_notebook", lang)
+
+    def plain(value: str) -> str:
+        return " ".join(value.split())
+
+    for cell in node.cells:
+        key = "nb_" + str(cell.get("id", "")).replace("-", "_")
+        if cell.get("cell_type") != "markdown" or key not in _catalog(lang):
+            continue
+        shipped = {plain(_catalog(other).get(key, "")) for other in LANGUAGES}
+        if plain(cell.source) in shipped:
+            cell.source = _catalog(lang)[key].rstrip("\n")
+    return node
 
 
 def client_notebooks(config: ClientConfig) -> Path:
@@ -158,7 +180,9 @@ def run_client(
             with _Kernel(work) as kernel:
                 for name in suite:
                     target = work / f"{name}.ipynb"
-                    failed = kernel.run(source / f"{name}.ipynb", target, params)
+                    failed = kernel.run(
+                        source / f"{name}.ipynb", target, params, lang=config.language
+                    )
                     if failed is not None:
                         count, ename, evalue = failed
                         raise RunError(
@@ -240,7 +264,7 @@ class _Kernel:
     def __exit__(self, *exc) -> None:
         self.km.shutdown_kernel(now=True)
 
-    def run(self, source: Path, target: Path, params: dict) -> tuple | None:
+    def run(self, source: Path, target: Path, params: dict, lang: str = "en") -> tuple | None:
         """Execute ``source`` into ``target``; (count, error name, value) of a failure."""
         import nbformat
         from nbclient import NotebookClient
@@ -249,7 +273,7 @@ class _Kernel:
         from papermill.parameterize import parameterize_notebook
 
         node = load_notebook_node(str(source))  # papermill's reading: every cell gets tags
-        node = parameterize_notebook(node, params, kernel_name="python3")
+        node = parameterize_notebook(localise_notebook(node, lang), params, kernel_name="python3")
         client = NotebookClient(
             node,
             km=self.km,

@@ -32,7 +32,7 @@ def _survey(args: argparse.Namespace):
 
     config = load_client(args.config)
     wave = config.wave(args.wave)
-    return config, load_survey(wave.file, config.spec, sheet=wave.sheet)
+    return config, load_survey(wave.file, config.spec, wave=wave)
 
 
 def suggest(args: argparse.Namespace) -> int:
