@@ -901,3 +901,36 @@ def test_demo_true_driver_order_is_recovered_within_bootstrap_cis():
     assert result.table["driver"].iloc[0] == truth[0]
     assert set(result.table["driver"][:3]) == set(truth[:3])
     assert table.loc["offerte", "rank_ci_high"] == len(keys)  # no effect: may come last
+
+
+def test_logit_newton_is_statsmodels_glm_with_hc0():
+    """The large-wave logit fit: statsmodels' weighted GLM estimates, HC0 covariance, llf."""
+    import statsmodels.api as sm
+
+    from drivers.stats.importance import _logit_newton
+
+    rng = np.random.default_rng(3)
+    X = sm.add_constant(rng.normal(size=(3000, 4)))
+    y = (rng.random(3000) < 1 / (1 + np.exp(-(X @ [0.2, 0.8, -0.5, 0.0, 0.3])))).astype(float)
+    v = rng.uniform(0.3, 2.5, 3000)
+    v = v / v.mean()
+    ours = _logit_newton(y, X, v)
+    ref = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=v).fit(cov_type="HC0")
+    np.testing.assert_allclose(ours.params, ref.params, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.cov_params(), ref.cov_params(), rtol=1e-6, atol=1e-12)
+    assert ours.llf == pytest.approx(ref.llf, rel=1e-10)
+    np.testing.assert_allclose(ours.predict(), ref.predict(), rtol=1e-8)
+
+
+def test_large_wave_logit_route_gives_the_same_weighted_table(monkeypatch):
+    import drivers.stats.importance as imp
+    from drivers import demo
+
+    survey = demo.load(2024)
+    normal = imp.key_drivers(survey, method="logit")
+    monkeypatch.setattr(imp, "LARGE_LOGIT_ROWS", 10)
+    large = imp.key_drivers(survey, method="logit")
+    for column in ("importance", "se", "p_value"):
+        if column in normal.table:
+            np.testing.assert_allclose(large.table[column], normal.table[column], rtol=1e-6)
+    assert large.r2 == pytest.approx(normal.r2, rel=1e-8)

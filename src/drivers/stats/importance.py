@@ -940,6 +940,9 @@ def _logit_ame(target: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool,
     Unweighted: ``statsmodels`` Logit and ``get_margeff(at="overall")``. Weighted: GLM
     Binomial with ``var_weights`` (normalised to mean 1), sandwich (HC0) covariance, and the
     weighted average ``AME_j = β_j Σ w p(1-p) / Σ w`` with delta-method standard errors.
+    From :data:`LARGE_LOGIT_ROWS` rows on, weighted or not, the same weighted fit with the
+    same HC0 covariance comes from :func:`_logit_newton` (statsmodels' IRLS keeps several
+    copies of a million-row model matrix: about 4 GB and half a minute).
     """
     import statsmodels.api as sm
     from scipy import stats
@@ -950,10 +953,14 @@ def _logit_ame(target: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool,
     )
 
     design = sm.add_constant(X, has_constant="add")
+    large = len(target) >= LARGE_LOGIT_ROWS
+    weighted = weighted or large
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            if weighted:
+            if large:
+                fit = _logit_newton(target, design, w / w.mean())
+            elif weighted:
                 scaled = w / w.mean()
                 glm = sm.GLM(target, design, family=sm.families.Binomial(), var_weights=scaled)
                 fit = glm.fit(cov_type="HC0")
@@ -988,11 +995,51 @@ def _logit_ame(target: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool,
         jac[:, 1:] += np.eye(len(ame)) * mean_dens
         se = np.sqrt(np.diag(jac @ np.asarray(fit.cov_params()) @ jac.T))
         p_value = 2 * stats.norm.sf(np.abs(ame / se))
-        null = sm.GLM(
-            target, np.ones((len(target), 1)), family=sm.families.Binomial(), var_weights=scaled
-        ).fit()
-        pseudo = float(1 - fit.llf / null.llf)
+        scaled = w / w.mean()
+        base = float(np.average(target, weights=scaled))
+        null_llf = float(np.sum(scaled * (target * np.log(base) + (1 - target) * np.log1p(-base))))
+        pseudo = float(1 - fit.llf / null_llf)  # = the intercept-only GLM's llf
     return np.asarray(ame), np.asarray(se), np.asarray(p_value), pseudo, converged
+
+
+#: From this many rows on, ``method="logit"`` fits by :func:`_logit_newton`.
+LARGE_LOGIT_ROWS = 100_000
+
+
+def _logit_newton(target: np.ndarray, design: np.ndarray, v: np.ndarray) -> Any:
+    """Weighted logistic regression by Newton-Raphson with the HC0 sandwich covariance.
+
+    The estimates, covariance and log-likelihood of statsmodels'
+    ``GLM(target, design, family=Binomial(), var_weights=v).fit(cov_type="HC0")``
+    (checked in the tests), made with one model matrix and one weighted copy in memory.
+    Returns an object with ``params``, ``predict()``, ``cov_params()`` and ``llf``.
+    """
+    from types import SimpleNamespace
+
+    from scipy.special import expit
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    share = float(np.average(target, weights=v))
+    beta = np.zeros(design.shape[1])
+    beta[0] = np.log(share / (1 - share))
+    for _ in range(_LOGIT_MAX_ITER):
+        prob = expit(design @ beta)
+        hess = (design * (v * prob * (1 - prob))[:, None]).T @ design
+        step = np.linalg.solve(hess, design.T @ (v * (target - prob)))
+        beta += step
+        if np.abs(step).max() < _LOGIT_TOL:
+            break
+    else:
+        warnings.warn("Newton's method did not converge", ConvergenceWarning, stacklevel=2)
+    prob = expit(design @ beta)
+    if np.abs(beta).max() > 50 or np.any((prob < 1e-12) | (prob > 1 - 1e-12)):
+        warnings.warn("perfect separation", PerfectSeparationWarning, stacklevel=2)
+    bread = np.linalg.inv((design * (v * prob * (1 - prob))[:, None]).T @ design)
+    score = design * (v * (target - prob))[:, None]
+    cov = bread @ (score.T @ score) @ bread
+    with np.errstate(divide="ignore"):
+        llf = float(np.sum(v * (target * np.log(prob) + (1 - target) * np.log1p(-prob))))
+    return SimpleNamespace(params=beta, predict=lambda: prob, cov_params=lambda: cov, llf=llf)
 
 
 def _logit_groups(design: _Design) -> tuple[np.ndarray, np.ndarray]:
