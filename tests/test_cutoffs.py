@@ -138,3 +138,16 @@ def test_charts_name_the_client_cut_offs(own_cutoffs):
     labels = {t.get_text() for t in ax.texts}
     plt.close(ax.figure)
     assert {"Detractors (0–5)", "Promoters (8–10)"} <= labels
+
+
+def test_the_methods_slide_names_the_route_of_a_large_wave(own_cutoffs):
+    import dataclasses
+
+    from drivers.stats.simulate import LITTLE_BOOTSTRAP_ROWS
+    from drivers.workflow import report
+
+    r = own_cutoffs
+    assert "bag of little bootstraps" not in report.methods_slide(r)
+    large = dataclasses.replace(r, nps=dataclasses.replace(r.nps, n=LITTLE_BOOTSTRAP_ROWS))
+    words = report.methods_slide(large)
+    assert "Vanaf 100.000 respondenten" in words and "bag of little bootstraps" in words
