@@ -750,6 +750,7 @@ def every_text(lang: str) -> str:
                 unweighted=19.4,
                 lang=lang,
                 min_n=50,
+                nps_gain=gain_table().assign(label=names + ["Factuur"]),
             ),
             narrate.methods_note(
                 n=800,
@@ -833,3 +834,80 @@ def _format_catalog(lang):
     from drivers.present import _format
 
     return _format._catalog(lang)
+
+
+# --------------------------------------------------------------------------- NPS gain
+
+
+def gain_table():
+    """Complaint handling: second in importance, graded by 28%, a small gain for the base."""
+    return pd.DataFrame(
+        {
+            "driver": ["tp0", "tp1", "tp2", "tp3"],
+            "label": ["Levering", "Klachtafhandeling", "Webshop", "Factuur"],
+            "n": [480, 136, 470, 300],
+            "reach": [1.0, 0.28, 0.98, 0.45],
+            "nps_gain": [10.04, 2.83, 4.2, 1.0],
+            "ci_low": [8.1, 1.9, 3.0, 0.2],
+            "ci_high": [12.0, 3.7, 5.4, 1.8],
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_findings_rank_what_to_improve_first_by_nps_gain(lang):
+    res = driver_result(
+        [0.3, 0.35, 0.2, 0.15], labels=["Levering", "Klachtafhandeling", "Webshop", "Factuur"]
+    )
+    res.table["rank"] = [2, 1, 3, 4]
+    # the matrix alone would start with complaint handling (important, graded low)
+    m = priority_matrix(res, {"tp0": 8.0, "tp1": 6.0, "tp2": 7.5, "tp3": 7.4})
+    assert "**Klachtafhandeling**" in narrate.narrate_matrix(m, lang=lang).splitlines()[-1]
+    text = narrate.findings(drivers=res, matrix=m, nps_gain=gain_table(), lang=lang)
+    first = text.split(
+        "### " + ("Wat eerst verbeteren" if lang == "nl" else "What to improve first")
+    )[1]
+    start = "Begin bij " if lang == "nl" else "Start with "
+    assert first.strip().startswith(start + "**Levering**")
+    # ordered by gain, numbers through the formatter (decimal comma in Dutch)
+    plus = "+10,0" if lang == "nl" else "+10.0"
+    assert plus in first and ("+4,2" if lang == "nl" else "+4.2") in first
+    assert first.index("Webshop") < first.index("Klachtafhandeling")
+    assert ("95%-BI +8,1 tot +12,0" if lang == "nl" else "95% CI +8.1 to +12.0") in first
+    # the matrix no longer says "start with" something else
+    assert text.count(start) == 1
+    # improve-first comes before the matrix, so the deck's key-finding bullets keep it
+    assert text.index(start) < text.index(
+        "### " + ("Prioriteiten" if lang == "nl" else "Priorities")
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_gain_says_when_a_touchpoint_weighs_heavily_for_few(lang):
+    res = driver_result([0.35, 0.3, 0.2, 0.15])
+    res.table["driver"] = ["tp1", "tp0", "tp2", "tp3"]  # complaint handling ranks 1
+    text = narrate.narrate_gain(gain_table(), drivers=res, lang=lang)
+    if lang == "nl":
+        expected = (
+            "**Klachtafhandeling** weegt zwaar voor de 28% die deze vraag beantwoordde; voor de "
+            "hele klantenkring levert +0,5 naar verwachting +2,8 punten op."
+        )
+    else:
+        expected = (
+            "**Klachtafhandeling** weighs heavily for the 28% who answered this question; for "
+            "the whole customer base +0.5 is expected to add +2.8 points."
+        )
+    assert expected in text
+    # Factuur: reach 45% but rank 4, not among the most important: not named as "few"
+    assert "Factuur** " not in text
+    # without the importance ranks nothing is called heavy for few
+    assert "Klachtafhandeling**" not in narrate.narrate_gain(gain_table(), lang=lang)
+
+
+def test_report_findings_tell_the_what_if_of_the_largest_gain():
+    from drivers.workflow.report import _first_simulation
+
+    sims = {"tp1": "sim of complaint handling", "tp2": "sim of web shop"}
+    r = SimpleNamespace(simulations=sims, nps_gain=gain_table())
+    assert _first_simulation(r) == "sim of web shop"  # tp0 has no what-if; tp2 gains more
+    assert _first_simulation(SimpleNamespace(simulations={}, nps_gain=gain_table())) is None

@@ -38,6 +38,7 @@ __all__ = [
     "methods_agreement",
     "methods_note",
     "narrate_drivers",
+    "narrate_gain",
     "narrate_matrix",
     "narrate_nps",
     "narrate_simulation",
@@ -50,6 +51,10 @@ LOW_R2 = 0.2
 LOW_TAU = 0.5  # below this Kendall's tau a method's ranking is called different
 LARGE_SHIFT = 1.0  # grade points: a mean shift this large is called large
 UNCERTAIN_QUADRANT = 0.6  # below this probability a quadrant is called uncertain
+#: A touchpoint answered by fewer than this share, among the most important, is told as
+#: "weighs heavily for the few who answered" with its gain for the whole base.
+FEW_REACH = 0.5
+FEW_TOP = 3
 
 _QUADRANT_ORDER = ("improve", "maintain", "overkill", "monitor")
 
@@ -500,7 +505,11 @@ def narrate_drivers(
 
 
 def narrate_matrix(
-    matrix: Any, *, lang: str = "nl", labels: Mapping[str, str] | None = None
+    matrix: Any,
+    *,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    start: bool = True,
 ) -> str:
     """The priority matrix in words: per quadrant its touchpoints, with certainty.
 
@@ -511,6 +520,9 @@ def narrate_matrix(
     lang : {"nl", "en"}
     labels : mapping, optional
         Touchpoint -> display label in ``lang`` (default: the matrix table's ``label``).
+    start : bool, default True
+        End with "start with <the first touchpoint to improve>". :func:`findings` turns it
+        off when it ranks what to improve first by expected NPS gain (:func:`narrate_gain`).
 
     Returns
     -------
@@ -558,10 +570,130 @@ def narrate_matrix(
             )
             lines.append(text(key, lang, names=_join(uncertain, lang)))
     improve = table[table["quadrant"] == "improve"]
-    if not improve.empty:
+    if start and not improve.empty:
         first = names[str(improve.iloc[0]["touchpoint"])]
         lines.append(text("narrate_matrix_start", lang, label=first))
     return "\n".join(lines).strip() + "\n"
+
+
+# --------------------------------------------------------------------------- NPS gain
+
+
+def narrate_gain(
+    nps_gain: pd.DataFrame,
+    *,
+    drivers: Any = None,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    top: int = 3,
+    shift: float = 0.5,
+    few_reach: float = FEW_REACH,
+    few_top: int = FEW_TOP,
+    level: float = 0.95,
+) -> str:
+    """What to improve first, ranked by the expected NPS gain on the whole customer base.
+
+    Importance is measured among those who graded a touchpoint; the gain (from
+    :func:`drivers.stats.gain.nps_gain`, the what-if's model) counts everyone, so a
+    touchpoint only some customers use (complaint handling) gains less than its
+    importance suggests. A touchpoint among the ``few_top`` most important that fewer
+    than ``few_reach`` of the customers answered is named: it weighs heavily for the few
+    who answered, and its gain for the whole base is quoted.
+
+    Parameters
+    ----------
+    nps_gain : DataFrame
+        Columns ``driver``, ``nps_gain``, ``reach``; optional ``label``, ``ci_low``,
+        ``ci_high``.
+    drivers : DriverResult, optional
+        Its ``rank`` (importance among those who answered) decides which low-reach
+        touchpoints are told as weighing heavily for few.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+        Touchpoint -> display label in ``lang``.
+    top : int, default 3
+        How many touchpoints to name in the order.
+    shift : float, default 0.5
+        The grade change the gains are for (as computed).
+    few_reach, few_top
+        The "matters a lot to few customers" rule: reach below ``few_reach`` and an
+        importance rank of at most ``few_top``.
+    level : float, default 0.95
+        Confidence level of ``ci_low`` / ``ci_high``.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    check_lang("narrate_gain", lang)
+    _need_columns("narrate_gain", "nps_gain", nps_gain, ["driver", "nps_gain", "reach"])
+    table = nps_gain[nps_gain["nps_gain"].map(_finite)]
+    if table.empty:
+        return ""
+    table = table.sort_values("nps_gain", ascending=False, kind="stable").reset_index(drop=True)
+    names = _labels_from(table, "driver", labels, None, lang)
+    shift_text = fmt(shift, kind="signed", lang=lang)
+    has_ci = {"ci_low", "ci_high"} <= set(table.columns)
+
+    def gain(row: Mapping[str, Any]) -> str:
+        return fmt(row["nps_gain"], kind="signed", lang=lang)
+
+    first = table.iloc[0]
+    ci = ""
+    if has_ci and _finite(first["ci_low"]) and _finite(first["ci_high"]):
+        ci = " (" + _interval(first["ci_low"], first["ci_high"], level, lang, "signed") + ")"
+    sentences = [
+        text(
+            "narrate_gain_first",
+            lang,
+            label=names[str(first["driver"])],
+            shift=shift_text,
+            gain=gain(first),
+            unit=_unit(first["nps_gain"], lang, 1),
+            ci=ci,
+        )
+    ]
+    others = [
+        text(
+            "narrate_label_with_value",
+            lang,
+            label=names[str(row["driver"])],
+            value=gain(row),
+        )
+        for row in _rows(table.iloc[1:top])
+    ]
+    if others:
+        sentences.append(text("narrate_gain_next", lang, others=_join(others, lang)))
+    if ci and first["ci_low"] <= 0 <= first["ci_high"]:
+        sentences.append(text("narrate_sim_no_effect", lang))
+    sentences.append(text("narrate_gain_reach", lang))
+    lines = [" ".join(sentences)]
+
+    ranks: dict[str, float] = {}
+    if drivers is not None:
+        frame = getattr(drivers, "table", drivers)
+        if "indicator" in frame.columns:
+            frame = frame[~frame["indicator"].fillna(False).astype(bool)]
+        if "rank" in frame.columns:
+            ranks = {str(k): float(v) for k, v in zip(frame["driver"], frame["rank"], strict=True)}
+    for row in _rows(table):
+        key = str(row["driver"])
+        rank, reach = ranks.get(key), row["reach"]
+        if rank is None or not _finite(reach) or rank > few_top or float(reach) >= few_reach:
+            continue
+        lines.append(
+            text(
+                "narrate_gain_few",
+                lang,
+                label=names[key],
+                reach=fmt(reach, kind="percent", lang=lang),
+                shift=shift_text,
+                gain=gain(row),
+                unit=_unit(row["nps_gain"], lang, 1),
+            )
+        )
+    return "\n\n".join(lines)
 
 
 # --------------------------------------------------------------------------- simulation
@@ -1160,6 +1292,7 @@ def findings(
     matrix: Any = None,
     simulation: Any = None,
     lang: str = "nl",
+    nps_gain: pd.DataFrame | None = None,
     performance: Any = None,
     benchmark: Any = None,
     nps_benchmark: Any = None,
@@ -1180,6 +1313,10 @@ def findings(
     matrix : PriorityMatrix, optional
     simulation : SimulationResult or list of them, optional
     lang : {"nl", "en"}
+    nps_gain : DataFrame, optional
+        Expected NPS gain per touchpoint on the whole base (:func:`drivers.stats.gain.nps_gain`):
+        "what to improve first" is then ranked by it (:func:`narrate_gain`), consistently
+        with the what-if, instead of the matrix's "start with".
     performance : DataFrame or mapping, optional
         Touchpoint grades for :func:`narrate_drivers`.
     benchmark : mapping, optional
@@ -1245,8 +1382,15 @@ def findings(
                 min_n=min_n,
             ),
         )
+    if nps_gain is not None:
+        told = narrate_gain(nps_gain, drivers=drivers, lang=lang, labels=labels)
+        if told:
+            section("narrate_findings_first", told)
     if matrix is not None:
-        section("narrate_findings_matrix", narrate_matrix(matrix, lang=lang, labels=labels))
+        section(
+            "narrate_findings_matrix",
+            narrate_matrix(matrix, lang=lang, labels=labels, start=nps_gain is None),
+        )
     if simulation is not None:
         sims = simulation if isinstance(simulation, list | tuple) else [simulation]
         body = "\n\n".join(

@@ -26,6 +26,7 @@ __all__ = [
     "change_note",
     "drivers_text",
     "findings",
+    "gain_text",
     "methods_agreement",
     "methods_note",
     "nps_text",
@@ -118,13 +119,13 @@ def findings(r: Results, lang: str | None = None) -> str:
     from drivers.present.narrate import findings as narrate_findings
 
     lang = lang or r.language
-    top = next(iter(r.simulations.values()), None)
     return narrate_findings(
         nps=r.nps,
         drivers=r.drivers,
         matrix=r.matrix,
-        simulation=top,
+        simulation=_first_simulation(r),
         lang=lang,
+        nps_gain=r.nps_gain,
         performance=r.performance,
         benchmark=r.benchmarks["grades"] or None,
         nps_benchmark=r.benchmarks["nps"],
@@ -134,6 +135,18 @@ def findings(r: Results, lang: str | None = None) -> str:
         unweighted=r.nps_unweighted if r.weighted else None,
         min_n=r.options["min_n"],
     )
+
+
+def _first_simulation(r: Results):
+    """The what-if told in the findings: of the touchpoint with the largest expected NPS
+    gain that has one, so the findings' "start with" and their what-if agree."""
+    if not r.simulations:
+        return None
+    order = r.nps_gain.sort_values("nps_gain", ascending=False, kind="stable")["driver"]
+    for key in order:
+        if key in r.simulations:
+            return r.simulations[key]
+    return next(iter(r.simulations.values()))
 
 
 def methods_note(r: Results) -> str:
@@ -190,6 +203,14 @@ def trend_text(r: Results) -> str:
     from drivers.present.narrate import narrate_trend
 
     return narrate_trend(r.nps_waves, r.nps_steps, lang=r.language, min_n=r.options["min_n"])
+
+
+def gain_text(r: Results) -> str:
+    """What to improve first, ranked by the expected NPS gain on the whole base; a
+    touchpoint that weighs heavily for few customers is named with its reach."""
+    from drivers.present.narrate import narrate_gain
+
+    return narrate_gain(r.nps_gain, drivers=r.drivers, lang=r.language, labels=_labels(r))
 
 
 def drivers_text(r: Results) -> str:
@@ -489,7 +510,10 @@ def write_deck(
         notes=drivers_text(a),
     )
     deck.add_matrix_chart(
-        a.matrix, drivers_result=a.drivers, footnote=note, notes=narrate_matrix(a.matrix, lang=lang)
+        a.matrix,
+        drivers_result=a.drivers,
+        footnote=note,
+        notes=narrate_matrix(a.matrix, lang=lang, start=False) + "\n" + gain_text(a),
     )
     for key, sim in a.simulations.items():
         title, table = what_if_table(sim, a.label(key), lang)
