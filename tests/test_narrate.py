@@ -911,3 +911,109 @@ def test_report_findings_tell_the_what_if_of_the_largest_gain():
     r = SimpleNamespace(simulations=sims, nps_gain=gain_table())
     assert _first_simulation(r) == "sim of web shop"  # tp0 has no what-if; tp2 gains more
     assert _first_simulation(SimpleNamespace(simulations={}, nps_gain=gain_table())) is None
+
+
+# --------------------------------------------------------------------------- sensitivity, waves
+
+
+def sensitivity(differs: bool = True):
+    from drivers.stats.sensitivity import MissingSensitivity
+
+    ranks = {
+        "dummy": ["tp0", "tp1", "tp2", "tp3"],
+        "pairwise": ["tp1", "tp0", "tp2", "tp3"] if differs else ["tp0", "tp1", "tp2", "tp3"],
+        "listwise": ["tp1", "tp2", "tp0", "tp3"] if differs else ["tp0", "tp1", "tp2", "tp3"],
+    }
+    n = {"dummy": 480, "pairwise": 480, "listwise": 118}
+    rows = [
+        {"driver": d, "option": o, "rank": i + 1, "importance": 0.1, "share": 0.25, "n": n[o]}
+        for o, order in ranks.items()
+        for i, d in enumerate(order)
+    ]
+    return MissingSensitivity(
+        table=pd.DataFrame(rows).assign(label=lambda t: t["driver"].map(LABELS4)),
+        top={o: tuple(order[:3]) for o, order in ranks.items()},
+        top_differs=differs,
+        skipped={},
+        k=3,
+        method="shapley",
+    )
+
+
+LABELS4 = {"tp0": "Levering", "tp1": "Klachtafhandeling", "tp2": "Webshop", "tp3": "Factuur"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_sensitivity_note_shows_the_top_under_each_option_and_the_choice(lang):
+    text = narrate.missing_sensitivity_note(sensitivity(), used="dummy", why="dummy", lang=lang)
+    lines = text.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("- ") and lines[1].startswith("  - ")
+    if lang == "nl":
+        assert "De top 3 hangt af van de omgang met n.v.t." in lines[0]
+        assert (
+            "Dit rapport rekent met cijfer + 'beantwoord' als één groep: zo telt elke" in lines[0]
+        )
+        assert lines[1] == (
+            "  - cijfer + 'beantwoord' als één groep (dit rapport): 1. Levering, "
+            "2. Klachtafhandeling, 3. Webshop (n = 480)"
+        )
+        assert lines[3] == (
+            "  - alleen volledige rijen: 1. Klachtafhandeling, 2. Webshop, 3. Levering (n = 118)"
+        )
+    else:
+        assert "This report uses grade + 'answered' as one group: every respondent" in lines[0]
+        assert lines[2] == "  - pairwise: 1. Klachtafhandeling, 2. Levering, 3. Webshop (n = 480)"
+    detail = narrate.missing_sensitivity_note(
+        sensitivity(), used="pairwise", why="fallback", lang=lang, detail=True
+    ).splitlines()
+    # every touchpoint, in the order of the option used, its rank under each option (the
+    # option used first: pairwise · dummy · listwise)
+    assert detail[1:] == [
+        "- Klachtafhandeling: 1 · 2 · 1",
+        "- Levering: 2 · 1 · 3",
+        "- Webshop: 3 · 3 · 2",
+        "- Factuur: 4 · 4 · 4",
+    ]
+    same = narrate.missing_sensitivity_note(sensitivity(False), used="dummy", lang=lang)
+    assert same.count("\n") == 0 and "3" in same
+    assert narrate.missing_sensitivity_note(sensitivity(False), used="dummy", detail=True) == ""
+    with pytest.raises(ParameterError, match="used"):
+        narrate.missing_sensitivity_note(sensitivity(), used="mean", lang=lang)
+
+
+def importance_change_table(p=(0.001, 0.2, 0.03)):
+    return pd.DataFrame(
+        {
+            "driver": ["tp0", "tp1", "tp2"],
+            "label": ["Levering", "Klachtafhandeling", "Webshop"],
+            "share_a": [0.10, 0.25, 0.20],
+            "share_b": [0.16, 0.22, 0.17],
+            "change": [0.06, -0.03, -0.03],
+            "ci_low": [0.021, -0.08, -0.058],
+            "ci_high": [0.099, 0.02, -0.004],
+            "p_value": list(p),
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_importance_change_names_significant_changes_with_ci(lang):
+    text = narrate.importance_change_note(importance_change_table(), wave_before="2023", lang=lang)
+    if lang == "nl":
+        assert text == (
+            "Significant veranderd belang sinds 2023: Levering +6,0 %-punt (10% → 16%; "
+            "95%-BI +2,1 %-punt tot +9,9 %-punt); Webshop −3,0 %-punt (20% → 17%; "
+            "95%-BI −5,8 %-punt tot −0,4 %-punt)."
+        )
+    else:
+        assert text.startswith("Importance changed significantly since 2023: Levering +6.0 ")
+        assert "95% CI +2.1 percentage points to +9.9" in text.replace("pp", "percentage points")
+        assert "Klachtafhandeling" not in text
+    none = narrate.importance_change_note(
+        importance_change_table((0.3, 0.2, np.nan)), wave_before=2023.0, lang=lang
+    )
+    expected = {
+        "nl": "Het belang van geen enkel contactmoment is significant veranderd sinds 2023.",
+        "en": "No touchpoint's importance changed significantly since 2023.",
+    }
+    assert none == expected[lang]

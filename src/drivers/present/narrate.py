@@ -35,8 +35,10 @@ __all__ = [
     "bases_note",
     "change_note",
     "findings",
+    "importance_change_note",
     "methods_agreement",
     "methods_note",
+    "missing_sensitivity_note",
     "narrate_drivers",
     "narrate_gain",
     "narrate_matrix",
@@ -911,6 +913,148 @@ def methods_note(
                 text("narrate_methods_bootstrap_route", lang, n=count, route=text(route, lang))
             )
     return " · ".join(parts)
+
+
+_MISSING_OPTIONS = ("dummy", "pairwise", "listwise", "impute")
+_WHY = ("dummy", "fallback", "configured")
+
+
+def missing_sensitivity_note(
+    sensitivity: Any,
+    *,
+    used: str,
+    why: str = "dummy",
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    detail: bool = False,
+) -> str:
+    """Whether the top of the ranking depends on how "n.v.t." is handled, as slide bullets.
+
+    Parameters
+    ----------
+    sensitivity : MissingSensitivity
+        From :func:`drivers.stats.sensitivity.missing_sensitivity`.
+    used : {"dummy", "pairwise", "listwise", "impute"}
+        The option the report's driver analysis used.
+    why : {"dummy", "fallback", "configured"}
+        Why it is used: the default (keeps every respondent, one importance per
+        touchpoint), the fallback above the grouped Shapley's column limit, or the
+        client's own setting.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+        Touchpoint -> display label.
+    detail : bool, default False
+        Instead of the top per option, every touchpoint's rank under each option (for
+        the notes of the methods slide).
+
+    Returns
+    -------
+    str
+        Markdown bullets. When the top is the same under every option, one bullet
+        saying so (empty with ``detail``).
+    """
+    check_lang("missing_sensitivity_note", lang)
+    check_option("missing_sensitivity_note", "used", used, _MISSING_OPTIONS)
+    check_option("missing_sensitivity_note", "why", why, _WHY)
+    table = sensitivity.table
+    names = _labels_from(table.drop_duplicates("driver"), "driver", labels, None, lang)
+    options = [o for o in _MISSING_OPTIONS if o in sensitivity.top]
+    options.sort(key=lambda o: o != used)  # the report's option first
+
+    def option_name(option: str) -> str:
+        name = text(f"missing_option_{option}", lang)
+        return text("narrate_sensitivity_used", lang, option=name) if option == used else name
+
+    k = fmt(sensitivity.k, kind="count", lang=lang)
+    if not sensitivity.top_differs:
+        return "" if detail else "- " + text("narrate_sensitivity_same", lang, k=k)
+    if detail:
+        ranks = sensitivity.ranks()
+        order = ranks[used].sort_values(kind="stable").index if used in ranks else ranks.index
+        lines = [
+            text("narrate_sensitivity_ranks", lang, options=" · ".join(map(option_name, options)))
+        ]
+        for key in order:
+            shown = " · ".join(fmt(ranks.loc[key, o], kind="count", lang=lang) for o in options)
+            lines.append(f"- {names.get(str(key), str(key))}: {shown}")
+        return "\n".join(lines)
+    head = text(
+        "narrate_sensitivity_differs",
+        lang,
+        k=k,
+        option=text(f"missing_option_{used}", lang),
+        why=text(f"narrate_sensitivity_why_{why}", lang),
+    )
+    lines = ["- " + head]
+    counts = table.drop_duplicates("option").set_index("option")["n"]
+    for option in options:
+        top = ", ".join(
+            f"{i}. {names.get(str(key), str(key))}"
+            for i, key in enumerate(sensitivity.top[option], 1)
+        )
+        base = text("narrate_n", lang, n=fmt(counts[option], kind="count", lang=lang))
+        lines.append(f"  - {option_name(option)}: {top} ({base})")
+    return "\n".join(lines)
+
+
+def importance_change_note(
+    change: pd.DataFrame,
+    *,
+    wave_before: str,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    level: float = 0.95,
+) -> str:
+    """Touchpoints whose share of importance changed significantly since the last wave.
+
+    Parameters
+    ----------
+    change : DataFrame
+        From :func:`drivers.stats.sensitivity.compare_importance`: ``driver``,
+        ``share_a``, ``share_b``, ``change``, ``ci_low``, ``ci_high``, ``p_value``.
+    wave_before : str
+        The earlier wave's name.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+    alpha : float, default 0.05
+        A change with ``p_value`` below it is told.
+    level : float, default 0.95
+        Confidence level of the interval.
+
+    Returns
+    -------
+    str
+        One sentence: the significant changes with their CI (largest first), or that
+        none changed significantly.
+    """
+    check_lang("importance_change_note", lang)
+    _need_columns(
+        "importance_change_note",
+        "change",
+        change,
+        ["driver", "share_a", "share_b", "change", "ci_low", "ci_high", "p_value"],
+    )
+    names = _labels_from(change, "driver", labels, None, lang)
+    tested = change[change["p_value"].map(_finite)]
+    found = tested[tested["p_value"] < alpha]
+    wave = _name(wave_before)
+    if found.empty:
+        return text("narrate_importance_none", lang, wave=wave)
+    found = found.reindex(found["change"].abs().sort_values(ascending=False).index)
+    items = [
+        text(
+            "narrate_importance_item",
+            lang,
+            label=names[str(row["driver"])],
+            change=fmt(row["change"], kind="pp", lang=lang),
+            interval=_interval(row["ci_low"], row["ci_high"], level, lang, "pp"),
+            before=fmt(row["share_a"], kind="percent", lang=lang),
+            after=fmt(row["share_b"], kind="percent", lang=lang),
+        )
+        for row in _rows(found)
+    ]
+    return text("narrate_importance_changed", lang, wave=wave, items="; ".join(items))
 
 
 def bases_note(

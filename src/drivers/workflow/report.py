@@ -27,11 +27,13 @@ __all__ = [
     "drivers_text",
     "findings",
     "gain_text",
+    "importance_change_text",
     "methods_agreement",
     "methods_note",
     "nps_text",
     "quality_notes",
     "quality_overview",
+    "sensitivity_text",
     "show",
     "tables",
     "trend_text",
@@ -231,6 +233,43 @@ def _labels(r: Results) -> dict[str, str]:
     return {key: names.get(r.language, key) for key, names in r.labels.items()}
 
 
+def sensitivity_text(r: Results, *, detail: bool = False) -> str:
+    """Whether the top of the ranking depends on the handling of n.v.t., which option the
+    report uses and why (slide bullets); with ``detail`` every touchpoint's rank under each
+    option. Empty without conditional touchpoints."""
+    from drivers.present.narrate import missing_sensitivity_note
+
+    sens = r.missing_sensitivity
+    if sens is None:
+        return ""
+    used = r.drivers.missing
+    if used == "dummy":
+        why = "dummy"
+    elif used == "pairwise" and r.options.get("missing") == "dummy":
+        why = "fallback"  # grouped Shapley over its column limit
+    else:
+        why = "configured"
+    return missing_sensitivity_note(
+        sens, used=used, why=why, lang=r.language, labels=_labels(r), detail=detail
+    )
+
+
+def importance_change_text(r: Results) -> str:
+    """Touchpoints whose importance share changed significantly since the previous wave,
+    with CI; or one sentence saying none did. Empty for a first wave."""
+    from drivers.present.narrate import importance_change_note
+
+    if r.importance_change is None or r.previous_wave is None:
+        return ""
+    return importance_change_note(
+        r.importance_change,
+        wave_before=r.previous_wave,
+        lang=r.language,
+        labels=_labels(r),
+        level=float(getattr(r.drivers, "level", 0.95)),
+    )
+
+
 def change_note(r: Results) -> str:
     """What the changed grades would explain, set against the observed NPS change."""
     from drivers.present.narrate import change_note as words
@@ -246,6 +285,9 @@ def wave_story(r: Results) -> str:
 
     lang = r.language
     lines = [f"- {trend_text(r).strip()}", f"- {change_note(r).strip()}"]
+    importance = importance_change_text(r)
+    if importance:
+        lines.append(f"- {importance}")
     if r.matrix_previous is not None:
         before = r.matrix_previous.table.set_index("touchpoint")["quadrant"]
         after = r.matrix.table.set_index("touchpoint")["quadrant"]
@@ -274,6 +316,9 @@ def methods_slide(r: Results) -> str:
     lines.append("- " + text("methods_bases", lang) + ": " + bases)
     if r.weighted:
         lines.append("- " + text("methods_weighted", lang))
+    sensitivity = sensitivity_text(r)
+    if sensitivity:
+        lines.append(sensitivity)
     for row in r.left_out.itertuples():
         lines.append(
             "- "
@@ -357,8 +402,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
     if len(r.left_out):
         out["left_out"] = r.left_out
     out["nps_gain"] = r.nps_gain
-    out["methods"] = r.methods
-    out["matrix"] = r.matrix.table
+    out["methods"] = _with_bases(r.methods, r, "driver")
+    out["matrix"] = _with_bases(r.matrix.table, r, "touchpoint")
     if r.simulations:
         out["what_if"] = pd.concat(
             [s.table.assign(touchpoint=k) for k, s in r.simulations.items()],
@@ -382,6 +427,18 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["quality_cells"] = quality.cells_by_kind
     if len(r.warnings):
         out["warnings"] = r.warnings
+    return out
+
+
+def _with_bases(table: pd.DataFrame, r: Results, key: str) -> pd.DataFrame:
+    """``table`` with the base behind each touchpoint (``n``: those who answered it, from
+    the driver table) after its label, when it has none."""
+    if "n" in table.columns:
+        return table
+    bases = r.drivers.table.drop_duplicates("driver").set_index("driver")["n"]
+    at = list(table.columns).index("label") + 1 if "label" in table.columns else 1
+    out = table.copy()
+    out.insert(at, "n", table[key].map(bases).astype("Int64"))
     return out
 
 
@@ -527,7 +584,11 @@ def write_deck(
         from drivers.present.themes_slides import add_themes_section
 
         add_themes_section(deck, a.themes["impact"], lang=lang, quotes=a.themes["quotes"])
-    deck.add_text(text("methods_title", lang), methods_slide(a))
+    deck.add_text(
+        text("methods_title", lang),
+        methods_slide(a),
+        notes=sensitivity_text(a, detail=True) or None,
+    )
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
     deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")
