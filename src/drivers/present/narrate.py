@@ -39,6 +39,7 @@ __all__ = [
     "methods_agreement",
     "methods_note",
     "missing_sensitivity_note",
+    "segment_importance_note",
     "narrate_drivers",
     "narrate_gain",
     "narrate_matrix",
@@ -1055,6 +1056,60 @@ def importance_change_note(
         for row in _rows(found)
     ]
     return text("narrate_importance_changed", lang, wave=wave, items="; ".join(items))
+
+
+def segment_importance_note(
+    segments: Any,
+    *,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    limit: int = 6,
+) -> str:
+    """Where importance differs significantly between a segment group and the rest.
+
+    Parameters
+    ----------
+    segments : SegmentDrivers or its table
+        From :func:`drivers.stats.segments.compare_segments`: ``segment``, ``group``,
+        ``driver``, ``share``, ``share_rest``, ``difference``, ``significant``.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+    limit : int, default 6
+        Name at most this many differences (largest first), then "and k more".
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    check_lang("segment_importance_note", lang)
+    table = getattr(segments, "table", segments)
+    _need_columns(
+        "segment_importance_note",
+        "segments",
+        table,
+        ["segment", "group", "driver", "share", "share_rest", "difference", "significant"],
+    )
+    names = _labels_from(table.drop_duplicates("driver"), "driver", labels, None, lang)
+    found = table[table["significant"].fillna(False).astype(bool)]
+    if found.empty:
+        return text("narrate_segments_none", lang)
+    found = found.reindex(found["difference"].abs().sort_values(ascending=False).index)
+    items = [
+        text(
+            "narrate_segments_item",
+            lang,
+            label=names[str(row["driver"])],
+            segment=str(row["segment"]),
+            group=str(row["group"]),
+            share=fmt(row["share"], kind="percent", lang=lang),
+            rest=fmt(row["share_rest"], kind="percent", lang=lang),
+        )
+        for row in _rows(found.head(limit))
+    ]
+    if len(found) > limit:
+        items.append(text("narrate_and_more", lang, n=len(found) - limit))
+    return text("narrate_segments_differ", lang, items="; ".join(items))
 
 
 def bases_note(

@@ -15,13 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from drivers.errors import DriversWarning
+from drivers.errors import AnalysisError, DriversWarning
 from drivers.load.io import load_survey
 from drivers.load.survey import Survey
 from drivers.workflow.client import ClientConfig, load_client
 from drivers.workflow.results import Results, sha256
 
 __all__ = ["analyse"]
+
+#: Bootstrap resamples per group (and per rest) of the importance by segment: the
+#: client's ``bootstrap`` up to this cap (at least 20, the test's minimum), so six
+#: segment variables stay cheap.
+SEGMENT_BOOTSTRAP = 200
 
 
 def analyse(
@@ -264,7 +269,7 @@ class _Compute:
     def shapley_missing(self, survey: Survey) -> str:
         """``dummy`` (grade + 'answered' as one group), unless the exact grouped Shapley
         would exceed its column limit: then ``pairwise``, with a warning that says so."""
-        from drivers.errors import DriversWarning
+        from drivers.errors import AnalysisError, DriversWarning
         from drivers.stats._shapley import GROUP_MAX_COLUMNS
         from drivers.stats.importance import DUMMY_BELOW
 
@@ -369,6 +374,36 @@ class _Compute:
         table = compare_importance(self.drivers_previous, self.driver_methods["shapley"])
         table.insert(1, "label", [self.spec.label(k, self.lang) for k in table["driver"]])
         return table
+
+    @cached_property
+    def segment_importance(self):
+        """Importance shares per segment group, each tested against the rest of the
+        customers (Benjamini-Hochberg over touchpoints × groups); groups below ``min_n``
+        are not analysed and those below the privacy floor never appear."""
+        from drivers.stats.segments import compare_segments
+
+        if not self.segments:
+            return None
+        survey = self.survey
+        try:
+            return compare_segments(
+                survey,
+                by=self.segments,
+                drivers=self.usable(survey),
+                missing=self.shapley_missing(survey),
+                bootstrap=max(20, min(self.bootstrap, SEGMENT_BOOTSTRAP)),
+                seed=self.options.seed,
+                min_n=self.options.min_n,
+                privacy_floor=self.options.privacy_floor,
+                labels=self.spec.labels(self.lang),
+            )
+        except AnalysisError as err:
+            warnings.warn(
+                f"Importance by segment could not be computed: {err}",
+                DriversWarning,
+                stacklevel=2,
+            )
+            return None
 
     # -- matrix and what-if ------------------------------------------------------------
     def matrix_of(self, drivers, performance, survey):
@@ -538,7 +573,7 @@ class _Compute:
         with ThreadPoolExecutor(2) as pool:
             for running in [
                 pool.submit(getattr, self, step)
-                for step in ("attribution", "simulations", "nps_gain")
+                for step in ("attribution", "simulations", "nps_gain", "segment_importance")
             ]:
                 running.result()
 
@@ -587,6 +622,7 @@ class _Compute:
             "nps_gain": self.nps_gain,
             "missing_sensitivity": self.missing_sensitivity,
             "importance_change": self.importance_change,
+            "segment_importance": self.segment_importance,
             "matrix": self.matrix,
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,

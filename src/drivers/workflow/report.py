@@ -33,6 +33,8 @@ __all__ = [
     "nps_text",
     "quality_notes",
     "quality_overview",
+    "segment_importance_pages",
+    "segment_importance_text",
     "sensitivity_text",
     "show",
     "tables",
@@ -270,6 +272,37 @@ def importance_change_text(r: Results) -> str:
     )
 
 
+def segment_importance_text(r: Results) -> str:
+    """Where importance differs significantly between a segment group and the rest, in
+    one sentence; empty without segment variables."""
+    from drivers.present.narrate import segment_importance_note
+
+    if r.segment_importance is None:
+        return ""
+    return segment_importance_note(r.segment_importance, lang=r.language, labels=_labels(r))
+
+
+def segment_importance_pages(
+    r: Results, *, significant_only: bool = False
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Pages of the importance-by-segment heat table: ``(segments, touchpoints)`` each,
+    touchpoints in the order of the headline ranking. With ``significant_only`` only the
+    segment variables where some group differs significantly (the deck's slide)."""
+    from drivers.present.charts import segment_pages
+
+    seg = r.segment_importance
+    if seg is None or seg.table.empty:
+        return []
+    table = seg.table
+    if significant_only:
+        differs = table.groupby("segment")["significant"].any()
+        table = table[table["segment"].isin(differs[differs].index)]
+        if table.empty:
+            return []
+    order = list(r.drivers.table.sort_values("rank", kind="stable")["driver"])
+    return segment_pages(table, order=order)
+
+
 def change_note(r: Results) -> str:
     """What the changed grades would explain, set against the observed NPS change."""
     from drivers.present.narrate import change_note as words
@@ -416,6 +449,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["importance_change"] = r.importance_change
     if r.missing_sensitivity is not None:
         out["missing_sensitivity"] = r.missing_sensitivity.table
+    if r.segment_importance is not None and len(r.segment_importance.table):
+        out["segment_importance"] = r.segment_importance.table
     if r.themes is not None:
         out["themes"] = r.themes["impact"].table
         out["themes_by_group"] = r.themes["impact"].frequency
@@ -515,6 +550,12 @@ def write_charts_and_tables(
         figures["matrix_movement"] = lambda: charts.matrix_movement(
             a.matrix_previous, a.matrix, **style, wave_before=a.previous_wave, wave_after=a.wave
         )
+    for i, (segments, keys) in enumerate(segment_importance_pages(a), start=1):
+        figures[f"segment_importance_{i}"] = lambda segments=segments, keys=keys: (
+            charts.segment_importance(
+                a.segment_importance, **style, segments=segments, drivers=keys
+            )
+        )
     for name, draw in figures.items():
         ax = draw()
         charts.save(ax.figure, out / "charts" / name)
@@ -572,6 +613,7 @@ def write_deck(
         footnote=note,
         notes=narrate_matrix(a.matrix, lang=lang, start=False) + "\n" + gain_text(a),
     )
+    _segment_slides(deck, a, out, brand=brand)
     for key, sim in a.simulations.items():
         title, table = what_if_table(sim, a.label(key), lang)
         deck.add_table(
@@ -593,6 +635,39 @@ def write_deck(
         deck.add_image(png, title=title, notes=notes or None)
     deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")
     return out
+
+
+def _segment_slides(deck, a: Results, out: Path, *, brand: str | None) -> None:
+    """The importance-by-segment slide, only when some group differs significantly from
+    the rest: the heat table of the segment variables concerned (more pages only when
+    they do not fit one)."""
+    import matplotlib.pyplot as plt
+
+    from drivers.present import charts
+    from drivers.present._format import text
+
+    pages = segment_importance_pages(a, significant_only=True)
+    if not pages:
+        return
+    folder = out / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    title = text("title_segment_importance", a.language)
+    for i, (segments, keys) in enumerate(pages, start=1):
+        ax = charts.segment_importance(
+            a.segment_importance,
+            lang=a.language,
+            brand=brand,
+            title=False,
+            segments=segments,
+            drivers=keys,
+        )
+        (png,) = charts.save(ax.figure, folder / f"deck_segment_importance_{i}", formats=("png",))
+        plt.close(ax.figure)
+        deck.add_image(
+            png,
+            title=title if len(pages) == 1 else f"{title} ({i}/{len(pages)})",
+            notes=segment_importance_text(a) if i == 1 else None,
+        )
 
 
 def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:

@@ -93,6 +93,10 @@ class Results:
         Ranks under every missing-data option, when a touchpoint is conditional.
     importance_change : DataFrame or None
         Change in importance share since the previous wave, with CI and p-value.
+    segment_importance : SegmentDrivers or None
+        Importance shares per group of each segment variable, each group tested against
+        the rest of the customers (bootstrap, Benjamini-Hochberg); groups below ``min_n``
+        not analysed, below the privacy floor absent. None without segment variables.
     matrix, matrix_previous : PriorityMatrix
     simulations : dict of str to SimulationResult
         What-if per candidate touchpoint.
@@ -159,6 +163,7 @@ class Results:
     benchmarks: dict[str, Any]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    segment_importance: Any = None
 
     # -- derived ----------------------------------------------------------------------
     @property

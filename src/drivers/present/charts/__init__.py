@@ -19,6 +19,7 @@ Modules, by chart family: :mod:`~drivers.present.charts.nps` (``nps_bar``,
 ``score_distribution``), :mod:`~drivers.present.charts.grades` (``touchpoint_grades``,
 ``wave_change``), :mod:`~drivers.present.charts.importance` (``driver_importance``),
 :mod:`~drivers.present.charts.matrix` (``priority_matrix``, ``matrix_movement``),
+:mod:`~drivers.present.charts.segments` (``segment_importance`` heat table, ``segment_pages``),
 :mod:`~drivers.present.charts.labels` (label placement as pure geometry) and
 :mod:`~drivers.present.charts._base` (figure, save, shared helpers).
 """
@@ -32,6 +33,7 @@ from drivers.present.charts.matrix import (
     priority_matrix,
 )
 from drivers.present.charts.nps import nps_bar, score_distribution
+from drivers.present.charts.segments import segment_importance, segment_pages
 from drivers.present.palette import DETRACTOR, PASSIVE, PROMOTER, get_brand, set_brand
 
 __all__ = [
@@ -52,4 +54,6 @@ __all__ = [
     "priority_matrix",
     "matrix_movement",
     "wave_change",
+    "segment_importance",
+    "segment_pages",
 ]
