@@ -269,7 +269,7 @@ class _Compute:
     def shapley_missing(self, survey: Survey) -> str:
         """``dummy`` (grade + 'answered' as one group), unless the exact grouped Shapley
         would exceed its column limit: then ``pairwise``, with a warning that says so."""
-        from drivers.errors import AnalysisError, DriversWarning
+        from drivers.errors import DriversWarning
         from drivers.stats._shapley import GROUP_MAX_COLUMNS
         from drivers.stats.importance import DUMMY_BELOW
 
