@@ -27,6 +27,10 @@ __all__ = ["analyse"]
 #: client's ``bootstrap`` up to this cap (at least 20, the test's minimum), so six
 #: segment variables stay cheap.
 SEGMENT_BOOTSTRAP = 200
+#: Above this many touchpoints the importance by segment uses relative weights (Johnson,
+#: close to Shapley and fast at any size): an exact Shapley value per group, per rest and
+#: per resample would take minutes (2 × groups × resamples of them).
+SEGMENT_SHAPLEY_MAX = 12
 
 
 def analyse(
@@ -385,12 +389,18 @@ class _Compute:
         if not self.segments:
             return None
         survey = self.survey
+        usable = self.usable(survey)
+        method = "shapley" if len(usable) <= SEGMENT_SHAPLEY_MAX else "relative_weights"
+        # pairwise for the relative weights: the missing-data fallback of a questionnaire
+        # this size, and no delta-method errors per group (the test uses the bootstrap)
+        missing = self.shapley_missing(survey) if method == "shapley" else "pairwise"
         try:
             return compare_segments(
                 survey,
                 by=self.segments,
-                drivers=self.usable(survey),
-                missing=self.shapley_missing(survey),
+                drivers=usable,
+                method=method,
+                missing=missing,
                 bootstrap=max(20, min(self.bootstrap, SEGMENT_BOOTSTRAP)),
                 seed=self.options.seed,
                 min_n=self.options.min_n,

@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 from drivers.errors import ParameterError
 from drivers.present import palette
 from drivers.present._format import check_lang, fmt, text
+from drivers.present._methods import method_name
 from drivers.present.charts._base import (
     _MIN_TYPE,
     _TICK,
@@ -240,6 +241,7 @@ def segment_importance(
             text(
                 "chart_segments_test",
                 lang,
+                method=method_name(result.method, lang),
                 up=_UP,
                 down=_DOWN,
                 n=fmt(bootstrap, kind="count", lang=lang),
