@@ -613,3 +613,19 @@ def test_translation_table_has_both_languages():
     assert text("suppressed", "nl", n=5) == "n < 5"
     with pytest.raises(ParameterError, match="'key' parameter of text"):
         text("improv", "nl")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_driver_importance_labels_carry_the_base_of_each_touchpoint(lang):
+    table = importance().assign(n=[1200, 612, 600, 590, 612, 612, 612, 612, 136, 612])
+    ax = charts.driver_importance(DriverResult(table), lang=lang)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    thousands = "1.200" if lang == "nl" else "1,200"
+    by_label = dict(zip(table["label"], table["n"], strict=True))
+    for tick in ticks:
+        label, _, n = tick.partition(" (n = ")
+        shown = 1200 if n == thousands + ")" else int(n.rstrip(")"))
+        assert shown == by_label[label]
+    assert f"{LABELS[8]} (n = 136)" in ticks
+    ax = charts.driver_importance(DriverResult(table), lang=lang, show_n=False)
+    assert "(n = " not in " ".join(t.get_text() for t in ax.get_yticklabels())

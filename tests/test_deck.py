@@ -254,7 +254,13 @@ def test_driver_chart_values_ci_and_footnote(tmp_path, driver_result):
     table = table.sort_values("rank")
     series = chart.plots[0].series[0]
     np.testing.assert_allclose(series.values, table["share"], rtol=1e-12)
-    assert list(chart.plots[0].categories) == list(table["label"])
+    # the base behind each touchpoint (those who answered it), not only the wave's n
+    from drivers.present._format import fmt
+
+    bases = [f"{label} (n = {fmt(n, kind='count', lang='nl')})" for label, n in
+             zip(table["label"], table["n"], strict=True)]  # fmt: skip
+    assert list(chart.plots[0].categories) == bases
+    assert len(set(table["n"])) > 1  # the fixture has a conditional touchpoint
     if "share_ci_low" in table:
         err = frame.chart._chartSpace.findall(".//c:errBars", C_NS)
         assert len(err) == 1

@@ -750,6 +750,7 @@ def every_text(lang: str) -> str:
                 unweighted=19.4,
                 lang=lang,
                 min_n=50,
+                nps_gain=gain_table().assign(label=names + ["Factuur"]),
             ),
             narrate.methods_note(
                 n=800,
@@ -833,3 +834,186 @@ def _format_catalog(lang):
     from drivers.present import _format
 
     return _format._catalog(lang)
+
+
+# --------------------------------------------------------------------------- NPS gain
+
+
+def gain_table():
+    """Complaint handling: second in importance, graded by 28%, a small gain for the base."""
+    return pd.DataFrame(
+        {
+            "driver": ["tp0", "tp1", "tp2", "tp3"],
+            "label": ["Levering", "Klachtafhandeling", "Webshop", "Factuur"],
+            "n": [480, 136, 470, 300],
+            "reach": [1.0, 0.28, 0.98, 0.45],
+            "nps_gain": [10.04, 2.83, 4.2, 1.0],
+            "ci_low": [8.1, 1.9, 3.0, 0.2],
+            "ci_high": [12.0, 3.7, 5.4, 1.8],
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_findings_rank_what_to_improve_first_by_nps_gain(lang):
+    res = driver_result(
+        [0.3, 0.35, 0.2, 0.15], labels=["Levering", "Klachtafhandeling", "Webshop", "Factuur"]
+    )
+    res.table["rank"] = [2, 1, 3, 4]
+    # the matrix alone would start with complaint handling (important, graded low)
+    m = priority_matrix(res, {"tp0": 8.0, "tp1": 6.0, "tp2": 7.5, "tp3": 7.4})
+    assert "**Klachtafhandeling**" in narrate.narrate_matrix(m, lang=lang).splitlines()[-1]
+    text = narrate.findings(drivers=res, matrix=m, nps_gain=gain_table(), lang=lang)
+    first = text.split(
+        "### " + ("Wat eerst verbeteren" if lang == "nl" else "What to improve first")
+    )[1]
+    start = "Begin bij " if lang == "nl" else "Start with "
+    assert first.strip().startswith(start + "**Levering**")
+    # ordered by gain, numbers through the formatter (decimal comma in Dutch)
+    plus = "+10,0" if lang == "nl" else "+10.0"
+    assert plus in first and ("+4,2" if lang == "nl" else "+4.2") in first
+    assert first.index("Webshop") < first.index("Klachtafhandeling")
+    assert ("95%-BI +8,1 tot +12,0" if lang == "nl" else "95% CI +8.1 to +12.0") in first
+    # the matrix no longer says "start with" something else
+    assert text.count(start) == 1
+    # improve-first comes before the matrix, so the deck's key-finding bullets keep it
+    assert text.index(start) < text.index(
+        "### " + ("Prioriteiten" if lang == "nl" else "Priorities")
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_gain_says_when_a_touchpoint_weighs_heavily_for_few(lang):
+    res = driver_result([0.35, 0.3, 0.2, 0.15])
+    res.table["driver"] = ["tp1", "tp0", "tp2", "tp3"]  # complaint handling ranks 1
+    text = narrate.narrate_gain(gain_table(), drivers=res, lang=lang)
+    if lang == "nl":
+        expected = (
+            "**Klachtafhandeling** weegt zwaar voor de 28% die deze vraag beantwoordde; voor de "
+            "hele klantenkring levert +0,5 naar verwachting +2,8 punten op."
+        )
+    else:
+        expected = (
+            "**Klachtafhandeling** weighs heavily for the 28% who answered this question; for "
+            "the whole customer base +0.5 is expected to add +2.8 points."
+        )
+    assert expected in text
+    # Factuur: reach 45% but rank 4, not among the most important: not named as "few"
+    assert "Factuur** " not in text
+    # without the importance ranks nothing is called heavy for few
+    assert "Klachtafhandeling**" not in narrate.narrate_gain(gain_table(), lang=lang)
+
+
+def test_report_findings_tell_the_what_if_of_the_largest_gain():
+    from drivers.workflow.report import _first_simulation
+
+    sims = {"tp1": "sim of complaint handling", "tp2": "sim of web shop"}
+    r = SimpleNamespace(simulations=sims, nps_gain=gain_table())
+    assert _first_simulation(r) == "sim of web shop"  # tp0 has no what-if; tp2 gains more
+    assert _first_simulation(SimpleNamespace(simulations={}, nps_gain=gain_table())) is None
+
+
+# --------------------------------------------------------------------------- sensitivity, waves
+
+
+def sensitivity(differs: bool = True):
+    from drivers.stats.sensitivity import MissingSensitivity
+
+    ranks = {
+        "dummy": ["tp0", "tp1", "tp2", "tp3"],
+        "pairwise": ["tp1", "tp0", "tp2", "tp3"] if differs else ["tp0", "tp1", "tp2", "tp3"],
+        "listwise": ["tp1", "tp2", "tp0", "tp3"] if differs else ["tp0", "tp1", "tp2", "tp3"],
+    }
+    n = {"dummy": 480, "pairwise": 480, "listwise": 118}
+    rows = [
+        {"driver": d, "option": o, "rank": i + 1, "importance": 0.1, "share": 0.25, "n": n[o]}
+        for o, order in ranks.items()
+        for i, d in enumerate(order)
+    ]
+    return MissingSensitivity(
+        table=pd.DataFrame(rows).assign(label=lambda t: t["driver"].map(LABELS4)),
+        top={o: tuple(order[:3]) for o, order in ranks.items()},
+        top_differs=differs,
+        skipped={},
+        k=3,
+        method="shapley",
+    )
+
+
+LABELS4 = {"tp0": "Levering", "tp1": "Klachtafhandeling", "tp2": "Webshop", "tp3": "Factuur"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_sensitivity_note_shows_the_top_under_each_option_and_the_choice(lang):
+    text = narrate.missing_sensitivity_note(sensitivity(), used="dummy", why="dummy", lang=lang)
+    lines = text.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("- ") and lines[1].startswith("  - ")
+    if lang == "nl":
+        assert "De top 3 hangt af van de omgang met n.v.t." in lines[0]
+        assert (
+            "Dit rapport rekent met cijfer + 'beantwoord' als één groep: zo telt elke" in lines[0]
+        )
+        assert lines[1] == (
+            "  - cijfer + 'beantwoord' als één groep (dit rapport): 1. Levering, "
+            "2. Klachtafhandeling, 3. Webshop (n = 480)"
+        )
+        assert lines[3] == (
+            "  - alleen volledige rijen: 1. Klachtafhandeling, 2. Webshop, 3. Levering (n = 118)"
+        )
+    else:
+        assert "This report uses grade + 'answered' as one group: every respondent" in lines[0]
+        assert lines[2] == "  - pairwise: 1. Klachtafhandeling, 2. Levering, 3. Webshop (n = 480)"
+    detail = narrate.missing_sensitivity_note(
+        sensitivity(), used="pairwise", why="fallback", lang=lang, detail=True
+    ).splitlines()
+    # every touchpoint, in the order of the option used, its rank under each option (the
+    # option used first: pairwise · dummy · listwise)
+    assert detail[1:] == [
+        "- Klachtafhandeling: 1 · 2 · 1",
+        "- Levering: 2 · 1 · 3",
+        "- Webshop: 3 · 3 · 2",
+        "- Factuur: 4 · 4 · 4",
+    ]
+    same = narrate.missing_sensitivity_note(sensitivity(False), used="dummy", lang=lang)
+    assert same.count("\n") == 0 and "3" in same
+    assert narrate.missing_sensitivity_note(sensitivity(False), used="dummy", detail=True) == ""
+    with pytest.raises(ParameterError, match="used"):
+        narrate.missing_sensitivity_note(sensitivity(), used="mean", lang=lang)
+
+
+def importance_change_table(p=(0.001, 0.2, 0.03)):
+    return pd.DataFrame(
+        {
+            "driver": ["tp0", "tp1", "tp2"],
+            "label": ["Levering", "Klachtafhandeling", "Webshop"],
+            "share_a": [0.10, 0.25, 0.20],
+            "share_b": [0.16, 0.22, 0.17],
+            "change": [0.06, -0.03, -0.03],
+            "ci_low": [0.021, -0.08, -0.058],
+            "ci_high": [0.099, 0.02, -0.004],
+            "p_value": list(p),
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_importance_change_names_significant_changes_with_ci(lang):
+    text = narrate.importance_change_note(importance_change_table(), wave_before="2023", lang=lang)
+    if lang == "nl":
+        assert text == (
+            "Significant veranderd belang sinds 2023: Levering +6,0 %-punt (10% → 16%; "
+            "95%-BI +2,1 %-punt tot +9,9 %-punt); Webshop −3,0 %-punt (20% → 17%; "
+            "95%-BI −5,8 %-punt tot −0,4 %-punt)."
+        )
+    else:
+        assert text.startswith("Importance changed significantly since 2023: Levering +6.0 ")
+        assert "95% CI +2.1 percentage points to +9.9" in text.replace("pp", "percentage points")
+        assert "Klachtafhandeling" not in text
+    none = narrate.importance_change_note(
+        importance_change_table((0.3, 0.2, np.nan)), wave_before=2023.0, lang=lang
+    )
+    expected = {
+        "nl": "Het belang van geen enkel contactmoment is significant veranderd sinds 2023.",
+        "en": "No touchpoint's importance changed significantly since 2023.",
+    }
+    assert none == expected[lang]

@@ -33,6 +33,10 @@ def test_every_chart_cell_shows_every_chart(report):
             source = "".join(cell["source"])
             images = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
             drawn = 3 if "r.segments" in source else 1
+            if "segment_importance_pages" in source:  # one heat table per page
+                saved = dr.load_results(report / "results")
+                drawn = len(dr.report.segment_importance_pages(saved))
+                assert drawn >= 1
             assert len(images) == drawn, (notebook.name, cell["id"], len(images))
             shown += drawn
         html = notebook.with_suffix(".html").read_text(encoding="utf-8")

@@ -36,9 +36,13 @@ __all__ = [
     "bases_note",
     "change_note",
     "findings",
+    "importance_change_note",
     "methods_agreement",
     "methods_note",
+    "missing_sensitivity_note",
+    "segment_importance_note",
     "narrate_drivers",
+    "narrate_gain",
     "narrate_matrix",
     "narrate_nps",
     "narrate_simulation",
@@ -51,6 +55,10 @@ LOW_R2 = 0.2
 LOW_TAU = 0.5  # below this Kendall's tau a method's ranking is called different
 LARGE_SHIFT = 1.0  # grade points: a mean shift this large is called large
 UNCERTAIN_QUADRANT = 0.6  # below this probability a quadrant is called uncertain
+#: A touchpoint answered by fewer than this share, among the most important, is told as
+#: "weighs heavily for the few who answered" with its gain for the whole base.
+FEW_REACH = 0.5
+FEW_TOP = 3
 
 _QUADRANT_ORDER = ("improve", "maintain", "overkill", "monitor")
 
@@ -515,7 +523,11 @@ def narrate_drivers(
 
 
 def narrate_matrix(
-    matrix: Any, *, lang: str = "nl", labels: Mapping[str, str] | None = None
+    matrix: Any,
+    *,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    start: bool = True,
 ) -> str:
     """The priority matrix in words: per quadrant its touchpoints, with certainty.
 
@@ -526,6 +538,9 @@ def narrate_matrix(
     lang : {"nl", "en"}
     labels : mapping, optional
         Touchpoint -> display label in ``lang`` (default: the matrix table's ``label``).
+    start : bool, default True
+        End with "start with <the first touchpoint to improve>". :func:`findings` turns it
+        off when it ranks what to improve first by expected NPS gain (:func:`narrate_gain`).
 
     Returns
     -------
@@ -573,10 +588,130 @@ def narrate_matrix(
             )
             lines.append(text(key, lang, names=_join(uncertain, lang)))
     improve = table[table["quadrant"] == "improve"]
-    if not improve.empty:
+    if start and not improve.empty:
         first = names[str(improve.iloc[0]["touchpoint"])]
         lines.append(text("narrate_matrix_start", lang, label=first))
     return "\n".join(lines).strip() + "\n"
+
+
+# --------------------------------------------------------------------------- NPS gain
+
+
+def narrate_gain(
+    nps_gain: pd.DataFrame,
+    *,
+    drivers: Any = None,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    top: int = 3,
+    shift: float = 0.5,
+    few_reach: float = FEW_REACH,
+    few_top: int = FEW_TOP,
+    level: float = 0.95,
+) -> str:
+    """What to improve first, ranked by the expected NPS gain on the whole customer base.
+
+    Importance is measured among those who graded a touchpoint; the gain (from
+    :func:`drivers.stats.gain.nps_gain`, the what-if's model) counts everyone, so a
+    touchpoint only some customers use (complaint handling) gains less than its
+    importance suggests. A touchpoint among the ``few_top`` most important that fewer
+    than ``few_reach`` of the customers answered is named: it weighs heavily for the few
+    who answered, and its gain for the whole base is quoted.
+
+    Parameters
+    ----------
+    nps_gain : DataFrame
+        Columns ``driver``, ``nps_gain``, ``reach``; optional ``label``, ``ci_low``,
+        ``ci_high``.
+    drivers : DriverResult, optional
+        Its ``rank`` (importance among those who answered) decides which low-reach
+        touchpoints are told as weighing heavily for few.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+        Touchpoint -> display label in ``lang``.
+    top : int, default 3
+        How many touchpoints to name in the order.
+    shift : float, default 0.5
+        The grade change the gains are for (as computed).
+    few_reach, few_top
+        The "matters a lot to few customers" rule: reach below ``few_reach`` and an
+        importance rank of at most ``few_top``.
+    level : float, default 0.95
+        Confidence level of ``ci_low`` / ``ci_high``.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    check_lang("narrate_gain", lang)
+    _need_columns("narrate_gain", "nps_gain", nps_gain, ["driver", "nps_gain", "reach"])
+    table = nps_gain[nps_gain["nps_gain"].map(_finite)]
+    if table.empty:
+        return ""
+    table = table.sort_values("nps_gain", ascending=False, kind="stable").reset_index(drop=True)
+    names = _labels_from(table, "driver", labels, None, lang)
+    shift_text = fmt(shift, kind="signed", lang=lang)
+    has_ci = {"ci_low", "ci_high"} <= set(table.columns)
+
+    def gain(row: Mapping[str, Any]) -> str:
+        return fmt(row["nps_gain"], kind="signed", lang=lang)
+
+    first = table.iloc[0]
+    ci = ""
+    if has_ci and _finite(first["ci_low"]) and _finite(first["ci_high"]):
+        ci = " (" + _interval(first["ci_low"], first["ci_high"], level, lang, "signed") + ")"
+    sentences = [
+        text(
+            "narrate_gain_first",
+            lang,
+            label=names[str(first["driver"])],
+            shift=shift_text,
+            gain=gain(first),
+            unit=_unit(first["nps_gain"], lang, 1),
+            ci=ci,
+        )
+    ]
+    others = [
+        text(
+            "narrate_label_with_value",
+            lang,
+            label=names[str(row["driver"])],
+            value=gain(row),
+        )
+        for row in _rows(table.iloc[1:top])
+    ]
+    if others:
+        sentences.append(text("narrate_gain_next", lang, others=_join(others, lang)))
+    if ci and first["ci_low"] <= 0 <= first["ci_high"]:
+        sentences.append(text("narrate_sim_no_effect", lang))
+    sentences.append(text("narrate_gain_reach", lang))
+    lines = [" ".join(sentences)]
+
+    ranks: dict[str, float] = {}
+    if drivers is not None:
+        frame = getattr(drivers, "table", drivers)
+        if "indicator" in frame.columns:
+            frame = frame[~frame["indicator"].fillna(False).astype(bool)]
+        if "rank" in frame.columns:
+            ranks = {str(k): float(v) for k, v in zip(frame["driver"], frame["rank"], strict=True)}
+    for row in _rows(table):
+        key = str(row["driver"])
+        rank, reach = ranks.get(key), row["reach"]
+        if rank is None or not _finite(reach) or rank > few_top or float(reach) >= few_reach:
+            continue
+        lines.append(
+            text(
+                "narrate_gain_few",
+                lang,
+                label=names[key],
+                reach=fmt(reach, kind="percent", lang=lang),
+                shift=shift_text,
+                gain=gain(row),
+                unit=_unit(row["nps_gain"], lang, 1),
+            )
+        )
+    return "\n\n".join(lines)
 
 
 # --------------------------------------------------------------------------- simulation
@@ -794,6 +929,202 @@ def methods_note(
                 text("narrate_methods_bootstrap_route", lang, n=count, route=text(route, lang))
             )
     return " · ".join(parts)
+
+
+_MISSING_OPTIONS = ("dummy", "pairwise", "listwise", "impute")
+_WHY = ("dummy", "fallback", "configured")
+
+
+def missing_sensitivity_note(
+    sensitivity: Any,
+    *,
+    used: str,
+    why: str = "dummy",
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    detail: bool = False,
+) -> str:
+    """Whether the top of the ranking depends on how "n.v.t." is handled, as slide bullets.
+
+    Parameters
+    ----------
+    sensitivity : MissingSensitivity
+        From :func:`drivers.stats.sensitivity.missing_sensitivity`.
+    used : {"dummy", "pairwise", "listwise", "impute"}
+        The option the report's driver analysis used.
+    why : {"dummy", "fallback", "configured"}
+        Why it is used: the default (keeps every respondent, one importance per
+        touchpoint), the fallback above the grouped Shapley's column limit, or the
+        client's own setting.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+        Touchpoint -> display label.
+    detail : bool, default False
+        Instead of the top per option, every touchpoint's rank under each option (for
+        the notes of the methods slide).
+
+    Returns
+    -------
+    str
+        Markdown bullets. When the top is the same under every option, one bullet
+        saying so (empty with ``detail``).
+    """
+    check_lang("missing_sensitivity_note", lang)
+    check_option("missing_sensitivity_note", "used", used, _MISSING_OPTIONS)
+    check_option("missing_sensitivity_note", "why", why, _WHY)
+    table = sensitivity.table
+    names = _labels_from(table.drop_duplicates("driver"), "driver", labels, None, lang)
+    options = [o for o in _MISSING_OPTIONS if o in sensitivity.top]
+    options.sort(key=lambda o: o != used)  # the report's option first
+
+    def option_name(option: str) -> str:
+        name = text(f"missing_option_{option}", lang)
+        return text("narrate_sensitivity_used", lang, option=name) if option == used else name
+
+    k = fmt(sensitivity.k, kind="count", lang=lang)
+    if not sensitivity.top_differs:
+        return "" if detail else "- " + text("narrate_sensitivity_same", lang, k=k)
+    if detail:
+        ranks = sensitivity.ranks()
+        order = ranks[used].sort_values(kind="stable").index if used in ranks else ranks.index
+        lines = [
+            text("narrate_sensitivity_ranks", lang, options=" · ".join(map(option_name, options)))
+        ]
+        for key in order:
+            shown = " · ".join(fmt(ranks.loc[key, o], kind="count", lang=lang) for o in options)
+            lines.append(f"- {names.get(str(key), str(key))}: {shown}")
+        return "\n".join(lines)
+    head = text(
+        "narrate_sensitivity_differs",
+        lang,
+        k=k,
+        option=text(f"missing_option_{used}", lang),
+        why=text(f"narrate_sensitivity_why_{why}", lang),
+    )
+    lines = ["- " + head]
+    counts = table.drop_duplicates("option").set_index("option")["n"]
+    for option in options:
+        top = ", ".join(
+            f"{i}. {names.get(str(key), str(key))}"
+            for i, key in enumerate(sensitivity.top[option], 1)
+        )
+        base = text("narrate_n", lang, n=fmt(counts[option], kind="count", lang=lang))
+        lines.append(f"  - {option_name(option)}: {top} ({base})")
+    return "\n".join(lines)
+
+
+def importance_change_note(
+    change: pd.DataFrame,
+    *,
+    wave_before: str,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    level: float = 0.95,
+) -> str:
+    """Touchpoints whose share of importance changed significantly since the last wave.
+
+    Parameters
+    ----------
+    change : DataFrame
+        From :func:`drivers.stats.sensitivity.compare_importance`: ``driver``,
+        ``share_a``, ``share_b``, ``change``, ``ci_low``, ``ci_high``, ``p_value``.
+    wave_before : str
+        The earlier wave's name.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+    alpha : float, default 0.05
+        A change with ``p_value`` below it is told.
+    level : float, default 0.95
+        Confidence level of the interval.
+
+    Returns
+    -------
+    str
+        One sentence: the significant changes with their CI (largest first), or that
+        none changed significantly.
+    """
+    check_lang("importance_change_note", lang)
+    _need_columns(
+        "importance_change_note",
+        "change",
+        change,
+        ["driver", "share_a", "share_b", "change", "ci_low", "ci_high", "p_value"],
+    )
+    names = _labels_from(change, "driver", labels, None, lang)
+    tested = change[change["p_value"].map(_finite)]
+    found = tested[tested["p_value"] < alpha]
+    wave = _name(wave_before)
+    if found.empty:
+        return text("narrate_importance_none", lang, wave=wave)
+    found = found.reindex(found["change"].abs().sort_values(ascending=False).index)
+    items = [
+        text(
+            "narrate_importance_item",
+            lang,
+            label=names[str(row["driver"])],
+            change=fmt(row["change"], kind="pp", lang=lang),
+            interval=_interval(row["ci_low"], row["ci_high"], level, lang, "pp"),
+            before=fmt(row["share_a"], kind="percent", lang=lang),
+            after=fmt(row["share_b"], kind="percent", lang=lang),
+        )
+        for row in _rows(found)
+    ]
+    return text("narrate_importance_changed", lang, wave=wave, items="; ".join(items))
+
+
+def segment_importance_note(
+    segments: Any,
+    *,
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    limit: int = 6,
+) -> str:
+    """Where importance differs significantly between a segment group and the rest.
+
+    Parameters
+    ----------
+    segments : SegmentDrivers or its table
+        From :func:`drivers.stats.segments.compare_segments`: ``segment``, ``group``,
+        ``driver``, ``share``, ``share_rest``, ``difference``, ``significant``.
+    lang : {"nl", "en"}
+    labels : mapping, optional
+    limit : int, default 6
+        Name at most this many differences (largest first), then "and k more".
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    check_lang("segment_importance_note", lang)
+    table = getattr(segments, "table", segments)
+    _need_columns(
+        "segment_importance_note",
+        "segments",
+        table,
+        ["segment", "group", "driver", "share", "share_rest", "difference", "significant"],
+    )
+    names = _labels_from(table.drop_duplicates("driver"), "driver", labels, None, lang)
+    found = table[table["significant"].fillna(False).astype(bool)]
+    if found.empty:
+        return text("narrate_segments_none", lang)
+    found = found.reindex(found["difference"].abs().sort_values(ascending=False).index)
+    items = [
+        text(
+            "narrate_segments_item",
+            lang,
+            label=names[str(row["driver"])],
+            segment=str(row["segment"]),
+            group=str(row["group"]),
+            share=fmt(row["share"], kind="percent", lang=lang),
+            rest=fmt(row["share_rest"], kind="percent", lang=lang),
+        )
+        for row in _rows(found.head(limit))
+    ]
+    if len(found) > limit:
+        items.append(text("narrate_and_more", lang, n=len(found) - limit))
+    return text("narrate_segments_differ", lang, items="; ".join(items))
 
 
 def bases_note(
@@ -1175,6 +1506,7 @@ def findings(
     matrix: Any = None,
     simulation: Any = None,
     lang: str = "nl",
+    nps_gain: pd.DataFrame | None = None,
     performance: Any = None,
     benchmark: Any = None,
     nps_benchmark: Any = None,
@@ -1195,6 +1527,10 @@ def findings(
     matrix : PriorityMatrix, optional
     simulation : SimulationResult or list of them, optional
     lang : {"nl", "en"}
+    nps_gain : DataFrame, optional
+        Expected NPS gain per touchpoint on the whole base (:func:`drivers.stats.gain.nps_gain`):
+        "what to improve first" is then ranked by it (:func:`narrate_gain`), consistently
+        with the what-if, instead of the matrix's "start with".
     performance : DataFrame or mapping, optional
         Touchpoint grades for :func:`narrate_drivers`.
     benchmark : mapping, optional
@@ -1260,8 +1596,15 @@ def findings(
                 min_n=min_n,
             ),
         )
+    if nps_gain is not None:
+        told = narrate_gain(nps_gain, drivers=drivers, lang=lang, labels=labels)
+        if told:
+            section("narrate_findings_first", told)
     if matrix is not None:
-        section("narrate_findings_matrix", narrate_matrix(matrix, lang=lang, labels=labels))
+        section(
+            "narrate_findings_matrix",
+            narrate_matrix(matrix, lang=lang, labels=labels, start=nps_gain is None),
+        )
     if simulation is not None:
         sims = simulation if isinstance(simulation, list | tuple) else [simulation]
         body = "\n\n".join(

@@ -15,13 +15,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from drivers.errors import DriversWarning
+from drivers.errors import AnalysisError, DriversWarning
 from drivers.load.io import load_survey
 from drivers.load.survey import Survey
 from drivers.workflow.client import ClientConfig, load_client
 from drivers.workflow.results import Results, sha256
 
 __all__ = ["analyse"]
+
+#: Bootstrap resamples per group (and per rest) of the importance by segment: the
+#: client's ``bootstrap`` up to this cap (at least 20, the test's minimum), so six
+#: segment variables stay cheap.
+SEGMENT_BOOTSTRAP = 200
+#: Above this many touchpoints the importance by segment uses relative weights (Johnson,
+#: close to Shapley and fast at any size): an exact Shapley value per group, per rest and
+#: per resample would take minutes (2 × groups × resamples of them).
+SEGMENT_SHAPLEY_MAX = 12
 
 
 def analyse(
@@ -419,6 +428,42 @@ class _Compute:
         table.insert(1, "label", [self.spec.label(k, self.lang) for k in table["driver"]])
         return table
 
+    @cached_property
+    def segment_importance(self):
+        """Importance shares per segment group, each tested against the rest of the
+        customers (Benjamini-Hochberg over touchpoints × groups); groups below ``min_n``
+        are not analysed and those below the privacy floor never appear."""
+        from drivers.stats.segments import compare_segments
+
+        if not self.segments:
+            return None
+        survey = self.survey
+        usable = self.usable(survey)
+        method = "shapley" if len(usable) <= SEGMENT_SHAPLEY_MAX else "relative_weights"
+        # pairwise for the relative weights: the missing-data fallback of a questionnaire
+        # this size, and no delta-method errors per group (the test uses the bootstrap)
+        missing = self.shapley_missing(survey) if method == "shapley" else "pairwise"
+        try:
+            return compare_segments(
+                survey,
+                by=self.segments,
+                drivers=usable,
+                method=method,
+                missing=missing,
+                bootstrap=max(20, min(self.bootstrap, SEGMENT_BOOTSTRAP)),
+                seed=self.options.seed,
+                min_n=self.options.min_n,
+                privacy_floor=self.options.privacy_floor,
+                labels=self.spec.labels(self.lang),
+            )
+        except AnalysisError as err:
+            warnings.warn(
+                f"Importance by segment could not be computed: {err}",
+                DriversWarning,
+                stacklevel=2,
+            )
+            return None
+
     # -- matrix and what-if ------------------------------------------------------------
     def matrix_of(self, drivers, performance, survey):
         from drivers.stats.matrix import priority_matrix
@@ -590,7 +635,7 @@ class _Compute:
         with ThreadPoolExecutor(2) as pool:
             for running in [
                 pool.submit(getattr, self, step)
-                for step in ("attribution", "simulations", "nps_gain")
+                for step in ("attribution", "simulations", "nps_gain", "segment_importance")
             ]:
                 running.result()
 
@@ -642,6 +687,7 @@ class _Compute:
             "missing_sensitivity": self.missing_sensitivity,
             "importance_change": self.importance_change,
             "importance_waves": self.importance_waves,
+            "segment_importance": self.segment_importance,
             "matrix": self.matrix,
             "matrix_previous": self.matrix_previous,
             "simulations": self.simulations,

@@ -26,11 +26,16 @@ __all__ = [
     "change_note",
     "drivers_text",
     "findings",
+    "gain_text",
+    "importance_change_text",
     "methods_agreement",
     "methods_note",
     "nps_text",
     "quality_notes",
     "quality_overview",
+    "segment_importance_pages",
+    "segment_importance_text",
+    "sensitivity_text",
     "show",
     "tables",
     "trend_text",
@@ -118,13 +123,13 @@ def findings(r: Results, lang: str | None = None) -> str:
     from drivers.present.narrate import findings as narrate_findings
 
     lang = lang or r.language
-    top = next(iter(r.simulations.values()), None)
     return narrate_findings(
         nps=r.nps,
         drivers=r.drivers,
         matrix=r.matrix,
-        simulation=top,
+        simulation=_first_simulation(r),
         lang=lang,
+        nps_gain=r.nps_gain,
         performance=r.performance,
         benchmark=r.benchmarks["grades"] or None,
         nps_benchmark=r.benchmarks["nps"],
@@ -134,6 +139,18 @@ def findings(r: Results, lang: str | None = None) -> str:
         unweighted=r.nps_unweighted if r.weighted else None,
         min_n=r.options["min_n"],
     )
+
+
+def _first_simulation(r: Results):
+    """The what-if told in the findings: of the touchpoint with the largest expected NPS
+    gain that has one, so the findings' "start with" and their what-if agree."""
+    if not r.simulations:
+        return None
+    order = r.nps_gain.sort_values("nps_gain", ascending=False, kind="stable")["driver"]
+    for key in order:
+        if key in r.simulations:
+            return r.simulations[key]
+    return next(iter(r.simulations.values()))
 
 
 def methods_note(r: Results) -> str:
@@ -193,6 +210,14 @@ def trend_text(r: Results) -> str:
     return narrate_trend(r.nps_waves, r.nps_steps, lang=r.language, min_n=r.options["min_n"])
 
 
+def gain_text(r: Results) -> str:
+    """What to improve first, ranked by the expected NPS gain on the whole base; a
+    touchpoint that weighs heavily for few customers is named with its reach."""
+    from drivers.present.narrate import narrate_gain
+
+    return narrate_gain(r.nps_gain, drivers=r.drivers, lang=r.language, labels=_labels(r))
+
+
 def drivers_text(r: Results) -> str:
     """The key drivers in words."""
     from drivers.present.narrate import narrate_drivers
@@ -211,6 +236,74 @@ def _labels(r: Results) -> dict[str, str]:
     return {key: names.get(r.language, key) for key, names in r.labels.items()}
 
 
+def sensitivity_text(r: Results, *, detail: bool = False) -> str:
+    """Whether the top of the ranking depends on the handling of n.v.t., which option the
+    report uses and why (slide bullets); with ``detail`` every touchpoint's rank under each
+    option. Empty without conditional touchpoints."""
+    from drivers.present.narrate import missing_sensitivity_note
+
+    sens = r.missing_sensitivity
+    if sens is None:
+        return ""
+    used = r.drivers.missing
+    if used == "dummy":
+        why = "dummy"
+    elif used == "pairwise" and r.options.get("missing") == "dummy":
+        why = "fallback"  # grouped Shapley over its column limit
+    else:
+        why = "configured"
+    return missing_sensitivity_note(
+        sens, used=used, why=why, lang=r.language, labels=_labels(r), detail=detail
+    )
+
+
+def importance_change_text(r: Results) -> str:
+    """Touchpoints whose importance share changed significantly since the previous wave,
+    with CI; or one sentence saying none did. Empty for a first wave."""
+    from drivers.present.narrate import importance_change_note
+
+    if r.importance_change is None or r.previous_wave is None:
+        return ""
+    return importance_change_note(
+        r.importance_change,
+        wave_before=r.previous_wave,
+        lang=r.language,
+        labels=_labels(r),
+        level=float(getattr(r.drivers, "level", 0.95)),
+    )
+
+
+def segment_importance_text(r: Results) -> str:
+    """Where importance differs significantly between a segment group and the rest, in
+    one sentence; empty without segment variables."""
+    from drivers.present.narrate import segment_importance_note
+
+    if r.segment_importance is None:
+        return ""
+    return segment_importance_note(r.segment_importance, lang=r.language, labels=_labels(r))
+
+
+def segment_importance_pages(
+    r: Results, *, significant_only: bool = False
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Pages of the importance-by-segment heat table: ``(segments, touchpoints)`` each,
+    touchpoints in the order of the headline ranking. With ``significant_only`` only the
+    segment variables where some group differs significantly (the deck's slide)."""
+    from drivers.present.charts import segment_pages
+
+    seg = r.segment_importance
+    if seg is None or seg.table.empty:
+        return []
+    table = seg.table
+    if significant_only:
+        differs = table.groupby("segment")["significant"].any()
+        table = table[table["segment"].isin(differs[differs].index)]
+        if table.empty:
+            return []
+    order = list(r.drivers.table.sort_values("rank", kind="stable")["driver"])
+    return segment_pages(table, order=order)
+
+
 def change_note(r: Results) -> str:
     """What the changed grades would explain, set against the observed NPS change."""
     from drivers.present.narrate import change_note as words
@@ -226,6 +319,9 @@ def wave_story(r: Results) -> str:
 
     lang = r.language
     lines = [f"- {trend_text(r).strip()}", f"- {change_note(r).strip()}"]
+    importance = importance_change_text(r)
+    if importance:
+        lines.append(f"- {importance}")
     if r.matrix_previous is not None:
         before = r.matrix_previous.table.set_index("touchpoint")["quadrant"]
         after = r.matrix.table.set_index("touchpoint")["quadrant"]
@@ -265,6 +361,9 @@ def methods_slide(r: Results) -> str:
                 n=fmt(LITTLE_BOOTSTRAP_ROWS, kind="count", lang=lang),
             )
         )
+    sensitivity = sensitivity_text(r)
+    if sensitivity:
+        lines.append(sensitivity)
     for row in r.left_out.itertuples():
         lines.append(
             "- "
@@ -348,8 +447,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
     if len(r.left_out):
         out["left_out"] = r.left_out
     out["nps_gain"] = r.nps_gain
-    out["methods"] = r.methods
-    out["matrix"] = r.matrix.table
+    out["methods"] = _with_bases(r.methods, r, "driver")
+    out["matrix"] = _with_bases(r.matrix.table, r, "touchpoint")
     if r.simulations:
         out["what_if"] = pd.concat(
             [s.table.assign(touchpoint=k) for k, s in r.simulations.items()],
@@ -364,6 +463,8 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["importance_waves"] = r.importance_waves
     if r.missing_sensitivity is not None:
         out["missing_sensitivity"] = r.missing_sensitivity.table
+    if r.segment_importance is not None and len(r.segment_importance.table):
+        out["segment_importance"] = r.segment_importance.table
     if r.themes is not None:
         out["themes"] = r.themes["impact"].table
         out["themes_by_group"] = r.themes["impact"].frequency
@@ -375,6 +476,18 @@ def tables(r: Results) -> dict[str, pd.DataFrame]:
         out["quality_cells"] = quality.cells_by_kind
     if len(r.warnings):
         out["warnings"] = r.warnings
+    return out
+
+
+def _with_bases(table: pd.DataFrame, r: Results, key: str) -> pd.DataFrame:
+    """``table`` with the base behind each touchpoint (``n``: those who answered it, from
+    the driver table) after its label, when it has none."""
+    if "n" in table.columns:
+        return table
+    bases = r.drivers.table.drop_duplicates("driver").set_index("driver")["n"]
+    at = list(table.columns).index("label") + 1 if "label" in table.columns else 1
+    out = table.copy()
+    out.insert(at, "n", table[key].map(bases).astype("Int64"))
     return out
 
 
@@ -463,6 +576,12 @@ def write_charts_and_tables(
         figures["matrix_movement"] = lambda: charts.matrix_movement(
             a.matrix_previous, a.matrix, **style, wave_before=a.previous_wave, wave_after=a.wave
         )
+    for i, (segments, keys) in enumerate(segment_importance_pages(a), start=1):
+        figures[f"segment_importance_{i}"] = lambda segments=segments, keys=keys: (
+            charts.segment_importance(
+                a.segment_importance, **style, segments=segments, drivers=keys
+            )
+        )
     for name, draw in figures.items():
         ax = draw()
         charts.save(ax.figure, out / "charts" / name)
@@ -517,8 +636,12 @@ def write_deck(
         notes=drivers_text(a),
     )
     deck.add_matrix_chart(
-        a.matrix, drivers_result=a.drivers, footnote=note, notes=narrate_matrix(a.matrix, lang=lang)
+        a.matrix,
+        drivers_result=a.drivers,
+        footnote=note,
+        notes=narrate_matrix(a.matrix, lang=lang, start=False) + "\n" + gain_text(a),
     )
+    _segment_slides(deck, a, out, brand=brand)
     for key, sim in a.simulations.items():
         title, table = what_if_table(sim, a.label(key), lang)
         deck.add_table(
@@ -531,7 +654,11 @@ def write_deck(
         from drivers.present.themes_slides import add_themes_section
 
         add_themes_section(deck, a.themes["impact"], lang=lang, quotes=a.themes["quotes"])
-    deck.add_text(text("methods_title", lang), methods_slide(a))
+    deck.add_text(
+        text("methods_title", lang),
+        methods_slide(a),
+        notes=sensitivity_text(a, detail=True) or None,
+    )
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
     deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")
@@ -595,6 +722,39 @@ def _add_wave_charts(deck, a: Results, *, brand: str | None) -> None:
             (png,) = charts.save(fig, Path(folder) / f"wave_chart_{i}", formats=("png",))
             plt.close(fig)
             deck.add_image(png, title=title, notes=notes)
+
+
+def _segment_slides(deck, a: Results, out: Path, *, brand: str | None) -> None:
+    """The importance-by-segment slide, only when some group differs significantly from
+    the rest: the heat table of the segment variables concerned (more pages only when
+    they do not fit one)."""
+    import matplotlib.pyplot as plt
+
+    from drivers.present import charts
+    from drivers.present._format import text
+
+    pages = segment_importance_pages(a, significant_only=True)
+    if not pages:
+        return
+    folder = out / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    title = text("title_segment_importance", a.language)
+    for i, (segments, keys) in enumerate(pages, start=1):
+        ax = charts.segment_importance(
+            a.segment_importance,
+            lang=a.language,
+            brand=brand,
+            title=False,
+            segments=segments,
+            drivers=keys,
+        )
+        (png,) = charts.save(ax.figure, folder / f"deck_segment_importance_{i}", formats=("png",))
+        plt.close(ax.figure)
+        deck.add_image(
+            png,
+            title=title if len(pages) == 1 else f"{title} ({i}/{len(pages)})",
+            notes=segment_importance_text(a) if i == 1 else None,
+        )
 
 
 def what_if_table(sim, label: str, lang: str) -> tuple[str, pd.DataFrame]:

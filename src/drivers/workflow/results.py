@@ -99,6 +99,10 @@ class Results:
         ``share_ci_high``, ``n``, ``r2``, ``bootstrap``. The wave reported on and the one
         before have bootstrap intervals; earlier waves are point estimates
         (``bootstrap`` False). A touchpoint left out of a wave has no row there.
+    segment_importance : SegmentDrivers or None
+        Importance shares per group of each segment variable, each group tested against
+        the rest of the customers (bootstrap, Benjamini-Hochberg); groups below ``min_n``
+        not analysed, below the privacy floor absent. None without segment variables.
     matrix, matrix_previous : PriorityMatrix
     simulations : dict of str to SimulationResult
         What-if per candidate touchpoint.
@@ -167,6 +171,7 @@ class Results:
     provenance: dict[str, Any] = field(default_factory=dict)
     # last, with a default: results saved before it existed still load
     importance_waves: pd.DataFrame | None = None
+    segment_importance: Any = None
 
     # -- derived ----------------------------------------------------------------------
     @property

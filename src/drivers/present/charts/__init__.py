@@ -21,6 +21,7 @@ Modules, by chart family: :mod:`~drivers.present.charts.nps` (``nps_bar``,
 :mod:`~drivers.present.charts.trends` (``grade_trend``, ``importance_waves``: small
 multiples across every wave, returning the Figure),
 :mod:`~drivers.present.charts.matrix` (``priority_matrix``, ``matrix_movement``),
+:mod:`~drivers.present.charts.segments` (``segment_importance`` heat table, ``segment_pages``),
 :mod:`~drivers.present.charts.labels` (label placement as pure geometry) and
 :mod:`~drivers.present.charts._base` (figure, save, shared helpers).
 """
@@ -35,6 +36,7 @@ from drivers.present.charts.matrix import (
 )
 from drivers.present.charts.nps import nps_bar, score_distribution
 from drivers.present.charts.trends import grade_trend, importance_waves, trend_pages
+from drivers.present.charts.segments import segment_importance, segment_pages
 from drivers.present.palette import DETRACTOR, PASSIVE, PROMOTER, get_brand, set_brand
 
 __all__ = [
@@ -58,4 +60,6 @@ __all__ = [
     "grade_trend",
     "importance_waves",
     "trend_pages",
+    "segment_importance",
+    "segment_pages",
 ]

@@ -29,6 +29,7 @@ from drivers.present.charts._base import (
     _style_axes,
     _ticks,
     _titles,
+    _with_n,
 )
 
 __all__ = ["driver_importance"]
@@ -46,6 +47,7 @@ def driver_importance(
     subtitle: str | None = None,
     max_rows: int | None = MAX_ROWS,
     brand: str | None = None,
+    show_n: bool = True,
 ) -> Axes:
     """Horizontal bars of each driver's share of the explained variance, most important on top.
 
@@ -67,6 +69,9 @@ def driver_importance(
         None draws every driver. More than twelve rows get smaller type.
     brand : str, optional
         Bar colour (default: the house colour; ``palette.set_brand`` is ignored).
+    show_n : bool, default True
+        Put the base behind each touchpoint (the table's ``n``: those who answered it)
+        in its label, "Klachtafhandeling (n = 136)".
 
     Returns
     -------
@@ -81,6 +86,9 @@ def driver_importance(
     value_col = "share" if as_share else "importance"
     _require(frame, [value_col], "driver_importance")
     labels = _labels(frame, "label", "driver", lang)
+    if "n" in frame.columns:
+        bases = _numbers(frame, "n")
+        labels = [_with_n(label, bases[i], lang, show_n) for i, label in enumerate(labels)]
     values = _numbers(frame, value_col)
     ci_names = (
         [("share_ci_low", "share_ci_high")]

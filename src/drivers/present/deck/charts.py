@@ -415,6 +415,7 @@ def driver_chart(
     ci: bool,
     labels: Mapping[str, str] | None,
     top: int | None,
+    show_n: bool = True,
 ) -> Any:
     """See :meth:`Deck.add_driver_chart`."""
     lang = deck.lang
@@ -445,6 +446,13 @@ def driver_chart(
     names = [str(x) for x in names]
     if labels is not None:
         names = [labels.get(k, n) for k, n in zip(shown["driver"], names, strict=True)]
+    if show_n and "n" in shown:
+        names = [
+            name
+            if pd.isna(n)
+            else text("chart_label_with_n", lang, label=name, n=fmt(n, kind="count", lang=lang))
+            for name, n in zip(names, shown["n"], strict=True)
+        ]
     percent = value == "share" or sums_to_r2(getattr(driver_result, "method", None))
     values = shown[value].astype(float).to_numpy()
     low_col, high_col = (

@@ -550,6 +550,7 @@ class Deck:
         ci: bool = True,
         labels: Mapping[str, str] | None = None,
         top: int | None = None,
+        show_n: bool = True,
     ) -> Any:
         """Driver importance per touchpoint as a horizontal bar, most important on top.
 
@@ -577,6 +578,9 @@ class Deck:
             were left out). By default all: more than fit (at most 15 a slide) continue
             on the next slides with the same scale, "(1/2)" after the title. Returns the
             first slide.
+        show_n : bool, default True
+            The base behind each touchpoint (the table's ``n``, those who answered it) in
+            its label: "Klachtafhandeling (n = 136)".
         """
         return charts.driver_chart(
             self,
@@ -589,6 +593,7 @@ class Deck:
             ci=ci,
             labels=labels,
             top=top,
+            show_n=show_n,
         )
 
     def add_grades_chart(
