@@ -35,8 +35,8 @@ from drivers.present.charts.matrix import (
     priority_matrix,
 )
 from drivers.present.charts.nps import nps_bar, score_distribution
-from drivers.present.charts.trends import grade_trend, importance_waves, trend_pages
 from drivers.present.charts.segments import segment_importance, segment_pages
+from drivers.present.charts.trends import grade_trend, importance_waves, trend_pages
 from drivers.present.palette import DETRACTOR, PASSIVE, PROMOTER, get_brand, set_brand
 
 __all__ = [
