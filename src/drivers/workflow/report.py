@@ -503,6 +503,11 @@ def write_deck(
         from drivers.present.themes_slides import add_themes_section
 
         add_themes_section(deck, a.themes["impact"], lang=lang, quotes=a.themes["quotes"])
+    norms = a.benchmarks.get("norms")
+    if norms is not None:  # a benchmark store exists (`drivers pool add`)
+        from drivers.present.benchmark_slides import add_benchmark_section
+
+        add_benchmark_section(deck, a, norms, lang=lang, mapping=a.benchmarks.get("taxonomy"))
     deck.add_text(text("methods_title", lang), methods_slide(a))
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
