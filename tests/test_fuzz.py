@@ -204,7 +204,7 @@ def _assert_text_cells(book, payload: str) -> None:
                 if isinstance(cell.value, str):
                     assert cell.data_type == "s", (cell.coordinate, cell.value)
                     assert not _INVISIBLE.search(cell.value), repr(cell.value)
-                    found |= _visible(payload)[:50].lower() in cell.value.lower()
+                    found |= _visible(payload)[:50].lower() in _visible(cell.value).lower()
     assert found, "the payload is missing: shown as text, not dropped"
 
 
@@ -285,8 +285,15 @@ def test_fuzz_payloads_in_notebook_markdown_stay_text(payload):
         report.show(f"- **Regio** {payload}: NPS +12")
     assert not _INVISIBLE.search(shown[0]), repr(shown[0])
     html = markdown2html_mistune(shown[0])
+    # nbconvert's own same-page anchor after a heading is fine
+    html = re.sub(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>', "", html)
     tags = set(re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html))
-    assert tags <= {"p", "ul", "li", "strong", "em"}, (tags, html[:300])
+    # Markdown's own inert formatting may come out of a payload (a line break, emphasis);
+    # never a link, image, script, frame or any tag that loads or runs something.
+    inert = {"p", "ul", "ol", "li", "strong", "em", "br", "code", "pre", "blockquote", "hr"}
+    inert |= {"del", "h1", "h2", "h3", "h4", "h5", "h6"}
+    assert tags <= inert, (tags, html[:300])
+    assert not re.search(r"<[^>]*\son\w+\s*=", html), html[:300]
     assert not re.search(r"(?<!\\)\$[^$]*(?<!\\)\$", html), html[:300]  # MathJax sees no maths
 
 

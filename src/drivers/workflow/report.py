@@ -99,6 +99,8 @@ def show(markdown: str) -> None:
     # "\\\$" renders as "\$" in HTML, which MathJax (notebook and HTML export alike)
     # shows as a plain "$"; a bare "\$" would render as "$" and MathJax would typeset it.
     text = text.replace("://", "&#58;//").replace("www.", "www&#46;").replace("$", "\\\\\\$")
+    # no [text](url) link either: entities are decoded inside a link's address
+    text = text.replace("[", "&#91;").replace("]", "&#93;")
     display(Markdown(text))
 
 

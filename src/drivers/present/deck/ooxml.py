@@ -343,8 +343,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 
 
 def excel_text(value: object) -> str:
-    """A label as text for a chart and its workbook: control characters stripped."""
-    return _CONTROL.sub("", str(value))
+    """A label as text for a chart and its workbook: control characters stripped, line
+    ends as one line feed (a lone CR would be written as the escape ``_x000D_``)."""
+    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class _SafeCategoryWriter(CategoryWorkbookWriter):
