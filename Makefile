@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab bench fuzz lint format clean
+.PHONY: demo test lab bench fuzz catalogue lint format clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests -k fuzz
+
+# The bad-input catalogue (tests/data/bad/) and its table of outcomes (docs/attack_catalogue.md).
+catalogue: $(STAMP)
+	$(BIN)/python tools/make_bad_inputs.py
+	$(BIN)/python tools/attack_catalogue.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -43,7 +43,9 @@ def _spec(item):
 
 
 def test_catalogue_is_large_enough():
-    assert len(ALL_CASES) >= 60
+    assert len(ALL_CASES) >= 70
+    categories = _generator().CATEGORIES
+    assert {c["category"] for c in ALL_CASES} == set(categories)  # each category has cases
     assert len({c["name"] for c in ALL_CASES}) == len(ALL_CASES)
     for item in ALL_CASES:
         assert (FOLDER / item["file"]).exists(), item["file"]
@@ -181,6 +183,42 @@ def test_config_file_is_checked_when_it_loads(item):
     assert config.display_name == item["display"]
     if "wave_na_codes" in item:
         assert list(config.waves[0].na_codes) == item["wave_na_codes"]
+    if "wave_slugs" in item:
+        assert [w.slug for w in config.waves] == item["wave_slugs"]
+
+
+@pytest.mark.parametrize("item", [c for c in CASES if "planted" in c], ids=lambda c: c["name"])
+def test_planted_personal_data_stays_out_of_what_leaves_the_package(item):
+    """Typed into a cell or used as an id: the accounting that reaches notebooks, tables and
+    the deck (Results.quality) names reason, column and count, never the text."""
+    from drivers.workflow.analyse import _aggregate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        survey = dr.load_survey(FOLDER / item["file"], _spec(item), **item.get("load", {}))
+    raw = FOLDER.joinpath(item["file"]).read_text(encoding="utf-8")
+    assert all(secret in raw for secret in item["planted"])
+    shown = _aggregate(survey.quality)
+    text = "\n".join(
+        [shown.table.to_csv(), shown.cells.to_csv(), shown.cells_by_kind.to_csv(), shown.source]
+    )
+    assert "found" not in shown.table and "rows" not in shown.table
+    for secret in item["planted"]:
+        assert secret not in text, secret
+
+
+def test_attack_catalogue_doc_is_up_to_date():
+    """docs/attack_catalogue.md is what `python tools/attack_catalogue.py` writes today."""
+    spec = importlib.util.spec_from_file_location(
+        "attack_catalogue", ROOT / "tools" / "attack_catalogue.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.render()
+    assert "WRONG" not in text
+    assert (ROOT / "docs" / "attack_catalogue.md").read_text(encoding="utf-8") == text, (
+        "docs/attack_catalogue.md is out of date: run python tools/attack_catalogue.py"
+    )
 
 
 @pytest.mark.parametrize(

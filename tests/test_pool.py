@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import warnings
 from pathlib import Path
@@ -433,10 +435,12 @@ def test_year_picks_the_waves_of_that_year(tmp_path, rows, stats):
 
 
 @pytest.fixture(scope="module")
-def demo_results():
+def demo_results(tmp_path_factory):
+    """The demo client analysed without a benchmark store."""
     import drivers as dr
 
-    with warnings.catch_warnings():
+    missing = tmp_path_factory.mktemp("no_store") / "store.duckdb"
+    with _store_at(missing), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return dr.analyse(demo.client_config(), None, bootstrap=20, progress=False)
 
@@ -561,3 +565,160 @@ def test_the_store_floor_is_never_below_five(tmp_path):
         store.add(stats, sector="ict", year=2024, privacy_floor=1)
         assert "a" not in set(store.table("groups")["segment_value"])
         assert (store.table("groups")["n"] >= 5).all()
+
+
+# --------------------------------------------------------------------------- the deck
+
+
+@contextlib.contextmanager
+def _store_at(path: Path):
+    """``$DRIVERS_STORE`` pointing at ``path`` (missing or not) for the analysis."""
+    before = os.environ.get(pool.STORE_ENV)
+    os.environ[pool.STORE_ENV] = str(path)
+    try:
+        yield path
+    finally:
+        if before is None:
+            os.environ.pop(pool.STORE_ENV, None)
+        else:
+            os.environ[pool.STORE_ENV] = before
+
+
+def _slides(path: Path) -> list[tuple[str, str]]:
+    """(title, every other text on the slide, table cells included) per slide."""
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(path).slides:
+        title = slide.shapes.title.text if slide.shapes.title else ""
+        texts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape != slide.shapes.title:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [c.text for row in shape.table.rows for c in row.cells]
+        out.append((title, "\n".join(texts)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def benchmark_run(tmp_path_factory):
+    """The demo client (groothandel) analysed with a store of 10 fictional clients:
+    5 wholesalers and 5 in industry, 60 respondents each."""
+    import drivers as dr
+
+    folder = tmp_path_factory.mktemp("benchmark_deck")
+    rows = synthetic_respondents(
+        n_clients=10, n_waves=1, n_per_wave=60, seed=5, sectors=("groothandel", "industrie")
+    )
+    with Store(folder / "store.duckdb") as store:
+        store.add(
+            aggregate(rows, touchpoints=TOUCHPOINTS),
+            sector=dict(zip(rows["client"], rows["sector"], strict=True)),
+            year=2024,
+        )
+    with _store_at(folder / "store.duckdb"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = dr.analyse(demo.client_config(), None, bootstrap=20, progress=False)
+    return results, rows, folder
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_deck_has_the_benchmark_section_when_a_store_exists(benchmark_run, lang):
+    import dataclasses
+
+    from drivers.present._format import fmt, text
+    from drivers.workflow.report import write_deck
+
+    results, rows, folder = benchmark_run
+    assert isinstance(results.benchmarks["norms"], Norms)
+    results = dataclasses.replace(results, language=lang)
+    write_deck(results, folder / lang)
+    slides = _slides(folder / lang / "demo_2024.pptx")
+    titles = [t for t, _ in slides]
+    first = titles.index(text("pool_section_title", lang, client="Van Dijk Groothandel"))
+    assert titles[first : first + 5] == [
+        text("pool_section_title", lang, client="Van Dijk Groothandel"),
+        text("pool_nps_title", lang),
+        text("pool_grades_title", lang),
+        text("pool_importance_title", lang),
+        text("pool_bases_title", lang),
+    ]
+    assert titles[first + 5] == text("methods_title", lang)  # the methods slide closes
+    # The numbers, recomputed here from the respondents that went into the store.
+    sector = rows[rows["sector"] == "groothandel"]
+    norm = nps_of(sector["nps"], sector["weight"]).nps
+    body = slides[first][1]
+    assert f"{fmt(results.nps.nps, kind='nps', lang=lang)} (95%" in body
+    assert f"groothandel: {fmt(norm, kind='nps', lang=lang)} (" in body
+    assert "5 " + ("klanten" if lang == "nl" else "clients") + ", 300 " in body
+    grades = slides[first + 2][1]
+    x = sector["levering"].notna()
+    delivery = np.average(sector.loc[x, "levering"], weights=sector.loc[x, "weight"])
+    assert fmt(delivery, kind="grade", lang=lang) in grades.split("\n")
+    assert text("pool_best_in_class", lang) not in grades  # 5 clients: top quarter suppressed
+    everything = "\n".join(f"{t}\n{b}" for t, b in slides)
+    assert not any(c in everything for c in rows["client"].unique())  # no client named
+    bases = slides[first + 4][1].split("\n")
+    assert {"5", "300", "10", "600"} <= set(bases)
+
+
+def test_results_with_norms_save_and_load(benchmark_run, tmp_path):
+    import drivers as dr
+
+    results, _, _ = benchmark_run
+    again = dr.load_results(results.save(tmp_path / "results"))
+    assert again == results
+    assert again.benchmarks["norms"].nps.equals(results.benchmarks["norms"].nps)
+
+
+def test_no_store_no_benchmark_slides(demo_results, tmp_path):
+    from drivers.present._format import text
+    from drivers.workflow.report import write_deck
+
+    assert demo_results.benchmarks["norms"] is None
+    write_deck(demo_results, tmp_path)
+    titles = [t for t, _ in _slides(tmp_path / "demo_2024.pptx")]
+    assert not [t for t in titles if t.startswith("Benchmark")]
+    assert text("pool_bases_title", "nl") not in titles and titles[-1] == text(
+        "methods_title", "nl"
+    )
+
+
+def test_the_all_sectors_norm_never_gives_away_a_few_other_clients(benchmark_run, tmp_path):
+    """6 wholesalers and 2 others: "all" minus the wholesale norm would be the 2 others."""
+    from drivers.present.benchmark_slides import add_benchmark_section
+    from drivers.present.deck import Deck
+
+    results, _, _ = benchmark_run
+    rows = synthetic_respondents(
+        n_clients=8, n_waves=1, n_per_wave=60, seed=8, sectors=("groothandel",) * 3 + ("ict",)
+    )
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add(
+            aggregate(rows, touchpoints=TOUCHPOINTS),
+            sector=dict(zip(rows["client"], rows["sector"], strict=True)),
+            year=2024,
+        )
+    norms = pool.norms(tmp_path / "s.duckdb", sector="groothandel")
+    nps = norms.nps.set_index(["sector", "origin"])
+    assert nps.loc[("groothandel", "store"), "n_clients"] == 6
+    assert not nps.loc[("groothandel", "store"), "suppressed"]
+    assert nps.loc[("all", "store"), "suppressed"] and np.isnan(nps.loc[("all", "store"), "nps"])
+    assert nps.loc[("all", "published"), "nps"] == 17.0  # the published B2B figure instead
+    grades = norms.grades[norms.grades["origin"] == "store"].set_index(["sector", "touchpoint"])
+    assert grades.loc[("all", "levering"), "suppressed"]
+    assert (norms.importance["sector"] != "all").all()
+    # Without the wholesale norm beside it, the all-clients norm is fine.
+    whole = pool.norms(tmp_path / "s.duckdb").nps.set_index(["sector", "origin"])
+    assert not whole.loc[("all", "store"), "suppressed"]
+    pooled = nps_of(rows["nps"], rows["weight"]).nps
+    assert whole.loc[("all", "store"), "nps"] == pytest.approx(pooled, abs=1e-9)
+    deck = Deck(lang="nl")
+    add_benchmark_section(deck, results, norms, lang="nl")
+    deck.save(tmp_path / "deck.pptx")
+    shown = "\n".join(f"{t}\n{b}" for t, b in _slides(tmp_path / "deck.pptx"))
+    from drivers.present._format import fmt
+
+    assert f"alle sectoren: {fmt(pooled, kind='nps', lang='nl')} (" not in shown
+    assert "Norm alle sectoren" in shown and "+17" in shown

@@ -18,7 +18,7 @@ def test_readme_has_the_two_quick_start_commands_first():
 
 def test_readme_per_client_commands_work_as_written(readme_project):
     project, outputs = readme_project
-    new, check, run, pool_add, pool_list = outputs
+    new, check, run, pool_add, pool_list, rerun = outputs
     assert (project / "clients" / "acme" / "client.toml").is_file()
     assert (project / "clients" / "acme" / "notebooks" / "01_data_quality.ipynb").is_file()
     assert ".venv/bin/drivers run clients/acme/client.toml" in new[1]
@@ -39,6 +39,17 @@ def test_readme_per_client_commands_work_as_written(readme_project):
     assert any(t.startswith("In de woorden van klanten") for t in titles)
     assert "themes" in openpyxl.load_workbook(report / "tables.xlsx").sheetnames
     assert "acme" in pool_list[1]
+    # run again with the store: the benchmark notebook and the deck's benchmark section
+    # (one client pooled: its norms are suppressed, the published figures stand in)
+    assert rerun[0] == ".venv/bin/drivers run clients/acme/client.toml"
+    assert (report / "06_benchmark.ipynb").is_file() and (report / "06_benchmark.html").is_file()
+    titles = [
+        s.shapes.title.text
+        for s in Presentation(report / "acme_2024.pptx").slides
+        if s.shapes.title
+    ]
+    assert "Benchmark: Acme tegen de sector" in titles, titles
+    assert "Bases en bronnen van de norm" in titles
 
 
 def test_readme_python_block_runs(tmp_path):

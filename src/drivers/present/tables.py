@@ -60,7 +60,11 @@ _CREATOR = "drivers"
 _TITLE_ROW, _HEADER_ROW = 1, 2
 _FORBIDDEN_IN_NAME = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 (and so Excel) cannot hold; tab and line feed stay.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Control characters (C0 but tab/LF/CR, DEL, C1), lone surrogates, non-characters and
+# the bidirectional overrides that make text read backwards ("Zuid\u202eedis").
+_ILLEGAL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _MAX_CELL = 32_767
 _MIN_WIDTH, _MAX_WIDTH = 8, 60

@@ -1118,6 +1118,10 @@ def compute_norms(
     top = _concat(top_rows)
     best = _frame(best_rows)
     importance = _concat(imp_rows)
+    if sector is not None and sector != "all":
+        nps, grades, top, best, importance = _protect_complement(
+            sector, min_clients, nps, grades, top, best, importance
+        )
     if fallback:
         nps, grades, top, best = _with_seeds(scopes, year, nps, grades, top, best)
     nps = _blank(
@@ -1160,6 +1164,42 @@ def compute_norms(
         year=year,
         min_clients=min_clients,
         store=store,
+    )
+
+
+def _protect_complement(sector, min_clients, nps, grades, top, best, importance):
+    """Suppress an all-clients figure that the sector's figure would give away.
+
+    With both shown, "all" minus the sector is the pool of the other sectors' clients: when
+    that is fewer than ``min_clients`` clients, the all-clients cell is suppressed (the
+    published figure stands in), so no small group of clients can be recovered by
+    subtraction.
+    """
+
+    def protect(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        if not len(table) or "n_clients" not in table:
+            return table
+        table = table.copy()
+        keys = [k for k in keys if k in table]
+        shown = ~table["suppressed"].astype(bool)
+        part = table.loc[(table["sector"] == sector) & shown, [*keys, "n_clients"]]
+        whole = table.loc[(table["sector"] == "all") & shown, [*keys, "n_clients"]]
+        how = {"on": keys, "how": "inner"} if keys else {"how": "cross"}
+        matched = whole.reset_index().merge(part, suffixes=("", "_part"), **how)
+        gap = matched["n_clients"].astype(int) - matched["n_clients_part"].astype(int)
+        hide = matched.loc[(gap > 0) & (gap < min_clients), "index"]
+        table.loc[hide, "suppressed"] = True
+        return table
+
+    nps = protect(nps, [])
+    if len(nps) and nps.loc[nps["sector"] == "all", "suppressed"].astype(bool).all():
+        importance = importance[importance["sector"] != "all"] if len(importance) else importance
+    return (
+        nps,
+        protect(grades, ["touchpoint"]),
+        protect(top, ["touchpoint", "measure"]),
+        protect(best, ["touchpoint"]),
+        importance,
     )
 
 

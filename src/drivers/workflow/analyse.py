@@ -501,6 +501,27 @@ class _Compute:
         keys = set(self.spec.touchpoint_keys)
         return {k: v for k, v in published.items() if k in keys}
 
+    @property
+    def taxonomy(self) -> dict[str, str]:
+        """The client's own touchpoint mapping to the standard vocabulary (survey.toml)."""
+        if self.norms is None:
+            return {}
+        from drivers.workflow.pool import client_taxonomy
+
+        return client_taxonomy(self.config)
+
+    @cached_property
+    def norms(self):
+        """The sector norms of the firm's benchmark store (``$DRIVERS_STORE`` or
+        ``benchmarks/store.duckdb``), None when there is no store. Cells resting on fewer
+        than 5 clients come back suppressed, with the published figures in their place."""
+        from drivers.workflow.pool import default_store, norms
+
+        path = default_store()
+        if not path.is_file():
+            return None
+        return norms(path, sector=self.config.sector or None)
+
     @cached_property
     def simulations(self) -> dict:
         """What-if per candidate: to the published benchmark grade where one exists and
@@ -698,6 +719,9 @@ class _Compute:
             "benchmarks": {
                 "nps": nps_benchmark(self.config.sector),
                 "grades": self.grade_benchmarks,
+                "sector": self.config.sector,
+                "norms": self.norms,
+                "taxonomy": self.taxonomy,
             },
             "labels": labels,
             "provenance": self.provenance(),

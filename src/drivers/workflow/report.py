@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +47,9 @@ __all__ = [
 #: Environment variable that ``drivers run`` sets for the notebooks it executes: the
 #: report folder under construction. :func:`add_slide` writes its slides there.
 REPORT_DIR_ENV = "DRIVERS_REPORT_DIR"
+# Control characters (but tab and line ends) and direction overrides: invisible, or turning
+# the text after them around, in a notebook or its HTML.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _EXTRA = "extra_slides"
 
 
@@ -95,9 +99,13 @@ def show(markdown: str) -> None:
 
     from IPython.display import Markdown, display
 
-    text = html.escape(str(markdown), quote=False)
-    # no live links from data ("http://…" in a label) and no maths ("$…$" in a label)
-    text = text.replace("://", "&#58;//").replace("www.", "www&#46;").replace("$", "\\$")
+    text = _INVISIBLE.sub("", html.escape(str(markdown), quote=False))
+    # No live links from data ("http://…" in a label) and no maths ("$…$" in a label).
+    # "\\\$" renders as "\$" in HTML, which MathJax (notebook and HTML export alike)
+    # shows as a plain "$"; a bare "\$" would render as "$" and MathJax would typeset it.
+    text = text.replace("://", "&#58;//").replace("www.", "www&#46;").replace("$", "\\\\\\$")
+    # no [text](url) link either: entities are decoded inside a link's address
+    text = text.replace("[", "&#91;").replace("]", "&#93;")
     display(Markdown(text))
 
 
@@ -654,6 +662,11 @@ def write_deck(
         from drivers.present.themes_slides import add_themes_section
 
         add_themes_section(deck, a.themes["impact"], lang=lang, quotes=a.themes["quotes"])
+    norms = a.benchmarks.get("norms")
+    if norms is not None:  # a benchmark store exists (`drivers pool add`)
+        from drivers.present.benchmark_slides import add_benchmark_section
+
+        add_benchmark_section(deck, a, norms, lang=lang, mapping=a.benchmarks.get("taxonomy"))
     deck.add_text(
         text("methods_title", lang),
         methods_slide(a),

@@ -122,7 +122,10 @@ class Results:
         Every warning raised while computing: ``category``, ``message``.
     benchmarks : dict
         ``nps``: (label, value) of the sector's published NPS, ``grades``: published
-        top-performer grades per touchpoint.
+        top-performer grades per touchpoint, ``sector``: the client's sector,
+        ``norms``: the sector :class:`~drivers.stats.pool.Norms` of the firm's benchmark
+        store (None when there is no store), ``taxonomy``: the client's own touchpoint
+        mapping to the standard vocabulary.
     provenance : dict
         Package version, SHA-256 of every input file, options, seed.
     """

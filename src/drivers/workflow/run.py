@@ -259,6 +259,7 @@ class _Kernel:
         self.km.start_kernel(
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(self.work)
         )
+        self._setup()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -300,16 +301,26 @@ class _Kernel:
         return failure
 
     def _reset(self) -> None:
+        self._execute(
+            "get_ipython().run_line_magic('reset', '-f')\n"
+            "import matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
+        )
+
+    def _setup(self) -> None:
+        # Tables shown in the notebooks carry labels and segment values from the data: a
+        # "$x^2$" among them must stay text in the HTML, where MathJax typesets "$...$"
+        # (pandas then marks its tables tex2jax_ignore).
+        self._execute(
+            "import pandas as _pd; _pd.set_option('display.html.use_mathjax', False); del _pd"
+        )
+
+    def _execute(self, code: str) -> None:
         kc = self.km.client()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
             kc.execute_interactive(
-                "get_ipython().run_line_magic('reset', '-f')\n"
-                "import matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
-                store_history=False,
-                timeout=60,
-                output_hook=lambda msg: None,
+                code, store_history=False, timeout=60, output_hook=lambda msg: None
             )
         finally:
             kc.stop_channels()

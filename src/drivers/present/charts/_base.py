@@ -226,6 +226,8 @@ def _renderer(fig: Figure) -> Any:
 
 # --------------------------------------------------------------------------- data text
 
+#: Direction overrides and isolates: they turn the text after them around on screen.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _WHITESPACE_CONTROLS = {"\t", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85"}
 
 
@@ -237,7 +239,11 @@ def _clean(value: Any) -> str:
     tabs become spaces; other control characters are dropped.
     """
     shown = "".join(
-        " " if ch in _WHITESPACE_CONTROLS else ch if unicodedata.category(ch) != "Cc" else ""
+        " "
+        if ch in _WHITESPACE_CONTROLS
+        else ""
+        if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS
+        else ch
         for ch in str(value)
     )
     return shown.replace("$", "\\$")

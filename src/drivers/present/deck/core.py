@@ -95,6 +95,7 @@ _MARGIN = Inches(0.6)
 _FOOTNOTE_HEIGHT = Inches(0.55)
 _FOOTNOTE_PT = 12
 _TITLE_PT = 32  # chart-slide titles in the default template
+_WRAP_AT = 40  # characters a table column grows to before its text wraps
 
 # Layout roles: names in English and Dutch Office, then the index in the default template.
 _LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
@@ -415,7 +416,16 @@ class Deck:
             pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
             for c in shown.columns
         ]
-        widths = [max(len(r[i]) for r in cells) + 2 for i in range(len(shown.columns))]
+        # A long text (a source, a quote) wraps in its column instead of squeezing the
+        # others until their words break: its share is capped, never below a whole word.
+        widths = [
+            max(
+                max(len(word) for r in cells for word in r[i].split() or [""]),
+                min(max(len(r[i]) for r in cells), _WRAP_AT),
+            )
+            + 2
+            for i in range(len(shown.columns))
+        ]
         width = self.slide_width - 2 * _MARGIN
         shape = slide.shapes.add_table(
             len(cells), len(shown.columns), _MARGIN, top, width, row_height * len(cells)

@@ -337,13 +337,15 @@ def theme(presentation: Any, *, colours: Mapping[str, str], font: str | None = N
 
 # ---------------------------------------------------------------------------- workbooks
 
-# C0 controls except tab, LF, CR; DEL and C1 controls. Invalid in XML or invisible.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls except tab, LF, CR; DEL and C1 controls; bidirectional overrides. Invalid
+# in XML, invisible, or turning text around.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def excel_text(value: object) -> str:
-    """A label as text for a chart and its workbook: control characters stripped."""
-    return _CONTROL.sub("", str(value))
+    """A label as text for a chart and its workbook: control characters stripped, line
+    ends as one line feed (a lone CR would be written as the escape ``_x000D_``)."""
+    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class _SafeCategoryWriter(CategoryWorkbookWriter):
