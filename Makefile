@@ -37,6 +37,7 @@ bench: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_bootstrap_route.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_load.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_run.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_notebooks.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_large.py
 
 fuzz: $(STAMP)
