@@ -501,13 +501,42 @@ def test_benchmark_notebook_runs(tmp_path, rows, stats):
     papermill.execute_notebook(
         str(notebook),
         str(tmp_path / "out.ipynb"),
-        parameters={"bootstrap": 20, "progress": False, "store": str(tmp_path / "s.duckdb")},
+        parameters={
+            "bootstrap": 20,
+            "progress": False,
+            "store": str(tmp_path / "s.duckdb"),
+            "shrink_below": 100_000,  # the demo's 800: show the optional table all the same
+        },
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
     )
     executed = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "eigen benchmark van 24 klanten" in executed
+    assert "Gewicht naar de norm" in executed and "Aandeel na krimp" in executed
+
+
+def test_the_shrinkage_table_shows_the_weight_or_says_it_is_not_needed():
+    from drivers.present.benchmark_slides import shrinkage_not_needed, shrinkage_table
+    from drivers.stats.pool import shrunk_importance
+
+    rng = np.random.default_rng(3)
+    names = _SHRINK_NAMES[:3]
+    frame = _wave(rng, _SHRINK_BASE[np.ix_([0, 1, 2, 4], [0, 1, 2, 4])], 80, [*names[:2], "x"])
+    norms = _norms_with_prior(_SHRINK_BASE, np.full((5, 5), 0.002), _SHRINK_NAMES)
+    table = shrunk_importance(frame, norms, outcome="ltr", drivers=[*names[:2], "x"])
+    shown = shrinkage_table(table, lang="en").set_index("Touchpoint")
+    assert list(shown.columns) == [
+        "Respondents", "Own share", "Shrunk share", "Weight toward the norm", "Note",
+    ]  # fmt: skip
+    weight = table.set_index("touchpoint")["weight"]
+    assert shown.loc["levering", "Weight toward the norm"] == f"{100 * weight['levering']:.0f}%"
+    assert shown.loc["x", "Weight toward the norm"] == "0%"
+    assert shown.loc["x", "Note"] == "client-only touchpoint: own importance"
+    nl = shrinkage_table(table, lang="nl")
+    assert "contactmoment alleen van deze klant: eigen belang" in nl["Opmerking"].tolist()
+    assert shrinkage_not_needed(800, 150, lang="nl").startswith("Met 800 respondenten")
+    assert "not needed" in shrinkage_not_needed(1200, 150, lang="en")
 
 
 def test_shrinkage_of_a_small_wave_toward_the_norm_pays_off():
