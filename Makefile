@@ -39,6 +39,11 @@ bench: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_run.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_notebooks.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_large.py
+# pooling 10 million rows; --no-spark: the Spark local[2] time needs Java 17+ and PySpark
+# (`make test` installs them); run bench/bench_pool.py without it to time Spark beside DuckDB
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_pool.py --no-spark
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_pool_agreement.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_themes.py
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz OPENBLAS_NUM_THREADS=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests -k fuzz

@@ -170,6 +170,13 @@ def test_norm_importance_equals_shapley_of_the_latest_waves(tmp_path, rows, stat
     np.testing.assert_allclose(got.loc[TOUCHPOINTS, "r2_part"], want.loc[TOUCHPOINTS], atol=1e-10)
     assert got["share"].sum() == pytest.approx(1.0)
     assert (got["n_clients"] == 24).all()
+    # The shrinkage prior: the same pooled correlations, a spread per pair, n behind it.
+    prior = norms.correlations[norms.correlations["sector"] == "all"]
+    assert len(prior) == 28 and (prior["n_clients"] == 24).all() and (prior["tau2"] >= 0).all()
+    with_nps = prior[prior["b"] == NPS].set_index("a")
+    corr = np.corrcoef(latest[[*TOUCHPOINTS, "nps"]].dropna(), rowvar=False)
+    assert with_nps.loc[TOUCHPOINTS, "r"].between(0, 1).all()
+    assert np.abs(with_nps.loc[TOUCHPOINTS, "r"] - corr[-1, :-1]).max() < 0.05
 
 
 # --------------------------------------------------------------------------- privacy
@@ -494,13 +501,42 @@ def test_benchmark_notebook_runs(tmp_path, rows, stats):
     papermill.execute_notebook(
         str(notebook),
         str(tmp_path / "out.ipynb"),
-        parameters={"bootstrap": 20, "progress": False, "store": str(tmp_path / "s.duckdb")},
+        parameters={
+            "bootstrap": 20,
+            "progress": False,
+            "store": str(tmp_path / "s.duckdb"),
+            "shrink_below": 100_000,  # the demo's 800: show the optional table all the same
+        },
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
     )
     executed = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "eigen benchmark van 24 klanten" in executed
+    assert "Gewicht naar de norm" in executed and "Aandeel na krimp" in executed
+
+
+def test_the_shrinkage_table_shows_the_weight_or_says_it_is_not_needed():
+    from drivers.present.benchmark_slides import shrinkage_not_needed, shrinkage_table
+    from drivers.stats.pool import shrunk_importance
+
+    rng = np.random.default_rng(3)
+    names = _SHRINK_NAMES[:3]
+    frame = _wave(rng, _SHRINK_BASE[np.ix_([0, 1, 2, 4], [0, 1, 2, 4])], 80, [*names[:2], "x"])
+    norms = _norms_with_prior(_SHRINK_BASE, np.full((5, 5), 0.002), _SHRINK_NAMES)
+    table = shrunk_importance(frame, norms, outcome="ltr", drivers=[*names[:2], "x"])
+    shown = shrinkage_table(table, lang="en").set_index("Touchpoint")
+    assert list(shown.columns) == [
+        "Respondents", "Own share", "Shrunk share", "Weight toward the norm", "Note",
+    ]  # fmt: skip
+    weight = table.set_index("touchpoint")["weight"]
+    assert shown.loc["levering", "Weight toward the norm"] == f"{100 * weight['levering']:.0f}%"
+    assert shown.loc["x", "Weight toward the norm"] == "0%"
+    assert shown.loc["x", "Note"] == "client-only touchpoint: own importance"
+    nl = shrinkage_table(table, lang="nl")
+    assert "contactmoment alleen van deze klant: eigen belang" in nl["Opmerking"].tolist()
+    assert shrinkage_not_needed(800, 150, lang="nl").startswith("Met 800 respondenten")
+    assert "not needed" in shrinkage_not_needed(1200, 150, lang="en")
 
 
 def test_shrinkage_of_a_small_wave_toward_the_norm_pays_off():
@@ -553,6 +589,133 @@ def test_shrinkage_of_a_small_wave_toward_the_norm_pays_off():
         rng.multivariate_normal(np.zeros(5), client_truth(), size=100_000), rowvar=False
     )
     assert np.abs(shrink_corr(corr, 100_000, mean, tau2) - corr).max() < 0.01
+
+
+_SHRINK_NAMES = ["levering", "facturatie", "klantenservice", "productkwaliteit"]
+_SHRINK_BASE = np.array(
+    [
+        [1.0, 0.45, 0.5, 0.4, 0.55],
+        [0.45, 1.0, 0.4, 0.35, 0.4],
+        [0.5, 0.4, 1.0, 0.45, 0.6],
+        [0.4, 0.35, 0.45, 1.0, 0.5],
+        [0.55, 0.4, 0.6, 0.5, 1.0],
+    ]
+)
+
+
+def _norms_with_prior(mean: np.ndarray, tau2: np.ndarray, names: list[str]) -> Norms:
+    """Norms that hold only a shrinkage prior over ``names`` and the NPS (last)."""
+    variables = [*names, NPS]
+    i, j = np.triu_indices(len(variables), 1)
+    prior = pd.DataFrame(
+        {
+            "sector": "all",
+            "a": [variables[k] for k in i],
+            "b": [variables[k] for k in j],
+            "r": mean[i, j],
+            "tau2": tau2[i, j],
+            "n_clients": 30,
+            "n": 90_000,
+        }
+    )
+    empty = pd.DataFrame(columns=["sector", "touchpoint", "n_clients", "suppressed"])
+    return Norms(
+        nps=empty, grades=empty, top_performers=empty, best_in_class=empty,
+        importance=empty, correlations=prior,
+    )  # fmt: skip
+
+
+def _wave(rng, corr: np.ndarray, n: int, names: list[str]) -> pd.DataFrame:
+    sample = rng.multivariate_normal(np.zeros(len(corr)), corr, size=n)
+    return pd.DataFrame(sample, columns=[*names, "ltr"])
+
+
+def test_shrunk_importance_by_hand():
+    """tau2 = 0 gives the norm's Shapley shares; a huge wave keeps its own; a client-only
+    touchpoint keeps its own correlations with weight 0 and says so."""
+    from drivers.stats.pool import shrunk_importance
+
+    rng = np.random.default_rng(11)
+    names = _SHRINK_NAMES
+    truth = _SHRINK_BASE.copy()
+    truth[-1, 0] = truth[0, -1] = 0.3  # this client: delivery matters less than in the norm
+    norm_parts, norm_r2 = shapley_from_corr(_SHRINK_BASE)
+    options = {"outcome": "ltr", "drivers": names}
+
+    no_spread = _norms_with_prior(_SHRINK_BASE, np.zeros((5, 5)), names)
+    table = shrunk_importance(_wave(rng, truth, 120, names), no_spread, **options)
+    table = table.set_index("touchpoint").loc[names]
+    np.testing.assert_allclose(table["shrunk_share"], norm_parts / norm_r2, atol=1e-12)
+    np.testing.assert_allclose(table["weight"], 1.0)
+    np.testing.assert_allclose(table["r_shrunk"], _SHRINK_BASE[-1, :-1], atol=1e-12)
+    assert (table["scope"] == "all").all() and (table["note"] == "").all()
+    assert (table["n"] == 120).all()
+
+    spread = _norms_with_prior(_SHRINK_BASE, np.full((5, 5), 0.01), names)
+    huge = _wave(rng, truth, 200_000, names)
+    table = shrunk_importance(huge, spread, **options).set_index("touchpoint").loc[names]
+    own = key_drivers(huge, outcome="ltr", drivers=names, missing="pairwise").table
+    own = own.set_index("driver").loc[names, "share"]
+    np.testing.assert_allclose(table["own_share"], own, atol=1e-10)
+    assert (table["weight"] < 0.001).all()
+    np.testing.assert_allclose(table["shrunk_share"], table["own_share"], atol=1e-3)
+    assert table["shrunk_share"].sum() == pytest.approx(1.0)
+
+    # A touchpoint without a standard name (duurzaamheid) and weights.
+    extra = _SHRINK_BASE.copy()
+    frame = _wave(rng, extra, 100, names).rename(columns={"productkwaliteit": "duurzaamheid"})
+    frame["weight"] = rng.uniform(0.5, 2.0, len(frame))
+    table = shrunk_importance(
+        frame,
+        spread,
+        outcome="ltr",
+        drivers=[*names[:3], "duurzaamheid"],
+        weights="weight",
+    ).set_index("touchpoint")
+    row = table.loc["duurzaamheid"]
+    assert pd.isna(row["standard"]) and row["weight"] == 0
+    assert row["note"] == "no standard touchpoint: own importance"
+    assert row["r_shrunk"] == pytest.approx(row["r_own"])
+    assert (table.loc[names[:3], "weight"] > 0.2).all()
+    w = frame["weight"]
+    assert table["n_eff"].iloc[0] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    with pytest.raises(ParameterError, match="needs Norms"):
+        shrunk_importance(frame, {}, outcome="ltr", drivers=names[:3])
+
+
+def test_shrunk_importance_lowers_the_error_of_small_waves():
+    """The simulation of the test above, through the public function: a new client's true
+    Shapley shares against its own and its shrunk shares, 100 waves of n = 60 and 150."""
+    from drivers.stats.pool import correlation_prior, shrunk_importance
+
+    rng = np.random.default_rng(7)
+    names = _SHRINK_NAMES
+
+    def client_truth() -> np.ndarray:
+        noise = rng.normal(0, 0.04, (5, 5))
+        corr = _SHRINK_BASE + (noise + noise.T) / 2
+        np.fill_diagonal(corr, 1.0)
+        return corr
+
+    frames = [
+        _wave(rng, client_truth(), 3000, names).assign(client=f"c{k}", wave="1", nps=7)
+        for k in range(30)
+    ]
+    stats = aggregate(pd.concat(frames), touchpoints=[*names, "ltr"])
+    mean, tau2 = correlation_prior(stats.pairs, [*names, "ltr"])
+    norms = _norms_with_prior(mean, tau2, names)
+    for n in (60, 150):
+        own_error, shrunk_error = [], []
+        for _ in range(100):
+            truth = client_truth()
+            parts, r2 = shapley_from_corr(truth)
+            table = shrunk_importance(
+                _wave(rng, truth, n, names), norms, outcome="ltr", drivers=names
+            ).set_index("touchpoint").loc[names]  # fmt: skip
+            own_error.append(((table["own_share"] - parts / r2) ** 2).sum())
+            shrunk_error.append(((table["shrunk_share"] - parts / r2) ** 2).sum())
+        assert (table["weight"] > 0).all()
+        assert np.mean(shrunk_error) < 0.6 * np.mean(own_error), n
 
 
 def test_the_store_floor_is_never_below_five(tmp_path):
@@ -709,6 +872,7 @@ def test_the_all_sectors_norm_never_gives_away_a_few_other_clients(benchmark_run
     grades = norms.grades[norms.grades["origin"] == "store"].set_index(["sector", "touchpoint"])
     assert grades.loc[("all", "levering"), "suppressed"]
     assert (norms.importance["sector"] != "all").all()
+    assert len(norms.correlations) and (norms.correlations["sector"] != "all").all()
     # Without the wholesale norm beside it, the all-clients norm is fine.
     whole = pool.norms(tmp_path / "s.duckdb").nps.set_index(["sector", "origin"])
     assert not whole.loc[("all", "store"), "suppressed"]

@@ -16,7 +16,14 @@ import pandas as pd
 from drivers.present._format import check_lang, fmt, text
 from drivers.stats.pool import ClientVsNorm, Norms, compare_to_norm
 
-__all__ = ["add_benchmark_section", "bases_table", "plot_grades_vs_norm", "plot_sector_nps"]
+__all__ = [
+    "add_benchmark_section",
+    "bases_table",
+    "plot_grades_vs_norm",
+    "plot_sector_nps",
+    "shrinkage_not_needed",
+    "shrinkage_table",
+]
 
 
 def _scope_label(scope: str, lang: str) -> str:
@@ -57,6 +64,44 @@ def bases_table(norms: Norms, sector: str | None = None, *, lang: str = "nl") ->
                 }
             )
     return pd.DataFrame(rows, columns=["norm", "nps", "clients", "n", "source"])
+
+
+def shrinkage_table(table: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
+    """:func:`~drivers.stats.pool.shrunk_importance` as display text, the weight shown.
+
+    One row per touchpoint: its label, the respondents behind it, the own and the shrunk
+    Shapley share, and the weight toward the norm (0 %: own correlation kept, 100 %: the
+    norm's), with a note where a touchpoint has no norm.
+    """
+    check_lang("shrinkage_table", lang)
+    notes = {
+        "no standard touchpoint: own importance": text("pool_shrink_own_only", lang),
+        "no norm for this touchpoint: own importance": text("pool_shrink_no_norm", lang),
+    }
+    rows = [
+        {
+            text("pool_col_touchpoint", lang): row["label"],
+            text("pool_col_respondents", lang): fmt(row["n"], kind="count", lang=lang),
+            text("pool_col_share_own", lang): fmt(row["own_share"], kind="percent", lang=lang),
+            text("pool_col_share_shrunk", lang): fmt(
+                row["shrunk_share"], kind="percent", lang=lang
+            ),
+            text("pool_col_weight", lang): fmt(row["weight"], kind="percent", lang=lang),
+            text("pool_col_note", lang): notes.get(row["note"], row["note"]),
+        }
+        for _, row in table.iterrows()
+    ]
+    return pd.DataFrame(rows)
+
+
+def shrinkage_not_needed(n: int, limit: int, *, lang: str = "nl") -> str:
+    """The one sentence shown instead of the shrinkage table for a wave above ``limit``."""
+    return text(
+        "pool_shrink_not_needed",
+        lang,
+        n=fmt(n, kind="count", lang=lang),
+        limit=fmt(limit, kind="count", lang=lang),
+    )
 
 
 def _comparison(results: Any, norms: Norms, mapping=None) -> ClientVsNorm:

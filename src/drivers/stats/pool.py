@@ -44,7 +44,7 @@ import re
 import tomllib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -73,6 +73,8 @@ __all__ = [
     "compute_norms",
     "correlation_prior",
     "shrink_corr",
+    "shrunk_importance",
+    "SHRINK_BELOW",
     "empty_stats",
     "pooled_corr",
     "standard_touchpoints",
@@ -105,6 +107,7 @@ _GROUP_COLUMNS = [
 ]
 _TOUCHPOINT_COLUMNS = [*_KEYS, "touchpoint", "n", "w", "w2", "sum", "sumsq"]
 _PAIR_COLUMNS = [*_KEYS, "a", "b", "n", "w", "sum_a", "sum_b", "sumsq_a", "sumsq_b", "sum_ab"]
+_PRIOR_COLUMNS = ["sector", "a", "b", "r", "tau2", "n_clients", "n"]
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -779,6 +782,12 @@ class Norms(Summarised):
     importance : DataFrame
         Shapley (LMG) importance on the pooled correlation matrix: ``r2_part``,
         ``share``, ``rank``; ``r2`` of the model.
+    correlations : DataFrame
+        The prior for shrinking a small wave (:func:`shrunk_importance`): per sector and
+        pair of variables (``a``, ``b``; the NPS is ``"nps"``) the pooled correlation
+        ``r``, the between-client variance ``tau2`` of the clients' true correlations
+        around it (:func:`correlation_prior`), ``n_clients`` and ``n``. Only pairs that
+        rest on at least ``min_clients`` clients.
     """
 
     nps: pd.DataFrame
@@ -790,9 +799,12 @@ class Norms(Summarised):
     year: int | None = None
     min_clients: int = MIN_CLIENTS
     store: str = ""
+    correlations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_PRIOR_COLUMNS))
 
     def __post_init__(self) -> None:
-        read_only(self, "nps", "grades", "top_performers", "best_in_class", "importance")
+        read_only(
+            self, "nps", "grades", "top_performers", "best_in_class", "importance", "correlations"
+        )
 
     _repr_fields = ("sector", "year", "min_clients")
 
@@ -1040,6 +1052,7 @@ def compute_norms(
     sectors = sorted(set(totals["sector"].dropna())) if sector is None else [sector]
     scopes = ["all", *[s for s in sectors if s != "all"]]
     nps_rows, grade_rows, top_rows, best_rows, imp_rows = [], [], [], [], []
+    prior_rows: list[pd.DataFrame] = []
     order = {t: i for i, t in enumerate(standard)}
     for scope in scopes:
         g = totals if scope == "all" else totals[totals["sector"] == scope]
@@ -1113,15 +1126,25 @@ def compute_norms(
                 imp["origin"], imp["source"] = "store", store or "store"
                 imp["suppressed"] = False  # touchpoints below min_clients are left out
                 imp_rows.append(imp)
+                prior = _prior_rows(p, standard, min_clients)
+                prior.insert(0, "sector", scope)
+                prior_rows.append(prior)
     nps = _frame(nps_rows)
     grades = _concat(grade_rows)
     top = _concat(top_rows)
     best = _frame(best_rows)
     importance = _concat(imp_rows)
+    parts = [p for p in prior_rows if len(p)]
+    correlations = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_PRIOR_COLUMNS)
+    )
     if sector is not None and sector != "all":
         nps, grades, top, best, importance = _protect_complement(
             sector, min_clients, nps, grades, top, best, importance
         )
+        all_shown = len(importance) > 0 and bool((importance["sector"] == "all").any())
+        if not all_shown:  # withheld: "all" minus the sector would give away a few clients
+            correlations = correlations[correlations["sector"] != "all"]
     if fallback:
         nps, grades, top, best = _with_seeds(scopes, year, nps, grades, top, best)
     nps = _blank(
@@ -1164,7 +1187,48 @@ def compute_norms(
         year=year,
         min_clients=min_clients,
         store=store,
+        correlations=correlations.reset_index(drop=True),
     )
+
+
+def _prior_rows(pairs: pd.DataFrame, standard: Sequence[str], min_clients: int) -> pd.DataFrame:
+    """The shrinkage prior of one scope: pooled r and tau2 per pair of standard variables."""
+    if not len(pairs):
+        return pd.DataFrame(columns=_PRIOR_COLUMNS[1:])
+    scaled = pairs.assign(
+        **{
+            c: pairs[c] * pairs["factor"]
+            for c in ("w", "sum_a", "sum_b", "sumsq_a", "sumsq_b", "sum_ab")
+        }
+    )
+    present = set(scaled["a"]) | set(scaled["b"])
+    variables = [t for t in standard if t in present] + [NPS]
+    if len(variables) < 2 or scaled["client"].nunique() < min_clients:
+        return pd.DataFrame(columns=_PRIOR_COLUMNS[1:])
+    mean, tau2 = correlation_prior(scaled, variables, min_clients=min_clients)
+    index = {v: i for i, v in enumerate(variables)}
+    off = scaled[scaled["a"] != scaled["b"]]
+    low = np.minimum(off["a"].map(index), off["b"].map(index)).to_numpy()
+    high = np.maximum(off["a"].map(index), off["b"].map(index)).to_numpy()
+    counted = (
+        pd.DataFrame({"i": low, "j": high, "client": off["client"].to_numpy(), "n": off["n"]})
+        .groupby(["i", "j"])
+        .agg(n_clients=("client", "nunique"), n=("n", "sum"))
+        .reset_index()
+    )
+    counted = counted[counted["n_clients"] >= min_clients]
+    i, j = counted["i"].to_numpy(int), counted["j"].to_numpy(int)
+    out = pd.DataFrame(
+        {
+            "a": [variables[k] for k in i],
+            "b": [variables[k] for k in j],
+            "r": mean[i, j],
+            "tau2": tau2[i, j],
+            "n_clients": counted["n_clients"].to_numpy(int),
+            "n": counted["n"].to_numpy("int64"),
+        }
+    )
+    return out[np.isfinite(out["r"])].reset_index(drop=True)
 
 
 def _protect_complement(sector, min_clients, nps, grades, top, best, importance):
@@ -1461,19 +1525,50 @@ def correlation_prior(
             f"correlation_prior needs at least {min_clients} clients; got {len(clients)}."
         )
     mean, _ = pooled_corr(pairs, variables)
-    per_client = []
-    noise = []
-    for _, part in pairs.groupby("client", sort=True):
-        corr, n = pooled_corr(part, variables)
-        per_client.append(corr)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            noise.append((1 - corr**2) ** 2 / (n - 1))
-    stack = np.array(per_client)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        spread = np.nanvar(stack, axis=0, ddof=1)
-        sampling = np.nanmean(np.array(noise), axis=0)
-    tau2 = np.maximum(np.nan_to_num(spread - sampling, nan=0.0), 0.0)
+    variables = list(variables)
+    index = {v: i for i, v in enumerate(variables)}
+    frame = pairs[pairs["a"].isin(index) & pairs["b"].isin(index) & (pairs["a"] != pairs["b"])]
+    i, j = frame["a"].map(index).to_numpy(), frame["b"].map(index).to_numpy()
+    swap = i > j
+    # Per client and pair, the same sums as pooled_corr (one vectorised pass, not a loop
+    # over clients: the store's norms stay fast with hundreds of clients).
+    sums = (
+        pd.DataFrame(
+            {
+                "client": frame["client"].to_numpy(),
+                "i": np.where(swap, j, i),
+                "j": np.where(swap, i, j),
+                "n": frame["n"].to_numpy(float),
+                "w": frame["w"].to_numpy(float),
+                "sa": np.where(swap, frame["sum_b"], frame["sum_a"]),
+                "sb": np.where(swap, frame["sum_a"], frame["sum_b"]),
+                "saa": np.where(swap, frame["sumsq_b"], frame["sumsq_a"]),
+                "sbb": np.where(swap, frame["sumsq_a"], frame["sumsq_b"]),
+                "sab": frame["sum_ab"].to_numpy(float),
+            }
+        )
+        .groupby(["client", "i", "j"], sort=False)
+        .sum()
+        .reset_index()
+    )
+    w = sums["w"]
+    cov = w * sums["sab"] - sums["sa"] * sums["sb"]
+    var_a = w * sums["saa"] - sums["sa"] ** 2
+    var_b = w * sums["sbb"] - sums["sb"] ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (cov / np.sqrt(var_a * var_b)).where((var_a > 0) & (var_b > 0))
+        noise = (1 - r**2) ** 2 / (sums["n"] - 1)
+    per_pair = pd.DataFrame({"i": sums["i"], "j": sums["j"], "r": r, "noise": noise}).groupby(
+        ["i", "j"]
+    )
+    spread = per_pair["r"].var(ddof=1)
+    sampling = per_pair["noise"].mean()
+    q = len(variables)
+    tau2 = np.zeros((q, q))
+    gap = (spread - sampling).to_numpy(float)
+    gap = np.maximum(np.nan_to_num(gap, nan=0.0, posinf=0.0, neginf=0.0), 0.0)
+    pi, pj = spread.index.get_level_values(0), spread.index.get_level_values(1)
+    tau2[pi, pj] = tau2[pj, pi] = gap
     np.fill_diagonal(tau2, 0.0)
     return mean, tau2
 
@@ -1503,3 +1598,181 @@ def shrink_corr(
         out = fixed / np.outer(sd, sd)
         np.fill_diagonal(out, 1.0)
     return out
+
+
+#: Waves up to this many respondents gain from shrinkage (see :func:`shrunk_importance`).
+SHRINK_BELOW = 150
+
+_SHRUNK_COLUMNS = [
+    "touchpoint",
+    "label",
+    "standard",
+    "scope",
+    "n",
+    "n_eff",
+    "own_share",
+    "shrunk_share",
+    "weight",
+    "r_own",
+    "r_norm",
+    "r_shrunk",
+    "note",
+]
+
+
+def _prior_matrix(
+    prior: pd.DataFrame, standard: Sequence[str | None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The norm's r and tau2 in the client's order; ``known`` where the norm has the pair."""
+    q = len(standard)
+    mean, tau2, known = np.full((q, q), np.nan), np.zeros((q, q)), np.zeros((q, q), bool)
+    lookup = {frozenset((row.a, row.b)): (row.r, row.tau2) for row in prior.itertuples(index=False)}
+    for i in range(q):
+        for j in range(i + 1, q):
+            if standard[i] is None or standard[j] is None:
+                continue
+            found = lookup.get(frozenset((standard[i], standard[j])))
+            if found is not None and np.isfinite(found[0]):
+                mean[i, j] = mean[j, i] = found[0]
+                tau2[i, j] = tau2[j, i] = max(float(found[1]), 0.0)
+                known[i, j] = known[j, i] = True
+    return mean, tau2, known
+
+
+def shrunk_importance(
+    data: Any,
+    norms: Norms,
+    *,
+    sector: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    outcome: str | None = None,
+    drivers: Sequence[str] | None = None,
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+) -> pd.DataFrame:
+    r"""Shapley importance of a small wave, shrunk toward the sector norm.
+
+    With 60 or 150 respondents a wave's correlations are noisy, and so are its Shapley
+    shares. When the firm's benchmark store holds many clients whose correlations differ
+    little, the norm is a good prior: each of the wave's correlations moves toward the
+    norm's by the empirical-Bayes weight ``B = v / (v + τ²)`` (:func:`shrink_corr`), and
+    Shapley is computed on the shrunk matrix. In a simulation with clients scattered
+    around a norm this lowers the error against the true importance for n ≤ 150
+    (``tests/test_pool.py``; figures in ``bench/README.md``). With a large wave
+    ``B → 0``: the own importance stands.
+
+    Parameters
+    ----------
+    data : Survey or DataFrame
+        One row per respondent. A Survey supplies ``outcome``, ``drivers``, ``weights``
+        and labels, as in :func:`~drivers.stats.importance.key_drivers`.
+    norms : Norms
+        From :func:`drivers.norms`; its ``correlations`` are the prior.
+    sector : str, optional
+        The client's sector; default the sector of the norms. A pair the sector's norm
+        lacks comes from all clients, as in :func:`compare_to_norm`.
+    mapping : dict, optional
+        The client's own taxonomy mapping (see :func:`standardise`).
+    outcome, drivers, weights : optional
+        As in ``key_drivers``; required for a DataFrame (``outcome``, ``drivers``).
+
+    Returns
+    -------
+    DataFrame
+        One row per touchpoint, sorted by ``shrunk_share``: ``touchpoint``, ``label``,
+        ``standard`` (None: client-only), ``scope`` (the norm used), ``n`` (answered the
+        touchpoint and the NPS), ``n_eff`` (Kish), ``own_share`` (Shapley share of R² on
+        the wave's own weighted, pairwise-complete correlations, the norm's basis),
+        ``shrunk_share``, ``weight`` (``B`` of its correlation with the NPS: 0 = own
+        correlation kept, 1 = the norm's), ``r_own``, ``r_norm``, ``r_shrunk`` (that
+        correlation) and ``note`` (why a touchpoint was not shrunk). A touchpoint without
+        a standard touchpoint, or whose pair the norm lacks, keeps its own correlations
+        (weight 0).
+
+    Notes
+    -----
+    ``v = (1 − m²)² / (n_eff − 1)`` is the sampling variance of a correlation ``r`` near
+    the norm ``m`` (Fisher), with Kish's effective n of the rows behind the pair; ``τ²``
+    is the between-client variance of the true correlations (:func:`correlation_prior`).
+    The shrunk matrix is ``m + (1 − B)(r − m)``, made positive semi-definite. The
+    shares are of each model's own R², so they sum to 1 in both columns.
+
+    Examples
+    --------
+    >>> from drivers import demo
+    >>> from drivers.workflow.pool import norms
+    >>> table = shrunk_importance(demo.load(), norms("no-store.duckdb"))  # no store: no prior
+    >>> bool((table["weight"] == 0).all()), bool(table["own_share"].sum().round(6) == 1)
+    (True, True)
+    """
+    from drivers.stats.importance import _corr_pairwise, _nearest_psd, _prepare
+
+    if not isinstance(norms, Norms):
+        raise ParameterError(
+            f"shrunk_importance needs Norms (from dr.norms); got {type(norms).__name__}."
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sparse touchpoints: pairwise is the point here
+        design = _prepare(data, outcome, drivers, weights, "pairwise", None, None)
+    keys = list(design.drivers)
+    Z, w = design.Z, design.w
+    seen = (~np.isnan(Z)).astype(float)
+    n = seen.T @ seen
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_eff = (seen.T @ (seen * w[:, None])) ** 2 / (seen.T @ (seen * (w**2)[:, None]))
+        own = _corr_pairwise(Z, w)
+    own = np.where(np.isfinite(own), own, 0.0)
+    np.fill_diagonal(own, 1.0)
+    own, _ = _nearest_psd(own)
+
+    names = standardise(keys, mapping)
+    standard = [names[k] for k in keys] + [NPS]
+    scope = sector or norms.sector or "all"
+    prior = norms.correlations
+    if not len(prior):
+        prior = pd.DataFrame(columns=_PRIOR_COLUMNS)
+    here = prior[prior["sector"] == scope]
+    mean, tau2, known = _prior_matrix(here, standard)
+    used = np.where(known, scope, "")
+    if scope != "all":  # pairs the sector lacks: the norm of all clients
+        mean_all, tau2_all, known_all = _prior_matrix(prior[prior["sector"] == "all"], standard)
+        fill = known_all & ~known
+        mean, tau2 = np.where(fill, mean_all, mean), np.where(fill, tau2_all, tau2)
+        used = np.where(fill, "all", used)
+        known = known | fill
+    # Where the norm has nothing, the "norm" is the wave itself: nothing moves.
+    centre = np.where(known, mean, own)
+    np.fill_diagonal(centre, 1.0)
+    shrunk = shrink_corr(own, n_eff, centre, np.where(known, tau2, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = (1 - centre**2) ** 2 / np.maximum(n_eff - 1, 1)
+        weight = np.where(known, np.where(v + tau2 > 0, v / (v + tau2), 1.0), 0.0)
+    own_parts, own_r2 = shapley_from_corr(own)
+    shrunk_parts, shrunk_r2 = shapley_from_corr(shrunk)
+    notes = []
+    for k, key in enumerate(keys):
+        if names[key] is None:
+            notes.append("no standard touchpoint: own importance")
+        elif not known[k, -1]:
+            notes.append("no norm for this touchpoint: own importance")
+        else:
+            notes.append("")
+    table = pd.DataFrame(
+        {
+            "touchpoint": keys,
+            "label": list(design.labels[: len(keys)]),
+            "standard": [names[k] for k in keys],
+            "scope": [str(s) if s else None for s in used[:-1, -1]],
+            "n": n[:-1, -1].astype("int64"),
+            "n_eff": n_eff[:-1, -1],
+            "own_share": own_parts / own_r2 if own_r2 > 0 else np.nan,
+            "shrunk_share": shrunk_parts / shrunk_r2 if shrunk_r2 > 0 else np.nan,
+            "weight": weight[:-1, -1],
+            "r_own": own[:-1, -1],
+            "r_norm": np.where(known[:-1, -1], mean[:-1, -1], np.nan),
+            "r_shrunk": shrunk[:-1, -1],
+            "note": notes,
+        }
+    )
+    return table.sort_values("shrunk_share", ascending=False, kind="stable")[
+        _SHRUNK_COLUMNS
+    ].reset_index(drop=True)
