@@ -581,3 +581,27 @@ def test_notebook_runs_top_to_bottom(tmp_path, with_codebook):
     assert "ThemeResult" in text and "R24-" not in text  # no respondent id
     outputs = json.dumps([c.get("outputs", []) for c in json.loads(text)["cells"]])
     assert ("No codebook" in outputs) is not with_codebook
+
+
+def test_no_quote_from_a_respondent_of_a_small_segment_group():
+    """Quotes never come from a group below the privacy floor of a report segment."""
+    from drivers import demo
+
+    survey = demo.load(2024)
+    coded = themes(survey, demo.codebook())
+    frame = survey.data
+    column = survey.spec.segments[0]
+    everyone = theme_quotes(coded, n=50, privacy_floor=5)
+    # make one respondent per quoted answer the only member of a group of their own
+    lonely = frame[column].astype("object").copy()
+    chosen = sorted(set(everyone["quote"]))[:10]
+    texts = pd.Series(list(coded.answers), index=coded.table.index).fillna("").astype(str)
+    # everyone who wrote one of ten quoted answers gets a group of their own
+    picked = [i for i, t in texts.items() if any(q[:40] in t for q in chosen)]
+    for k, i in enumerate(picked):
+        lonely.loc[i] = f"alleen-{k}"
+    data = frame.assign(**{column: lonely})
+    guarded = theme_quotes(coded, n=50, privacy_floor=5, data=data, segments=[column])
+    for quote in guarded["quote"]:
+        assert quote not in chosen, quote
+    assert len(guarded) > 0

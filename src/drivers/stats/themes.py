@@ -1295,6 +1295,7 @@ def theme_quotes(
     max_chars: int = 160,
     lang: str | None = None,
     seed: int = 0,
+    segments: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Up to ``n`` representative, scrubbed quotes per theme.
 
@@ -1319,6 +1320,10 @@ def theme_quotes(
         Language of the scrub marks (default the codebook's language).
     seed : int, default 0
         Breaks ties among equally representative answers.
+    segments : list of str, optional
+        Segment columns of ``data``: a respondent in a group of any of them with fewer than
+        ``privacy_floor`` respondents is never quoted (what they wrote could point at them,
+        even without the group's name). ``drivers run`` passes the report's segments.
 
     Returns
     -------
@@ -1355,6 +1360,20 @@ def theme_quotes(
     labels = coded.codebook.labels(lang)
     table = coded.table
     texts = coded.answers
+    quotable = np.ones(len(table), dtype=bool)
+    segments = [segments] if isinstance(segments, str) else list(segments or ())
+    if segments and data is None:
+        raise ParameterError(f"{func}: segments= needs data= (the Survey or DataFrame).")
+    for column in segments:
+        frame = data.data if hasattr(data, "spec") else data
+        if column not in frame.columns:
+            hint = closest(str(column), [str(c) for c in frame.columns])
+            more = f" Did you mean {hint!r}?" if hint else ""
+            raise ColumnNotFoundError(f"{func}: no segment column {column!r} in the data.{more}")
+        groups = frame[column].astype("object")
+        size = groups.map(groups.value_counts(dropna=True))
+        small = (size < privacy_floor).reindex(table.index).fillna(False).to_numpy(bool)
+        quotable &= ~small
     if by is not None:
         if data is None:
             raise ParameterError(f"{func}: by= needs data= (the Survey or DataFrame).")
@@ -1380,7 +1399,7 @@ def theme_quotes(
     answered = coded.answered.to_numpy()
     for j, key in enumerate(table.columns):
         for group, mask in parts:
-            inside = mask & answered & values[:, j]
+            inside = mask & answered & values[:, j] & quotable
             if inside.sum() < privacy_floor:
                 continue
             candidates = pd.DataFrame(

@@ -594,6 +594,8 @@ class _Compute:
         quotes = theme_quotes(
             coded,
             n=3,
+            data=self.survey,
+            segments=self.segments,
             privacy_floor=self.options.privacy_floor,
             lang=self.lang,
             seed=self.options.seed,
