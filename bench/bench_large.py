@@ -1,9 +1,10 @@
 """`drivers run` on generated large clients: wall time, CPU time and peak memory.
 
-    python bench/bench_large.py [--case 5x20k|1m|both] [--keep DIR]
+    python bench/bench_large.py [--case 30tp|5x20k|1m|all] [--keep DIR]
 
 Cases (default options: bootstrap 500, what-if bootstrap 100):
 
+- ``30tp``: 30 touchpoints, 6 segment variables, 2 waves of 1,500 respondents;
 - ``5x20k``: 20 touchpoints, 3 segment variables, 5 waves of 20,000 respondents;
 - ``1m``: 20 touchpoints, 3 segment variables, one wave of 1,000,000 respondents.
 
@@ -28,6 +29,7 @@ from pathlib import Path
 from drivers.workflow.synthetic import make_client
 
 CASES = {
+    "30tp": {"touchpoints": 30, "segments": 6, "waves": 2, "n": 1_500},
     "5x20k": {"touchpoints": 20, "segments": 3, "waves": 5, "n": 20_000},
     "1m": {"touchpoints": 20, "segments": 3, "waves": 1, "n": 1_000_000},
 }
@@ -61,10 +63,10 @@ def run_case(name: str, root: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--case", choices=[*CASES, "both"], default="both")
+    parser.add_argument("--case", choices=[*CASES, "all"], default="all")
     parser.add_argument("--keep", type=Path, default=None, help="keep and reuse the clients")
     args = parser.parse_args()
-    names = list(CASES) if args.case == "both" else [args.case]
+    names = list(CASES) if args.case == "all" else [args.case]
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         rows = [run_case(name, root) for name in names]
