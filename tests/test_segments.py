@@ -77,3 +77,27 @@ def test_survey_input_and_option_checks():
         compare_segments(survey, "sector", bootstrap=0)
     with pytest.raises(ParameterError, match="by"):
         compare_segments(survey, 3)
+
+
+def test_a_large_wave_is_compared_on_a_seeded_subset():
+    """max_rows: the groups are compared on a seeded random subset; the result says so."""
+    import matplotlib.pyplot as plt
+
+    from drivers import charts, demo
+
+    survey = demo.load(2024)
+    seg = compare_segments(
+        survey, "sector", drivers=["levering", "klantenservice"], bootstrap=20, max_rows=400
+    )
+    again = compare_segments(
+        survey, "sector", drivers=["levering", "klantenservice"], bootstrap=20, max_rows=400
+    )
+    assert seg.sampled_from == len(survey.data) and seg.rows == 400
+    assert seg.table.drop_duplicates(["segment", "group"])["n"].sum() <= 400
+    pd.testing.assert_frame_equal(seg.table, again.table)
+    full = compare_segments(survey, "sector", drivers=["levering", "klantenservice"], bootstrap=20)
+    assert full.sampled_from is None
+    ax = charts.segment_importance(seg, lang="nl")
+    notes = " ".join(t.get_text() for t in ax.figure.texts + ax.texts)
+    plt.close(ax.figure)
+    assert "Berekend op 400 willekeurige van de" in notes

@@ -248,6 +248,15 @@ def segment_importance(
                 alpha=fmt(alpha, kind="percent", lang=lang),
             )
         )
+    if getattr(result, "sampled_from", None):
+        notes.append(
+            text(
+                "chart_segments_sampled",
+                lang,
+                rows=fmt(result.rows, kind="count", lang=lang),
+                total=fmt(result.sampled_from, kind="count", lang=lang),
+            )
+        )
     skipped = [
         f"{g} ({s})"
         for s, g in getattr(result, "not_analysed", ())
