@@ -874,8 +874,12 @@ def test_findings_rank_what_to_improve_first_by_nps_gain(lang):
     assert plus in first and ("+4,2" if lang == "nl" else "+4.2") in first
     assert first.index("Webshop") < first.index("Klachtafhandeling")
     assert ("95%-BI +8,1 tot +12,0" if lang == "nl" else "95% CI +8.1 to +12.0") in first
-    # the matrix no longer says "start with" something else
+    # the matrix no longer says "start with" something else, nor names its quadrant as advice
     assert text.count(start) == 1
+    improve = "Eerst verbeteren" if lang == "nl" else "Improve first"
+    assert f"- **{improve}:**" not in text
+    assert ("Matrixkwadrant" if lang == "nl" else "Matrix quadrant") in text
+    assert ("verwachte NPS-winst hierboven" if lang == "nl" else "expected NPS gain above") in text
     # improve-first comes before the matrix, so the deck's key-finding bullets keep it
     assert text.index(start) < text.index(
         "### " + ("Prioriteiten" if lang == "nl" else "Priorities")

@@ -576,7 +576,10 @@ def narrate_matrix(
                     uncertain.append(label)
             else:
                 items.append(label)
-        lines.append(f"- **{text(quadrant, lang)}:** {_join(items, lang)}")
+        name = text(quadrant, lang)
+        if not start:  # the advice is the NPS-gain order: name the quadrant as the matrix's
+            name = text("narrate_matrix_quadrant_named", lang, quadrant=name)
+        lines.append(f"- **{name}:** {_join(items, lang)}")
     lines.append("")
     if probabilities:
         lines.append(text("narrate_matrix_probability", lang))
@@ -591,6 +594,8 @@ def narrate_matrix(
     if start and not improve.empty:
         first = names[str(improve.iloc[0]["touchpoint"])]
         lines.append(text("narrate_matrix_start", lang, label=first))
+    elif not improve.empty:
+        lines.append(text("narrate_matrix_not_the_order", lang))
     return "\n".join(lines).strip() + "\n"
 
 
