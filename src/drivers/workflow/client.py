@@ -185,14 +185,22 @@ class ClientConfig:
         index = [w.name for w in self.waves].index(current.name)
         return self.waves[index - 1] if index > 0 else None
 
-    def load(self, name: str | None = None, *, strict: bool = False):
+    def load(self, name: str | None = None, *, strict: bool = False, warn: bool = True):
         """Load one wave's file with its mapping (rename, na_codes, scale, ...).
 
-        Same as ``load_survey(wave.file, config.spec, wave=wave)``.
+        Same as ``load_survey(wave.file, config.spec, wave=wave)``. ``warn=False`` keeps the
+        data-quality warnings quiet (they stay in ``survey.quality``): for a notebook that
+        reloads a wave whose warnings the run's results and notebook 01 already report.
         """
+        import warnings
+
+        from drivers.errors import DriversWarning
         from drivers.load.io import load_survey
 
-        return load_survey(self.wave(name).file, self.spec, wave=self.wave(name), strict=strict)
+        with warnings.catch_warnings():
+            if not warn:
+                warnings.simplefilter("ignore", DriversWarning)
+            return load_survey(self.wave(name).file, self.spec, wave=self.wave(name), strict=strict)
 
     @property
     def display_name(self) -> str:
