@@ -1407,36 +1407,40 @@ def _shapley_contributions(setup: _Setup, model: str, fit: dict, plan: list[dict
             gains.append(step * part["beta"][player_columns][None, :])
 
     w = setup.w
-
-    def values(masks: np.ndarray) -> np.ndarray:
-        """v(S) for subsets given as 0/1 rows, in chunks."""
-        out = np.empty(len(masks))
-        chunk = max(1, _CHUNK_CELLS // max(len(base[0]), 1))
-        for start in range(0, len(masks), chunk):
-            block = masks[start : start + chunk].astype(float)
-            etas = [b[None, :] + block @ g.T for b, g in zip(base, gains, strict=True)]
-            out[start : start + chunk] = _nps_from_etas(model, fit, etas, w)
-        return out
-
     if len(x0) >= LITTLE_BOOTSTRAP_ROWS:
         # a large wave: the split over the touchpoints is computed on a fixed random
         # subset of respondents and scaled to the joint change of all respondents
-        ends = values(np.array([np.zeros(m), np.ones(m)]))
+        ends = _coalition_values(np.array([np.zeros(m), np.ones(m)]), base, gains, model, fit, w)
         total = float(ends[1] - ends[0])
         rows = np.sort(np.random.default_rng(seed).choice(len(x0), _SPLIT_ROWS, replace=False))
         base, gains, w = [b[rows] for b in base], [g[rows] for g in gains], w[rows]
-        phi, subset_total, route = _shapley_split(values, base, gains, model, fit, w, m, seed)
+        phi, subset_total, route = _shapley_split(base, gains, model, fit, w, m, seed)
         if abs(subset_total) > 1e-12:
             phi = phi * (total / subset_total)
         else:
             phi = phi + (total - subset_total) / m
         return phi, total, route + "-subset"
-    return _shapley_split(values, base, gains, model, fit, w, m, seed)
+    return _shapley_split(base, gains, model, fit, w, m, seed)
 
 
-def _shapley_split(values, base, gains, model, fit, w, m, seed):
+def _coalition_values(masks: np.ndarray, base, gains, model, fit, w) -> np.ndarray:
+    """v(S), the expected NPS, for coalitions given as 0/1 rows, in chunks."""
+    out = np.empty(len(masks))
+    chunk = max(1, _CHUNK_CELLS // max(len(base[0]), 1))
+    for start in range(0, len(masks), chunk):
+        block = masks[start : start + chunk].astype(float)
+        etas = [b[None, :] + block @ g.T for b, g in zip(base, gains, strict=True)]
+        out[start : start + chunk] = _nps_from_etas(model, fit, etas, w)
+    return out
+
+
+def _shapley_split(base, gains, model, fit, w, m, seed):
     """Shapley values of the m changes: exact up to :data:`_EXACT_PLAYERS`, else averaged
     over :data:`_ORDERINGS` random orderings; and v(all) - v(none)."""
+
+    def values(masks: np.ndarray) -> np.ndarray:
+        return _coalition_values(masks, base, gains, model, fit, w)
+
     if m <= _EXACT_PLAYERS:
         codes = np.arange(2**m)
         masks = (codes[:, None] >> np.arange(m)[None, :]) & 1
