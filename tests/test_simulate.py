@@ -181,6 +181,40 @@ def test_to_target_mean_and_at_least():
     assert floor.nps_change >= 0 or floor.coefficients.loc["prijs"].iloc[0] < 0
 
 
+def test_shift_to_a_target_mean_matches_bisection():
+    """The exact piecewise-linear solve of ("to", target) against plain bisection of the
+    clipped weighted mean, on integer and one-decimal grades, weighted, near both ends."""
+    from drivers.stats.simulate import _solve_shift
+
+    def bisect(g, w, target, low, high):
+        def mean_after(s):
+            return np.average(np.clip(g + s, low, high), weights=w)
+
+        lo, hi = low - g.max(), high - g.min()
+        if mean_after(lo) >= target:
+            return lo
+        if mean_after(hi) <= target:
+            return hi
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if mean_after(mid) < target else (lo, mid)
+        return (lo + hi) / 2
+
+    rng = np.random.default_rng(11)
+    for case in range(400):
+        n = int(rng.integers(1, 600))
+        g = rng.integers(1, 11, n).astype(float)
+        if case % 2:
+            g = np.round(rng.uniform(1, 10, n), 1)
+        w = rng.uniform(0.2, 3.0, n)
+        target = float(rng.choice([rng.uniform(1, 10), 1.0, 10.0, g.mean()]))
+        shift = _solve_shift(g, w, target, 1, 10)
+        assert shift == pytest.approx(bisect(g, w, target, 1, 10), abs=1e-9)
+        if 1 < target < 10:
+            reached = np.average(np.clip(g + shift, 1, 10), weights=w)
+            assert reached == pytest.approx(target, abs=1e-9)
+
+
 def test_benchmark_from_mapping():
     s = synthetic_survey()
     by_name = simulate(
@@ -246,6 +280,7 @@ def test_demo_ci_covers_estimate(demo_survey):
 from drivers.stats.simulate import (  # noqa: E402 - the attribution tests' own imports
     ChangeAttribution,
     _attribution_plan,
+    _Numeric,
     _resampled_expected,
     _setup,
     attribute_change,
@@ -312,7 +347,8 @@ def test_joint_expected_change_is_the_simulators_change(attribution):
     )
     rows = np.arange(len(before.data))
     # the bootstrap path (simulate's evaluate) on the unresampled data gives the same number
-    assert _resampled_expected(setup, "ordinal", first, rows, delta, STANDARD) == pytest.approx(
+    arrays = _Numeric(first, setup)
+    assert _resampled_expected(setup, "ordinal", arrays, rows, delta, STANDARD) == pytest.approx(
         res.expected, rel=1e-9
     )
     plan = _attribution_plan(setup, delta)

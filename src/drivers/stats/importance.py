@@ -914,10 +914,12 @@ def _standardise(values: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def _wls(y: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool):
-    import statsmodels.api as sm
+    # the modules themselves: statsmodels.api also imports its plotting and time series
+    from statsmodels.regression.linear_model import OLS, WLS
+    from statsmodels.tools.tools import add_constant
 
-    design = sm.add_constant(X, has_constant="add")
-    model = sm.WLS(y, design, weights=w) if weighted else sm.OLS(y, design)
+    design = add_constant(X, has_constant="add")
+    model = WLS(y, design, weights=w) if weighted else OLS(y, design)
     return model.fit(cov_type="HC3")
 
 
@@ -944,15 +946,18 @@ def _logit_ame(target: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool,
     same HC0 covariance comes from :func:`_logit_newton` (statsmodels' IRLS keeps several
     copies of a million-row model matrix: about 4 GB and half a minute).
     """
-    import statsmodels.api as sm
     from scipy import stats
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import (
         ConvergenceWarning,
         PerfectSeparationError,
         PerfectSeparationWarning,
     )
+    from statsmodels.tools.tools import add_constant
 
-    design = sm.add_constant(X, has_constant="add")
+    design = add_constant(X, has_constant="add")
     large = len(target) >= LARGE_LOGIT_ROWS
     weighted = weighted or large
     with warnings.catch_warnings(record=True) as caught:
@@ -962,10 +967,10 @@ def _logit_ame(target: np.ndarray, X: np.ndarray, w: np.ndarray, weighted: bool,
                 fit = _logit_newton(target, design, w / w.mean())
             elif weighted:
                 scaled = w / w.mean()
-                glm = sm.GLM(target, design, family=sm.families.Binomial(), var_weights=scaled)
+                glm = GLM(target, design, family=families.Binomial(), var_weights=scaled)
                 fit = glm.fit(cov_type="HC0")
             else:
-                fit = sm.Logit(target, design).fit(disp=0)
+                fit = Logit(target, design).fit(disp=0)
         except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
             raise AnalysisError(
                 f"key_drivers(method='logit'): the {what} model cannot be fitted ({exc}). "

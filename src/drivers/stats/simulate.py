@@ -635,25 +635,31 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def _solve_shift(g: np.ndarray, w: np.ndarray, target: float, low: float, high: float) -> float:
-    """The uniform shift s with mean(clip(g + s)) = target (bisection; monotone in s)."""
+    """The smallest uniform shift s with mean(clip(g + s)) = target.
 
-    def mean_after(s: float) -> float:
-        return _weighted_mean(np.clip(g + s, low, high), w)
+    The weighted mean after the shift is piecewise linear and non-decreasing in s, with
+    knots where a grade reaches either end of the scale: it is evaluated at the knots
+    (grades are few distinct values) and the segment that crosses ``target`` is solved.
+    """
+    values, inverse = np.unique(g, return_inverse=True)
+    mass = np.bincount(inverse.ravel(), weights=w, minlength=len(values)) / np.sum(w)
 
-    lo, hi = low - float(g.max()), high - float(g.min())
-    if mean_after(lo) >= target:
+    def mean_after(s: np.ndarray) -> np.ndarray:
+        return mass @ np.clip(values[:, None] + s[None, :], low, high)
+
+    lo, hi = low - float(values[-1]), high - float(values[0])
+    knots = np.concatenate([low - values, high - values])
+    points = np.unique(np.concatenate([[lo, hi], knots[(knots > lo) & (knots < hi)]]))
+    means = mean_after(points)
+    if means[0] >= target:
         return lo
-    if mean_after(hi) <= target:
+    if means[-1] <= target:
         return hi
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        if mean_after(mid) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12:
-            break
-    return (lo + hi) / 2
+    i = int(np.searchsorted(means, target, side="left"))  # means[i - 1] < target <= means[i]
+    if means[i] == target:
+        return float(points[i])
+    x0, x1, y0, y1 = points[i - 1], points[i], means[i - 1], means[i]
+    return float(x0 + (target - y0) * (x1 - x0) / (y1 - y0))
 
 
 def _apply(grades, weights, plan, columns, low, high):
@@ -1190,9 +1196,10 @@ def attribute_change(
     after_inputs = resolve(after, func, drivers=(), need_outcome=False)
     before_inputs = resolve(before, func, drivers=(), need_outcome=False)
 
+    # numeric columns once, not once per bootstrap draw
+    arrays_before, arrays_after = _Numeric(before_inputs, setup), _Numeric(after_inputs, setup)
+
     def mean_changes(
-        first: Any,
-        second: Any,
         rows_first=None,
         rows_second=None,
         counts_first=None,
@@ -1200,14 +1207,14 @@ def attribute_change(
     ) -> np.ndarray:
         out = np.full(len(present), np.nan)
         for j, key in enumerate(present):
-            if key not in second.frame.columns:
+            if key not in arrays_after.columns:
                 continue
-            a = _grade_mean(first, key, rows_first, counts_first)
-            b = _grade_mean(second, key, rows_second, counts_second)
+            a = _grade_mean(arrays_before, key, rows_first, counts_first)
+            b = _grade_mean(arrays_after, key, rows_second, counts_second)
             out[j] = b - a
         return out
 
-    delta = mean_changes(before_inputs, after_inputs)
+    delta = mean_changes()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
@@ -1249,11 +1256,9 @@ def attribute_change(
                         _resampled_expected(
                             setup,
                             model,
-                            before_inputs,
+                            arrays_before,
                             rows1,
-                            mean_changes(
-                                before_inputs, after_inputs, rows1, rows2, counts1, counts2
-                            ),
+                            mean_changes(rows1, rows2, counts1, counts2),
                             cutoffs,
                             fit,
                             counts1,
@@ -1321,11 +1326,28 @@ def attribute_change(
     )
 
 
-def _grade_mean(inputs: Any, key: str, rows: np.ndarray | None, counts=None) -> float:
+class _Numeric:
+    """A wave's NPS scores, grades and weights as arrays (read once per attribution)."""
+
+    def __init__(self, inputs: Any, setup: _Setup):
+        frame = inputs.frame
+        self.columns = {
+            key: pd.to_numeric(frame[key], errors="coerce").to_numpy(float)
+            for key in setup.keys
+            if key in frame.columns
+        }
+        self.w = (
+            np.ones(len(frame)) if inputs.weights is None else np.asarray(inputs.weights, float)
+        )
+        if setup.spec.nps in frame.columns:
+            self.scores = pd.to_numeric(frame[setup.spec.nps], errors="coerce").to_numpy(float)
+        self.keys = setup.keys
+
+
+def _grade_mean(data: _Numeric, key: str, rows: np.ndarray | None, counts=None) -> float:
     """Weighted mean grade of one touchpoint over those who graded it (optionally resampled:
     ``rows`` drawn, each ``counts`` times when given)."""
-    x = pd.to_numeric(inputs.frame[key], errors="coerce").to_numpy(float)
-    w = np.ones(len(x)) if inputs.weights is None else inputs.weights
+    x, w = data.columns[key], data.w
     if rows is not None:
         x, w = x[rows], w[rows] * (1.0 if counts is None else counts)
     ok = np.isfinite(x) & np.isfinite(w) & (w > 0)
@@ -1474,7 +1496,7 @@ def _shapley_split(base, gains, model, fit, w, m, seed):
 def _resampled_expected(
     setup: _Setup,
     model: str,
-    inputs: Any,
+    data: _Numeric,
     rows: np.ndarray,
     delta,
     cutoffs: Any,
@@ -1482,13 +1504,13 @@ def _resampled_expected(
     counts=None,
 ):
     """Expected joint NPS change in one bootstrap draw of the earlier wave."""
-    frame = inputs.frame
-    scores = pd.to_numeric(frame[setup.spec.nps], errors="coerce").to_numpy(float)[rows]
-    w = (np.ones(len(frame)) if inputs.weights is None else inputs.weights)[rows]
+    scores = data.scores[rows]
+    w = data.w[rows]
     if counts is not None:
         w = w * counts
     used = np.isfinite(scores) & np.isfinite(w) & (w > 0)
-    grades = frame[setup.keys].apply(pd.to_numeric, errors="coerce").to_numpy(float)[rows][used]
+    rows = rows[used]
+    grades = np.column_stack([data.columns[k][rows] for k in setup.keys])
     scores, w = scores[used], w[used] / w[used].mean()
     classes = cutoffs.classes(scores)
     plan = _attribution_plan(setup, delta, grades, w)

@@ -607,6 +607,18 @@ def write_deck(
     brand: str | None = None,
 ) -> Path:
     """Write the deck of one wave into ``out``, with the notebooks' extra slides."""
+    return _finish_deck(_build_deck(results, out, template=template, brand=brand), results, out)
+
+
+def _build_deck(
+    results: Results,
+    out: str | Path,
+    *,
+    template: str | Path | None = None,
+    brand: str | None = None,
+):
+    """The deck of one wave without the notebooks' extra slides (``drivers run`` builds it
+    while the notebooks run, and adds their slides after them)."""
     from drivers.present._format import text
     from drivers.present.deck import Deck
     from drivers.present.narrate import narrate_matrix, narrate_simulation
@@ -672,6 +684,13 @@ def write_deck(
         methods_slide(a),
         notes=sensitivity_text(a, detail=True) or None,
     )
+    return deck
+
+
+def _finish_deck(deck, results: Results, out: str | Path) -> Path:
+    """Add the slides the notebooks made (``add_slide``) and save the deck into ``out``."""
+    a = _check_results(results, "write_deck")
+    out = Path(out)
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
     deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")

@@ -13,10 +13,12 @@ the suite shipped with the package.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,16 @@ _BENCHMARK = "06_benchmark"
 _COMPARISON = "05_wave_comparison"
 _OPEN_ANSWERS = "07_open_answers"
 _INLINE = "module://matplotlib_inline.backend_inline"
+#: One BLAS thread in the notebooks' kernel (see :func:`run_client`).
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 class RunError(DriversError):
     """A notebook of the suite failed."""
+
+
+class _Cancelled(Exception):
+    """The analysis failed before the notebooks could start."""
 
 
 def notebook_dir() -> Path:
@@ -112,11 +120,29 @@ def run_client(
         Overrides the config's bootstrap resamples (e.g. small in tests).
     strict : bool, default False
         Fail (and write no report) when the analysis raised any warning.
+
+    Notes
+    -----
+    The run uses one BLAS thread, here and in the notebooks' kernel: the analysis runs its
+    independent steps side by side, and on a busy two-core machine BLAS threads waiting on
+    small products made it about twice as slow. The numbers do not change.
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run(config, wave, out_root, bootstrap, progress, strict)
+
+
+def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
     from tqdm.auto import tqdm
 
     from drivers.workflow.analyse import analyse
-    from drivers.workflow.report import REPORT_DIR_ENV, write_charts_and_tables, write_deck
+    from drivers.workflow.report import (
+        REPORT_DIR_ENV,
+        _build_deck,
+        _finish_deck,
+        write_charts_and_tables,
+    )
 
     if not isinstance(config, ClientConfig):
         config = load_client(Path(config).resolve())
@@ -142,70 +168,76 @@ def run_client(
         unit="step",
         disable=not progress,
     )
-    # The kernels inherit the environment: the report folder for dr.report.add_slide, and
-    # the inline backend (an MPLBACKEND=Agg of the caller would hide every chart).
-    # This process keeps the backend it had: resolve it now, in this thread, before the
-    # kernels' environment is set and before the notebook thread imports IPython (two
-    # threads importing IPython at once break the import).
-    import IPython  # noqa: F401
+    # The kernel gets its own environment: the report folder for dr.report.add_slide, and
+    # the inline backend (an MPLBACKEND=Agg of the caller would hide every chart). This
+    # process keeps the backend it had: resolve it now, before the notebook thread imports
+    # IPython (a figure made while IPython is half imported reads a half-made module).
     import matplotlib.pyplot as plt
-    import nbclient  # noqa: F401
-    import papermill.parameterize  # noqa: F401
 
-    plt.close(plt.figure())  # loads the backend module here, not in a worker thread
+    plt.close(plt.figure())
+    kernel_env = {**os.environ, REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE, **_ONE_THREAD}
+    plan: Future = Future()  # the notebooks' parameters, once the results are saved
+    imported = threading.Event()
 
-    kernel_env = {REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE}
-    saved_env = {k: os.environ.get(k) for k in kernel_env}
-    try:
-        steps.set_postfix_str("analysis")
-        results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
-        if strict and len(results.warnings):
-            listed = "\n".join(f"- {m}" for m in results.warnings["message"])
-            raise RunError(
-                f"--strict: the analysis of {config.name} wave {current.name} raised "
-                f"{len(results.warnings)} warning(s); no report was written.\n{listed}"
-            )
-        results.save(work / "results")
-        steps.update()
-        steps.set_postfix_str("notebooks, charts, tables")
-        # the open-answer notebook reads the answers themselves: the client config, as a
-        # path relative to the report (no folder of this machine in the notebook)
-        client = os.path.relpath(Path(config.path).resolve(), work) if config.path else ""
-        params = {"results": "results", "progress": False, "client": client}
-        if store is not None:
-            params["store"] = os.path.relpath(store, work)
-        os.environ.update(kernel_env)
+    def notebooks() -> None:
+        # The kernel starts and imports the package while this process analyses the wave.
+        try:
+            import nbclient  # noqa: F401
+            import papermill.parameterize  # noqa: F401
 
-        def notebooks() -> None:
-            with _Kernel(work) as kernel:
-                for name in suite:
-                    target = work / f"{name}.ipynb"
-                    failed = kernel.run(
-                        source / f"{name}.ipynb", target, params, lang=config.language
+            _html_exporter()
+        finally:
+            imported.set()
+        with _Kernel(work, kernel_env) as kernel:
+            params = plan.result()
+            for name in suite:
+                target = work / f"{name}.ipynb"
+                failed = kernel.run(source / f"{name}.ipynb", target, params, lang=config.language)
+                if failed is not None:
+                    count, ename, evalue = failed
+                    raise RunError(
+                        f"Notebook {name}.ipynb failed in cell {count} with "
+                        f"{ename}: {evalue}\nThe executed notebook is kept for reading "
+                        f"at {_keep_failed(target, final)}. No report was written to "
+                        f"{final}."
                     )
-                    if failed is not None:
-                        count, ename, evalue = failed
-                        raise RunError(
-                            f"Notebook {name}.ipynb failed in cell {count} with "
-                            f"{ename}: {evalue}\nThe executed notebook is kept for reading "
-                            f"at {_keep_failed(target, final)}. No report was written to "
-                            f"{final}."
-                        )
-                    _clean_metadata(target, source, config)
-                    _to_html(target)
-                    steps.update()
+                _clean_metadata(target, source, config)
+                _to_html(target)
+                steps.update()
 
-        # The kernel runs the notebooks while this process draws the charts and tables
-        # (two cores); the deck waits for the notebooks, which may add slides to it.
+    try:
         with ThreadPoolExecutor(1) as pool:
             running = pool.submit(notebooks)
             try:
+                steps.set_postfix_str("analysis")
+                results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
+                if strict and len(results.warnings):
+                    listed = "\n".join(f"- {m}" for m in results.warnings["message"])
+                    raise RunError(
+                        f"--strict: the analysis of {config.name} wave {current.name} raised "
+                        f"{len(results.warnings)} warning(s); no report was written.\n{listed}"
+                    )
+                results.save(work / "results")
+                steps.update()
+                steps.set_postfix_str("notebooks, charts, tables, deck")
+                # the open-answer notebook reads the answers themselves: the client config,
+                # as a path relative to the report (no folder of this machine in it)
+                client = os.path.relpath(Path(config.path).resolve(), work) if config.path else ""
+                params = {"results": "results", "progress": False, "client": client}
+                if store is not None:
+                    params["store"] = os.path.relpath(store, work)
+                plan.set_result(params)
+                # The kernel runs the notebooks while this process draws the charts, the
+                # tables and the deck (two cores); the notebooks' extra slides come last.
+                imported.wait()
                 write_charts_and_tables(results, work, brand=config.brand)
-            finally:
+                deck = _build_deck(results, work, template=config.template, brand=config.brand)
                 running.result()
+            finally:
+                if not plan.done():  # the analysis failed: the kernel stops unused
+                    plan.set_exception(_Cancelled())
         steps.update()
-        steps.set_postfix_str("deck")
-        write_deck(results, work, template=config.template, brand=config.brand)
+        _finish_deck(deck, results, work)
         if final.exists():
             old = final.with_name(f".{final.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -218,11 +250,6 @@ def run_client(
     finally:
         lock.close()
         steps.close()
-        for key, value in saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         shutil.rmtree(work, ignore_errors=True)
     return final
 
@@ -247,8 +274,9 @@ class _Kernel:
     namespace reset between notebooks. Each notebook is parameterised as papermill does and
     executed cell by cell; the first failing cell stops it."""
 
-    def __init__(self, work: Path):
+    def __init__(self, work: Path, env: dict[str, str]):
         self.work = work
+        self.env = env
 
     def __enter__(self) -> _Kernel:
         from jupyter_client.manager import KernelManager
@@ -257,12 +285,21 @@ class _Kernel:
         # kernel notices (TCP without encryption, the interrupt at shutdown) are not for
         # the consultant
         self.km.start_kernel(
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(self.work)
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(self.work), env=self.env
         )
-        self._setup()
+        # one client for the whole suite: each new client waits ~0.2 s for the kernel
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            self.kc.wait_for_ready(timeout=60)
+            self._setup()
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
+        self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
 
     def run(self, source: Path, target: Path, params: dict, lang: str = "en") -> tuple | None:
@@ -282,9 +319,10 @@ class _Kernel:
             timeout=None,
             resources={"metadata": {"path": str(self.work)}},
         )
+        client.kc = self.kc
         failure = None
         try:
-            client.execute(reset_kc=True)
+            client.execute()
         except CellExecutionError as err:
             count = next(
                 (
@@ -310,20 +348,32 @@ class _Kernel:
         # Tables shown in the notebooks carry labels and segment values from the data: a
         # "$x^2$" among them must stay text in the HTML, where MathJax typesets "$...$"
         # (pandas then marks its tables tex2jax_ignore).
+        # pyplot in IPython draws every figure after each cell (draw_idle), and the inline
+        # backend then draws it again for its PNG: the first drawing is shown nowhere, and
+        # it took a third of the suite's drawing time.
+        # The package is imported here, while this process still analyses the wave.
         self._execute(
-            "import pandas as _pd; _pd.set_option('display.html.use_mathjax', False); del _pd"
+            "import pandas as _pd; _pd.set_option('display.html.use_mathjax', False); del _pd\n"
+            "import matplotlib.pyplot as _plt\n"
+            "_plt.install_repl_displayhook()  # as on the first figure, once\n"
+            "try:\n"
+            "    get_ipython().events.unregister('post_execute', _plt._draw_all_if_interactive)\n"
+            "except (AttributeError, ValueError):  # a matplotlib without it\n"
+            "    pass\n"
+            "del _plt\n"
+            "import drivers.present.charts, drivers.workflow.report, drivers.workflow.results\n"
+            "del drivers\n"
         )
 
     def _execute(self, code: str) -> None:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            kc.execute_interactive(
-                code, store_history=False, timeout=60, output_hook=lambda msg: None
+        reply = self.kc.execute_interactive(
+            code, store_history=False, timeout=120, output_hook=lambda msg: None
+        )
+        if reply["content"].get("status") != "ok":
+            raise RunError(
+                f"The notebook kernel could not be prepared: {reply['content'].get('ename')}: "
+                f"{reply['content'].get('evalue')}"
             )
-        finally:
-            kc.stop_channels()
 
 
 def _store() -> Path | None:
@@ -373,15 +423,22 @@ def _clean_stale(final: Path, *, failed_too: bool = False) -> None:
             failed.unlink(missing_ok=True)
 
 
-def _to_html(notebook: Path) -> Path:
-    import nbformat
+@functools.cache
+def _html_exporter():
+    """One exporter for the suite (its templates are compiled once)."""
     from nbconvert import HTMLExporter
 
-    node = nbformat.read(notebook, as_version=4)
     exporter = HTMLExporter()
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(node)
+    return exporter
+
+
+def _to_html(notebook: Path) -> Path:
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    body, _ = _html_exporter().from_notebook_node(node)
     html = notebook.with_suffix(".html")
     html.write_text(body, encoding="utf-8")
     return html
