@@ -583,6 +583,65 @@ def test_notebook_runs_top_to_bottom(tmp_path, with_codebook):
     assert ("No codebook" in outputs) is not with_codebook
 
 
+def test_notebook_shows_the_numbers_of_the_deck(tmp_path):
+    """Run against saved results, the open-answer notebook recodes the answers with the
+    analysis's options (resamples, seed, minimum n, NPS cut-offs): its theme table is the
+    one of the results, which the deck and tables.xlsx show."""
+    import json
+    import os
+
+    import papermill
+
+    import drivers as dr
+    from drivers.workflow.client import scaffold_client
+
+    folder = scaffold_client("eigen", root=tmp_path)  # the demo's waves and codebook
+    config = folder / "client.toml"
+    text = config.read_text(encoding="utf-8")
+    for default in ("promoters_from = 9", "detractors_to = 6"):
+        assert f"# {default}" in text
+    text = text.replace("# promoters_from = 9", "promoters_from = 8")
+    config.write_text(text.replace("# detractors_to = 6", "detractors_to = 5"), encoding="utf-8")
+    results = dr.analyse(config, bootstrap=20, progress=False)
+    assert results.cutoffs.promoter == 8
+    results.save(tmp_path / "results")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    source = Path(__file__).resolve().parents[1] / "src" / "drivers" / "notebooks"
+    out = tmp_path / "07.ipynb"
+    papermill.execute_notebook(
+        str(source / "07_open_answers.ipynb"),
+        str(out),
+        parameters={"results": "results", "progress": False, "client": str(config)},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    cell = next(
+        c
+        for c in json.loads(out.read_text(encoding="utf-8"))["cells"]
+        if c.get("id") == "answers-10"
+    )
+    from io import StringIO
+
+    html = "".join(cell["outputs"][0]["data"]["text/html"])
+    shown = pd.read_html(StringIO(html), flavor="lxml", index_col=0)[0]
+    table = results.themes["impact"].table
+    columns = [
+        "label",
+        "n_mention",
+        "share",
+        "nps_gap",
+        "adjusted",
+        "touchpoint_label",
+        "grade_gap",
+    ]
+    expected = table[columns].round(2)
+    assert list(shown["label"]) == list(expected["label"])
+    for column in ("n_mention", "share", "nps_gap", "adjusted", "grade_gap"):
+        assert np.allclose(shown[column], expected[column], equal_nan=True), column
+    assert table["nps_gap"].notna().sum() >= 3  # a real table, not an empty one
+
+
 def test_no_quote_from_a_respondent_of_a_small_segment_group():
     """Quotes never come from a group below the privacy floor of a report segment."""
     from drivers import demo
