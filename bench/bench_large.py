@@ -43,10 +43,10 @@ def run_case(name: str, root: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "drivers.workflow.cli", "run", str(config), "--quiet"]
     cmd += ["--out", str(root / "reports")]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    # no OPENBLAS_NUM_THREADS here: `drivers run` uses one BLAS thread by itself
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
