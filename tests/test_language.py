@@ -114,6 +114,15 @@ def test_english_report_has_no_dutch_words(english, client):
     assert not found, sorted(found)[:20]
 
 
+def test_english_report_names_the_sector_in_english(english):
+    """The client's sector is a Dutch key ("industrie"): English deliverables name its
+    benchmark in English, on the slides, in the notes, the charts and the notebooks."""
+    labels = [(where, t) for where, t in english if "Benchmark " in t]
+    assert any("Benchmark manufacturing" in t for _, t in labels), labels[:5]
+    assert any(where.endswith(".svg") for where, t in labels if "manufacturing" in t)
+    assert not [(w, t) for w, t in labels if "Benchmark industrie" in t]
+
+
 # -- notebook prose in the client's language ------------------------------------------
 def _markdown(path):
     node = nbformat.read(path, as_version=4)

@@ -790,7 +790,7 @@ def benchmark_run(tmp_path_factory):
 def test_the_deck_has_the_benchmark_section_when_a_store_exists(benchmark_run, lang):
     import dataclasses
 
-    from drivers.present._format import fmt, text
+    from drivers.present._format import fmt, sector_name, text
     from drivers.workflow.report import write_deck
 
     results, rows, folder = benchmark_run
@@ -813,7 +813,8 @@ def test_the_deck_has_the_benchmark_section_when_a_store_exists(benchmark_run, l
     norm = nps_of(sector["nps"], sector["weight"]).nps
     body = slides[first][1]
     assert f"{fmt(results.nps.nps, kind='nps', lang=lang)} (95%" in body
-    assert f"groothandel: {fmt(norm, kind='nps', lang=lang)} (" in body
+    named = sector_name("groothandel", lang)  # "wholesale" in English
+    assert f"{text('pool_norm', lang, scope=named)}: {fmt(norm, kind='nps', lang=lang)} (" in body
     assert "5 " + ("klanten" if lang == "nl" else "clients") + ", 300 " in body
     grades = slides[first + 2][1]
     x = sector["levering"].notna()

@@ -42,7 +42,9 @@ __all__ = [
     "fmt_percent",
     "fmt_count",
     "fmt",
+    "nps_benchmark_label",
     "nps_definition",
+    "sector_name",
     "text",
 ]
 
@@ -230,6 +232,29 @@ def text(key: str, lang: str = "nl", **fields: object) -> str:
         check_option("text", "key", key, sorted(catalog))
     label = catalog[key]
     return label.format(**fields) if fields else label
+
+
+def sector_name(sector: object, lang: str = "nl") -> str:
+    """A benchmark sector in ``lang``: the catalog's name of a published sector key
+    (``"groothandel"`` is "wholesale" in English), else the sector as written.
+
+    Examples
+    --------
+    >>> sector_name("groothandel", "en"), sector_name("groothandel", "nl")
+    ('wholesale', 'groothandel')
+    >>> sector_name("Bouw", "en")
+    'Bouw'
+    """
+    check_lang("sector_name", lang)
+    written = str(sector)
+    return _catalog(lang).get(f"sector_{written.strip().lower()}", written)
+
+
+def nps_benchmark_label(sector: object, lang: str = "nl") -> str:
+    """The name of the published NPS benchmark line: the sector's, or B2B overall (None)."""
+    if sector is None or str(sector) in ("", "all"):
+        return text("benchmark_nps_b2b", lang)
+    return text("benchmark_nps_sector", lang, sector=sector_name(sector, lang))
 
 
 #: What :func:`fmt` can format, and how: (function, default decimals).

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from drivers.present._format import check_lang, fmt, text
+from drivers.present._format import check_lang, fmt, sector_name, text
 from drivers.stats.pool import ClientVsNorm, Norms, compare_to_norm
 
 __all__ = [
@@ -27,9 +27,8 @@ __all__ = [
 
 
 def _scope_label(scope: str, lang: str) -> str:
-    return text(
-        "pool_norm", lang, scope=text("pool_all_sectors", lang) if scope == "all" else scope
-    )
+    shown = text("pool_all_sectors", lang) if scope == "all" else sector_name(scope, lang)
+    return text("pool_norm", lang, scope=shown)
 
 
 def _source(row: pd.Series | dict, lang: str) -> str:

@@ -624,6 +624,20 @@ class _Compute:
             "coded_share": float(coded.coded_share),
         }
 
+    @cached_property
+    def nps_benchmark(self) -> tuple[str, float] | None:
+        """The published NPS benchmark line (the sector's, else B2B overall), named in the
+        report's language."""
+        from drivers.present._format import nps_benchmark_label
+        from drivers.stats.benchmark import nps_benchmark
+
+        found = nps_benchmark(self.config.sector)
+        if found is None:
+            return None
+        label, value = found
+        sector = None if label == "Benchmark B2B" else self.config.sector
+        return nps_benchmark_label(sector, self.lang), value
+
     # -- everything --------------------------------------------------------------------
     def provenance(self) -> dict:
         import drivers
@@ -678,8 +692,6 @@ class _Compute:
         options = dataclasses.asdict(self.options)
         options["bootstrap"] = self.bootstrap
         options["scale"] = tuple(self.spec.scale)
-        from drivers.stats.benchmark import nps_benchmark
-
         return {
             "client": self.config.display_name,
             "name": self.config.name,
@@ -724,7 +736,7 @@ class _Compute:
             "left_out": self.left_out,
             "themes": self.themes,
             "benchmarks": {
-                "nps": nps_benchmark(self.config.sector),
+                "nps": self.nps_benchmark,
                 "grades": self.grade_benchmarks,
                 "sector": self.config.sector,
                 "norms": self.norms,

@@ -97,15 +97,12 @@ def default_store() -> Path:
 
 
 def sector_of(results: Any) -> str | None:
-    """The client's sector for a Results: its ``sector`` attribute, else the sector named
-    by its published NPS benchmark ("Benchmark groothandel"); None for the B2B overall."""
-    sector = getattr(results, "sector", None)
-    if sector:
-        return str(sector)
-    label = (getattr(results, "benchmarks", None) or {}).get("nps")
-    if label and str(label[0]).startswith("Benchmark ") and label[0] != "Benchmark B2B":
-        return str(label[0]).removeprefix("Benchmark ")
-    return None
+    """The client's sector for a Results: its ``sector`` attribute, else the sector of
+    its benchmarks (``sector`` in client.toml); None when it has none."""
+    sector = getattr(results, "sector", None) or (
+        (getattr(results, "benchmarks", None) or {}).get("sector")
+    )
+    return str(sector) if sector else None
 
 
 class StoreError(DriversError):
