@@ -322,6 +322,27 @@ def test_store_migrations(tmp_path):
 # --------------------------------------------------------------------------- taxonomy
 
 
+def test_pool_commands_use_the_store_the_run_reads(tmp_path, monkeypatch, capsys):
+    """Without --store, `drivers pool add|list|remove` use $DRIVERS_STORE when it is set,
+    the store `drivers run` reads; else benchmarks/store.duckdb of the current folder."""
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "shared" / "store.duckdb"
+    elsewhere.parent.mkdir()
+    monkeypatch.setenv(pool.STORE_ENV, str(elsewhere))
+    assert cli(["pool", "add", str(demo.client_config())]) == 0
+    assert elsewhere.is_file() and not (tmp_path / pool.DEFAULT_STORE).exists()
+    assert pool.default_store() == elsewhere
+    capsys.readouterr()
+    assert cli(["pool", "list"]) == 0
+    assert "1 clients, 1 waves" in capsys.readouterr().out
+    assert cli(["pool", "remove", "demo"]) == 0
+    with Store(elsewhere, read_only=True) as store:
+        assert store.list().empty
+    monkeypatch.delenv(pool.STORE_ENV)
+    assert cli(["pool", "add", str(demo.client_config())]) == 0
+    assert (tmp_path / pool.DEFAULT_STORE).is_file()
+
+
 def test_taxonomy_maps_synonyms_and_client_mappings():
     got = standardise(["Levering & logistiek", "klachten", "Duurzaamheid", "service_desk"])
     assert got == {

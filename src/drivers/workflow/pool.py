@@ -665,11 +665,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``drivers pool add|remove|list`` to the CLI's subparsers; returns the parser."""
     pool = subparsers.add_parser("pool", help="pool client waves into the benchmark store")
     actions = pool.add_subparsers(dest="pool_command", required=True)
-    store_help = f"the store file (default {DEFAULT_STORE})"
+    # the store `drivers run` reads: $DRIVERS_STORE when set
+    store_help = f"the store file (default ${STORE_ENV} or {DEFAULT_STORE})"
+    store = str(default_store())
     p = actions.add_parser("add", help="aggregate a client's wave into the store (replaces it)")
     p.add_argument("config", help="clients/NAME/client.toml")
     p.add_argument("--wave", help="wave to add (default: the latest)")
-    p.add_argument("--store", default=str(DEFAULT_STORE), help=store_help)
+    p.add_argument("--store", default=store, help=store_help)
     p.add_argument("--engine", default="duckdb", choices=list(ENGINES), help="aggregation engine")
     p.add_argument("--size", help="the client's size class (kept for later adds)")
     p.add_argument("--year", type=int, help="the wave's year (default: from the wave name)")
@@ -677,10 +679,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p = actions.add_parser("remove", help="remove a client, or one wave, from the store")
     p.add_argument("client", help="the client's name as `drivers pool list` shows it")
     p.add_argument("--wave", help="only this wave")
-    p.add_argument("--store", default=str(DEFAULT_STORE), help=store_help)
+    p.add_argument("--store", default=store, help=store_help)
     p.set_defaults(func=_remove)
     p = actions.add_parser("list", help="list the pooled client waves")
-    p.add_argument("--store", default=str(DEFAULT_STORE), help=store_help)
+    p.add_argument("--store", default=store, help=store_help)
     p.set_defaults(func=_list)
     return pool
 
