@@ -413,3 +413,20 @@ def test_weights_are_normalised_to_mean_one(tmp_path):
     s = dr.load_survey(write(tmp_path, [HEADER, *rows]), SPEC)
     np.testing.assert_allclose(s.weights, [1.5, 0.5, 1.0, 1.0])
     assert s.quality.weight_mean == 2.0 and "mean weight 1" in s.quality.notes[-1]
+
+
+def test_open_answers_under_the_wave_column_are_not_listed(tmp_path):
+    """A wrong mapping that puts the open answers under the wave's name: a short error that
+    says so, without a respondent's answer in it."""
+    from drivers.errors import DataError
+
+    answers = [f"Antwoord {i}: de levering was prima, contactpersoon Jansen" for i in range(40)]
+    rows = [f"r{i};8;7;6;Noord;1,0;{a}" for i, a in enumerate(answers)]
+    path = tmp_path / "meting.csv"
+    path.write_text("\n".join([HEADER + ";golf", *rows]), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        dr.load_survey(path, SPEC.replace(wave="golf"), wave="2024")
+    message = str(caught.value)
+    assert "meting.csv" in message and "'golf'" in message and "40 different values" in message
+    assert "rename" in message and "drivers check" in message
+    assert "Jansen" not in message and "Antwoord" not in message and len(message) < 500

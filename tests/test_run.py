@@ -225,3 +225,35 @@ def test_cli_new_and_check(tmp_path):
     )
     assert "800 rows read, 800 used, 0 excluded" in check.stdout
     assert 'nps = "aanbeveling"' in check.stdout
+
+
+def test_the_kernel_is_this_python_whatever_jupyter_finds(tmp_path, monkeypatch):
+    """A "python3" kernel spec elsewhere on the machine (a consultant's own Jupyter) does
+    not take over: the suite runs in the Python that has drivers installed."""
+    import os
+
+    import nbformat
+    from jupyter_client.manager import KernelManager
+
+    from drivers.workflow import run
+
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    other = {"argv": ["/bin/false", "{connection_file}"], "display_name": "x", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(other), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    assert KernelManager(kernel_name="python3").kernel_spec.argv[0] == "/bin/false"
+    node = nbformat.v4.new_notebook()
+    node.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    node.cells = [nbformat.v4.new_code_cell("import sys\nprint(sys.executable)")]
+    source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
+    nbformat.write(node, source)
+    with run._Kernel(tmp_path, dict(os.environ)) as kernel:
+        kernel.ready()
+        assert kernel.run(source, target, {}) is None
+    shown = nbformat.read(target, as_version=4).cells[-1].outputs[0]["text"].strip()
+    assert Path(shown).resolve() == Path(sys.executable).resolve()

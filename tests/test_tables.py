@@ -295,3 +295,18 @@ def test_suppressed_segments_reach_the_workbook_as_one_blank_row(tmp_path):
     assert last["n"] is None and last["NPS"] is None and last["Promoters"] is None
     shown = [dict(zip(header, row, strict=True)) for row in values[1:-1]]
     assert values[0][header.index("n")] - sum(r["n"] for r in shown) >= 5
+
+
+def test_workbook_gets_the_mode_of_any_new_file(tmp_path):
+    """Written through a temporary file, the workbook still gets the umask's mode (a
+    colleague on the shared drive can open tables.xlsx like the rest of the report)."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = write_workbook({"t": pd.DataFrame({"a": [1]})}, tmp_path / "t.xlsx", lang="nl")
+        other = tmp_path / "other.txt"
+        other.write_text("x")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == other.stat().st_mode & 0o777 == 0o644

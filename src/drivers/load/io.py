@@ -394,13 +394,26 @@ def _check_one_wave(values: pd.Series, column: str, wave: str, file: str) -> Non
     counts = filled.astype("object").map(_as_text).value_counts(sort=False)
     if len(counts) <= 1:
         return
-    shown = ", ".join(f"{k!r} ({n} rows)" for k, n in counts.items())
+    if len(counts) > _MAX_WAVES_SHOWN:
+        # that many "waves" is another column under the wave's name (open answers, ids):
+        # no respondent's value in the message
+        raise DataError(
+            f"{file}: column {column!r}, read as the wave column, holds {len(counts)} "
+            f"different values, too many for waves: it is most likely another column. "
+            "Check which column of this file the spec's wave column comes from (rename in "
+            "client.toml; `drivers check <file> --spec <spec>` lists the file's columns)."
+        )
+    shown = ", ".join(f"{str(k)[:20]!r} ({n} rows)" for k, n in counts.items())
     raise DataError(
         f"{file}: column {column!r} holds {len(counts)} waves ({shown}), but the file is "
         f"loaded as the single wave {wave!r}. Split the file into one file per wave and "
         "give each its own [[waves]] entry, or load it without a wave name "
         "(load_survey(file, spec)) to keep all waves."
     )
+
+
+#: More different values than this in a wave column: not waves but another column.
+_MAX_WAVES_SHOWN = 12
 
 
 # -- readers ---------------------------------------------------------------------------

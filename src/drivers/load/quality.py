@@ -810,10 +810,16 @@ def check_columns(
         hint = closest(col, present)
         parts.append(f"{col!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
     shown = ", ".join(repr(c) for c in present[:15]) + (" ..." if len(present) > 15 else "")
+    fix = (
+        "Fix the column name in the spec (or in the export); or, when only this wave's file "
+        'names it differently, map it under that wave in client.toml: rename = { "<name in '
+        'the file>" = "<spec column>" } (`drivers check <file> --spec <spec>` proposes the '
+        "mapping)."
+    )
     raise ColumnNotFoundError(
         f"{source}: column{'s' if len(needed) > 1 else ''} {', '.join(parts)} named in the spec "
         f"{'are' if len(needed) > 1 else 'is'} not in the file. The file has: {shown}. "
-        + (_header_below(raw, needed) or "Fix the column name in the spec (or in the export).")
+        + (_header_below(raw, needed) or fix)
     )
 
 

@@ -435,6 +435,10 @@ def _write_reproducible(data: bytes, path: Path) -> Path:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(out.getvalue())
+        # mkstemp makes the file 0600: give it the mode any new file gets (the umask's)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

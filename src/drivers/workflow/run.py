@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -162,6 +163,10 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
     if store is None:  # no benchmark store yet (`drivers pool add`): no benchmark notebook
         suite.remove(_BENCHMARK)
     source = client_notebooks(config)
+    if config.template is not None:  # a broken template fails now, not after the notebooks
+        from drivers.present.deck import Deck
+
+        Deck(config.template, lang=config.language)
     steps = tqdm(
         total=len(suite) + 2,
         desc=f"{config.name} {current.name}",
@@ -178,6 +183,8 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
     kernel_env = {**os.environ, REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE, **_ONE_THREAD}
     plan: Future = Future()  # the notebooks' parameters, once the results are saved
     imported = threading.Event()
+    stop = threading.Event()  # this process failed or was interrupted: no more cells
+    live: list[_Kernel] = []  # the kernel once started, to interrupt from this thread
 
     def notebooks() -> None:
         # The kernel starts and imports the package while this process analyses the wave.
@@ -189,10 +196,16 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
         finally:
             imported.set()
         with _Kernel(work, kernel_env) as kernel:
+            live.append(kernel)
             params = plan.result()
+            kernel.ready()
             for name in suite:
                 target = work / f"{name}.ipynb"
-                failed = kernel.run(source / f"{name}.ipynb", target, params, lang=config.language)
+                failed = kernel.run(
+                    source / f"{name}.ipynb", target, params, lang=config.language, stop=stop
+                )
+                if stop.is_set():
+                    return
                 if failed is not None:
                     count, ename, evalue = failed
                     raise RunError(
@@ -233,9 +246,14 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
                 write_charts_and_tables(results, work, brand=config.brand)
                 deck = _build_deck(results, work, template=config.template, brand=config.brand)
                 running.result()
-            finally:
-                if not plan.done():  # the analysis failed: the kernel stops unused
+            except BaseException:
+                # a failure or Ctrl-C here: the kernel stops, unused or in its current cell
+                stop.set()
+                if not plan.done():
                     plan.set_exception(_Cancelled())
+                for kernel in live:
+                    kernel.interrupt()
+                raise
         steps.update()
         _finish_deck(deck, results, work)
         if final.exists():
@@ -281,7 +299,7 @@ class _Kernel:
     def __enter__(self) -> _Kernel:
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name="python3")
+        self.km = KernelManager(kernel_name="python3", kernel_spec_manager=_kernel_specs())
         # kernel notices (TCP without encryption, the interrupt at shutdown) are not for
         # the consultant
         self.km.start_kernel(
@@ -302,8 +320,31 @@ class _Kernel:
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
 
-    def run(self, source: Path, target: Path, params: dict, lang: str = "en") -> tuple | None:
-        """Execute ``source`` into ``target``; (count, error name, value) of a failure."""
+    def interrupt(self) -> None:
+        """Stop the running cell (as Ctrl-C in Jupyter); harmless when the kernel is idle."""
+        try:
+            self.km.interrupt_kernel()
+        except Exception:  # noqa: BLE001 - the kernel may be gone already
+            pass
+
+    def ready(self) -> None:
+        """Wait for the setup sent at start (the package's imports) to finish."""
+        while True:
+            reply = self.kc.get_shell_msg(timeout=300)
+            if reply["parent_header"].get("msg_id") == self._setup_id:
+                break
+        self._check(reply)
+
+    def run(
+        self,
+        source: Path,
+        target: Path,
+        params: dict,
+        lang: str = "en",
+        stop: threading.Event | None = None,
+    ) -> tuple | None:
+        """Execute ``source`` into ``target``; (count, error name, value) of a failure.
+        When ``stop`` is set, no further cell starts."""
         import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
@@ -320,6 +361,13 @@ class _Kernel:
             resources={"metadata": {"path": str(self.work)}},
         )
         client.kc = self.kc
+        if stop is not None:
+
+            def before_cell(**_: Any) -> None:
+                if stop.is_set():
+                    raise _Cancelled()
+
+            client.on_cell_execute = before_cell
         failure = None
         try:
             client.execute()
@@ -351,8 +399,11 @@ class _Kernel:
         # pyplot in IPython draws every figure after each cell (draw_idle), and the inline
         # backend then draws it again for its PNG: the first drawing is shown nowhere, and
         # it took a third of the suite's drawing time.
-        # The package is imported here, while this process still analyses the wave.
-        self._execute(
+        # The package is imported here, while this process still analyses the wave: sent
+        # now, its reply awaited in ready() (a failed analysis need not wait for it).
+        self._setup_id = self.kc.execute(
+            store_history=False,
+            code=
             "import pandas as _pd; _pd.set_option('display.html.use_mathjax', False); del _pd\n"
             "import matplotlib.pyplot as _plt\n"
             "_plt.install_repl_displayhook()  # as on the first figure, once\n"
@@ -362,18 +413,39 @@ class _Kernel:
             "    pass\n"
             "del _plt\n"
             "import drivers.present.charts, drivers.workflow.report, drivers.workflow.results\n"
-            "del drivers\n"
+            "del drivers\n",
         )
 
     def _execute(self, code: str) -> None:
-        reply = self.kc.execute_interactive(
-            code, store_history=False, timeout=120, output_hook=lambda msg: None
+        self._check(
+            self.kc.execute_interactive(
+                code, store_history=False, timeout=120, output_hook=lambda msg: None
+            )
         )
+
+    @staticmethod
+    def _check(reply: dict) -> None:
         if reply["content"].get("status") != "ok":
             raise RunError(
                 f"The notebook kernel could not be prepared: {reply['content'].get('ename')}: "
                 f"{reply['content'].get('evalue')}"
             )
+
+
+def _kernel_specs():
+    """A kernel spec manager whose every kernel runs this Python (the one with drivers
+    installed), whatever "python3" kernel Jupyter would find on the machine."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3 (drivers)",
+                language="python",
+            )
+
+    return ThisPython()
 
 
 def _store() -> Path | None:

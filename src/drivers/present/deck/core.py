@@ -863,7 +863,9 @@ def _open_template(path: Path) -> Any:
         prs = Presentation(str(path))
     except Exception as error:  # python-pptx raises zip/XML/KeyError for damaged files
         raise DataError(
-            f"Deck: cannot open the template {str(path)!r} as a PowerPoint file ({error})."
+            f"Deck: the template {str(path)!r} is not a PowerPoint presentation that can be "
+            f"read ({error}). Open it in PowerPoint and save it again as .pptx, or leave "
+            "`template` out of client.toml for the default 16:9 layout."
         ) from error
     # remove the template's own slides: the deck starts empty with its layouts and theme
     slide_ids = prs.slides._sldIdLst
