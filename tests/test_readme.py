@@ -5,6 +5,7 @@ environment; their report (the demo client, in Dutch) is the shared Dutch end-to
 of tests/test_language.py. `make demo` runs in the repository itself.
 """
 
+import re
 import subprocess
 import sys
 
@@ -72,7 +73,10 @@ def test_make_demo_as_written():
     assert done.returncode == 0, done.stderr[-3000:]
     report = ROOT / "reports" / "demo" / "2024"
     assert (report / "demo_2024.pptx").is_file()
-    assert "NPS per golf" in done.stdout
+    assert "NPS per meting" in done.stdout
+    summary = done.stdout.split("NPS per meting", 1)[1].splitlines()[1:4]
+    assert all("95%-BI" in line and " tot " in line for line in summary), summary
+    assert not [line for line in summary if re.search(r"\d\.\d", line)], summary  # 0,086
 
 
 def test_readme_toml_example_uses_valid_wave_keys():

@@ -834,25 +834,44 @@ def summary(lang: str = "nl") -> str:
     Van Dijk Groothandel (demo): NPS per wave
       2023: NPS +16 ...
     """
+    from drivers.present._format import fmt, text
     from drivers.stats.nps import compare_nps, nps
 
     results = {}
     for wave in WAVES:
         survey = load(wave)
         results[wave] = nps(survey.nps_scores, survey.weights)
-    from drivers.present._format import text
-
-    head = text("demo_nps_per_wave", lang)
-    lines = [f"{CLIENT} (demo): {head}"]
+    lines = [f"{CLIENT} (demo): {text('demo_nps_per_wave', lang)}"]
     for wave, r in results.items():
         lines.append(
-            f"  {wave}: NPS {r.nps:+.0f} (95% CI {r.ci_low:+.0f} to {r.ci_high:+.0f}), "
-            f"n = {r.n}, {r.promoters:.0%} promoters, {r.detractors:.0%} detractors"
+            text(
+                "demo_wave",
+                lang,
+                wave=wave,
+                nps=fmt(r.nps, kind="nps", lang=lang),
+                low=fmt(r.ci_low, kind="nps", lang=lang),
+                high=fmt(r.ci_high, kind="nps", lang=lang),
+                n=fmt(r.n, kind="count", lang=lang),
+                promoters=fmt(r.promoters, kind="percent", lang=lang),
+                detractors=fmt(r.detractors, kind="percent", lang=lang),
+            )
         )
     change = compare_nps(results[WAVES[0]], results[WAVES[-1]])
-    lines.append(f"  {WAVES[0]} -> {WAVES[-1]}: {change}")
-    out = "\n".join(lines)
-    return out.replace(" to ", text("demo_to", lang))
+    verdict = "demo_significant" if change.significant else "demo_not_significant"
+    lines.append(
+        text(
+            "demo_change",
+            lang,
+            first=WAVES[0],
+            last=WAVES[-1],
+            change=fmt(change.difference, kind="signed", lang=lang, decimals=1),
+            low=fmt(change.ci_low, kind="signed", lang=lang, decimals=1),
+            high=fmt(change.ci_high, kind="signed", lang=lang, decimals=1),
+            p=fmt(change.p_value, kind="number", lang=lang, decimals=3),
+            verdict=text(verdict, lang),
+        )
+    )
+    return "\n".join(lines)
 
 
 def load_both(*, path: str | Path | None = None) -> Survey:
