@@ -126,6 +126,41 @@ def test_failed_notebook_leaves_no_partial_folder(tmp_path, monkeypatch):
     assert "raise RuntimeError('boom')" in "".join(cell["source"])
 
 
+def test_a_failure_in_this_process_stops_the_notebooks(tmp_path, monkeypatch):
+    """When drawing the charts fails (or Ctrl-C arrives) while the kernel runs the suite,
+    the kernel is interrupted and no further cell starts: the run ends with that error
+    instead of running every notebook first."""
+    import drivers.workflow.report as report
+
+    books = tmp_path / "notebooks"
+    shutil.copytree(notebook_dir(), books)
+    marker = tmp_path / "last notebook ran"
+    path = books / "07_open_answers.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "marker",
+        "metadata": {},
+        "outputs": [],
+        "source": [f"open({str(marker)!r}, 'w').close()"],
+    }
+    nb["cells"].insert(2, cell)
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    monkeypatch.setenv("DRIVERS_NOTEBOOKS", str(books))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(report, "write_charts_and_tables", broken)
+    out = tmp_path / "reports"
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        run_client(demo.client_config(), out_root=out, bootstrap=20, progress=False)
+    assert not marker.exists()
+    assert not (out / "demo" / "2024").exists()
+    assert not [p for p in (out / "demo").iterdir() if ".partial-" in p.name]
+
+
 # -- reports inside a git working tree --------------------------------------------------
 
 

@@ -51,7 +51,7 @@ class RunError(DriversError):
 
 
 class _Cancelled(Exception):
-    """The analysis failed before the notebooks could start."""
+    """The run stopped in this process (a failure or Ctrl-C): no further notebook or cell."""
 
 
 def notebook_dir() -> Path:
@@ -211,8 +211,8 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
                     raise RunError(
                         f"Notebook {name}.ipynb failed in cell {count} with "
                         f"{ename}: {evalue}\nThe executed notebook is kept for reading "
-                        f"at {_keep_failed(target, final)}. No report was written to "
-                        f"{final}."
+                        f"at {_keep_failed(target, final)}. The report folder {final} "
+                        "was left as it was."
                     )
                 _clean_metadata(target, source, config)
                 _to_html(target)
@@ -402,8 +402,6 @@ class _Kernel:
         # The package is imported here, while this process still analyses the wave: sent
         # now, its reply awaited in ready() (a failed analysis need not wait for it).
         self._setup_id = self.kc.execute(
-            store_history=False,
-            code=
             "import pandas as _pd; _pd.set_option('display.html.use_mathjax', False); del _pd\n"
             "import matplotlib.pyplot as _plt\n"
             "_plt.install_repl_displayhook()  # as on the first figure, once\n"
@@ -414,6 +412,7 @@ class _Kernel:
             "del _plt\n"
             "import drivers.present.charts, drivers.workflow.report, drivers.workflow.results\n"
             "del drivers\n",
+            store_history=False,
         )
 
     def _execute(self, code: str) -> None:
