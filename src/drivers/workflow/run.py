@@ -244,6 +244,8 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
                 # tables and the deck (two cores); the notebooks' extra slides come last.
                 imported.wait()
                 write_charts_and_tables(results, work, brand=config.brand)
+                if running.done():  # a notebook failed meanwhile: say so before the deck
+                    running.result()
                 deck = _build_deck(results, work, template=config.template, brand=config.brand)
                 running.result()
             except BaseException:
