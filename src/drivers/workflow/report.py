@@ -54,7 +54,8 @@ _EXTRA = "extra_slides"
 
 
 def add_slide(fig, *, title: str, notes: str = "") -> None:
-    """Add a chart made in a notebook to this wave's deck, after the standard slides.
+    """Add a chart made in a notebook to this wave's deck, after the standard slides and
+    before the methods slide that closes the deck.
 
     Call it from a client's notebook; when ``drivers run`` executes the notebook the
     figure is saved at slide size and becomes a slide of the deck (and a PNG in
@@ -679,20 +680,23 @@ def _build_deck(
         from drivers.present.benchmark_slides import add_benchmark_section
 
         add_benchmark_section(deck, a, norms, lang=lang, mapping=a.benchmarks.get("taxonomy"))
-    deck.add_text(
-        text("methods_title", lang),
-        methods_slide(a),
-        notes=sensitivity_text(a, detail=True) or None,
-    )
     return deck
 
 
 def _finish_deck(deck, results: Results, out: str | Path) -> Path:
-    """Add the slides the notebooks made (``add_slide``) and save the deck into ``out``."""
+    """Add the slides the notebooks made (``add_slide``), then the methods slide that
+    closes the deck, and save it into ``out``."""
+    from drivers.present._format import text
+
     a = _check_results(results, "write_deck")
     out = Path(out)
     for png, title, notes in _extra_slides(out):
         deck.add_image(png, title=title, notes=notes or None)
+    deck.add_text(
+        text("methods_title", a.language),
+        methods_slide(a),
+        notes=sensitivity_text(a, detail=True) or None,
+    )
     deck.save(out / f"{a.name}_{slugify(a.wave)}.pptx")
     return out
 
