@@ -218,3 +218,49 @@ def test_infer_recognises_an_unnamed_weight_by_its_values():
     # a touchpoint with half grades is not a weight
     raw["f17"] = [7.5, 8.0, 6.5, 9.0, 7.0, 8.5] * 5
     assert dr.SurveySpec.infer(raw).weight is None
+
+
+def test_proposal_knows_wave_words_and_gives_open_answers_text():
+    # SPSS short names: the wave column is called WAVE and the open answer Q3. By
+    # position alone the two were swapped (golf = Q3, toelichting = WAVE).
+    spec = dr.SurveySpec(
+        nps="aanbeveling",
+        touchpoints=(dr.Touchpoint("levering", "Levering"),),
+        wave="golf",
+        open_answers=("toelichting",),
+    )
+    raw = pd.DataFrame(
+        {
+            "Q1": [9, 7, 3],
+            "Q2": [8, 6, 7],
+            "Q3": ["Snelle levering, prima", "Factuur klopte niet", ""],
+            "WAVE": [2024, 2024, 2024],
+        }
+    )
+    labels = {"Q1": "Zou u ons aanbevelen?", "Q2": "Levering"}
+    found = {
+        m.file_column: (m.spec_column, m.certain) for m in propose_rename(raw, spec, labels=labels)
+    }
+    assert found == {
+        "Q1": ("aanbeveling", True),
+        "Q2": ("levering", True),
+        "WAVE": ("golf", True),
+        "Q3": ("toelichting", False),
+    }
+
+
+def test_position_pairs_text_with_open_answers_and_numbers_with_grades():
+    # The spec lists the touchpoint before the open answer; the file the other way round.
+    spec = dr.SurveySpec(
+        nps="aanbeveling",
+        touchpoints=(dr.Touchpoint("facturatie", "Facturatie"),),
+        open_answers=("uitleg",),
+    )
+    raw = pd.DataFrame(
+        {"aanbeveling": [9, 7], "V7": ["Te laat geleverd", "Prima"], "V8": ["8", "n.v.t."]}
+    )
+    found = {m.file_column: (m.spec_column, m.how) for m in propose_rename(raw, spec)}
+    assert found == {"V7": ("uitleg", "position"), "V8": ("facturatie", "position")}
+    # No column of the right kind: nothing is proposed rather than a wrong pair.
+    only_text = raw.drop(columns="V8").assign(V9=["Noord", "Zuid"])
+    assert {m.spec_column for m in propose_rename(only_text, spec)} == set()
