@@ -161,6 +161,36 @@ def test_a_failure_in_this_process_stops_the_notebooks(tmp_path, monkeypatch):
     assert not [p for p in (out / "demo").iterdir() if ".partial-" in p.name]
 
 
+def test_sigterm_stops_the_run_and_leaves_no_half_written_folder(tmp_path):
+    """A closed terminal or a scheduler's stop (SIGTERM) ends the run as Ctrl-C does: the
+    kernel stops and the hidden .partial folder goes (it stayed until the next run)."""
+    import signal
+    import time
+
+    out = tmp_path / "reports"
+    code = "import sys; from drivers.workflow.cli import main; sys.exit(main(sys.argv[1:]))"
+    args = ["run", str(demo.client_config()), "--out", str(out), "--bootstrap", "20", "--quiet"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(1200):  # until the analysis is saved and the notebooks run
+            if list((out / "demo").glob(".2024.partial-*/results")) or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert "stopped (SIGTERM); no report was changed" in err
+    assert not [p.name for p in (out / "demo").iterdir() if p.name != ".2024.lock"]
+
+
 # -- reports inside a git working tree --------------------------------------------------
 
 

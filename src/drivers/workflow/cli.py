@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from drivers.errors import DriversError
@@ -190,13 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _skip_iri_grammar()
     try:
-        return args.func(args)
+        with _terminate_as_interrupt():
+            return args.func(args)
     except DriversError as err:
         print(f"drivers {args.command}: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"drivers {args.command}: interrupted; no report was changed.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        how = "stopped (SIGTERM)" if isinstance(err, _Terminated) else "interrupted"
+        print(f"drivers {args.command}: {how}; no report was changed.", file=sys.stderr)
+        return 143 if isinstance(err, _Terminated) else 130
     except Exception:  # never a foreign traceback: one paragraph and the full log
         log = _write_log(args.command)
         print(
@@ -206,6 +211,28 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a closed terminal, a scheduler's stop): handled as Ctrl-C is."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM ends the command as Ctrl-C does: the kernel stops and the half-written
+    report folder is removed (Python's default ends the process without cleaning up)."""
+
+    def terminated(signum, frame):
+        raise _Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _skip_iri_grammar() -> None:
