@@ -907,4 +907,46 @@ def test_the_all_sectors_norm_never_gives_away_a_few_other_clients(benchmark_run
     from drivers.present._format import fmt
 
     assert f"alle sectoren: {fmt(pooled, kind='nps', lang='nl')} (" not in shown
-    assert "Norm alle sectoren" in shown and "+17" in shown
+    assert "Benchmark B2B, gepubliceerd" in shown and "+17" in shown
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_own_norm_and_the_published_figure_are_named_apart(benchmark_run, lang, tmp_path):
+    # Both "wholesale": the store's norm of 5 clients on the benchmark slides and the
+    # published +29 (001_35284863b44b2303.txt) on the NPS chart. Both read "Norm" /
+    # "Benchmark groothandel" before; now each names where it comes from.
+    import matplotlib.pyplot as plt
+
+    from drivers.present._format import nps_benchmark_label, sector_name, text
+    from drivers.present.benchmark_slides import bases_table, plot_sector_nps
+
+    results, rows, _ = benchmark_run
+    norms = results.benchmarks["norms"]
+    ax = plot_sector_nps(results, norms, lang=lang)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    values = [t.get_text() for t in ax.texts]
+    plt.close(ax.figure)
+    own = text("pool_norm", lang, scope=sector_name("groothandel", lang))
+    published = nps_benchmark_label("groothandel", lang)
+    assert own in labels and published not in labels  # the store's norm, no fallback
+    sector = rows[rows["sector"] == "groothandel"]
+    assert fmt_nps(nps_of(sector["nps"], sector["weight"]).nps, lang) in values
+    assert own == ("Eigen norm groothandel" if lang == "nl" else "Own norm wholesale")
+    assert published == (
+        "Benchmark groothandel, gepubliceerd" if lang == "nl" else "Benchmark wholesale, published"
+    )
+    assert own in set(bases_table(norms, "groothandel", lang=lang)["norm"])
+    # The report's NPS line carries the published name (the analysis language is Dutch).
+    assert tuple(results.benchmarks["nps"]) == (nps_benchmark_label("groothandel", "nl"), 29.0)
+    # Without a store norm for the sector, the published figure stands in under its name.
+    fallback = pool.norms(tmp_path / "no store.duckdb", sector="groothandel")
+    ax = plot_sector_nps(results, fallback, lang=lang)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(ax.figure)
+    assert published in labels and nps_benchmark_label(None, lang) in labels
+
+
+def fmt_nps(value: float, lang: str) -> str:
+    from drivers.present._format import fmt
+
+    return fmt(value, kind="nps", lang=lang)

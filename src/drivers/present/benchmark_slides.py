@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from drivers.present._format import check_lang, fmt, sector_name, text
+from drivers.present._format import check_lang, fmt, nps_benchmark_label, sector_name, text
 from drivers.stats.pool import ClientVsNorm, Norms, compare_to_norm
 
 __all__ = [
@@ -26,7 +26,11 @@ __all__ = [
 ]
 
 
-def _scope_label(scope: str, lang: str) -> str:
+def _scope_label(scope: str, lang: str, origin: str = "store") -> str:
+    """The name of a norm: "Own norm wholesale" from the store, "Benchmark wholesale,
+    published" for a published figure, so the two never read as one benchmark."""
+    if origin != "store":
+        return nps_benchmark_label(None if scope == "all" else scope, lang)
     shown = text("pool_all_sectors", lang) if scope == "all" else sector_name(scope, lang)
     return text("pool_norm", lang, scope=shown)
 
@@ -52,7 +56,7 @@ def bases_table(norms: Norms, sector: str | None = None, *, lang: str = "nl") ->
             origin_is_store = row.get("origin") == "store"
             rows.append(
                 {
-                    "norm": _scope_label(scope, lang),
+                    "norm": _scope_label(scope, lang, row.get("origin")),
                     "nps": fmt(row["nps"], kind="nps", lang=lang),
                     "clients": fmt(row["n_clients"], kind="count", lang=lang)
                     if origin_is_store
@@ -129,7 +133,7 @@ def _nps_text(results: Any, vs: ClientVsNorm, norms: Norms, lang: str) -> str:
     if "norm" not in row or pd.isna(row.get("norm")):
         lines.append("- " + text("pool_no_norm", lang))
         return "\n".join(lines)
-    label = _scope_label(row["scope"], lang)
+    label = _scope_label(row["scope"], lang, row["origin"])
     if row["origin"] == "store":
         lines.append(
             "- "
@@ -282,7 +286,7 @@ def _nps_rows(results: Any, norms: Norms, sector: str, lang: str) -> pd.DataFram
             row = usable.sort_values("origin", key=lambda s: s != "store", kind="stable").iloc[0]
             rows.append(
                 {
-                    "group": _scope_label(scope, lang),
+                    "group": _scope_label(scope, lang, row["origin"]),
                     "n": row["n"] if row["origin"] == "store" else np.nan,
                     "promoters": row["promoters"],
                     "passives": row.get("passives", 1 - row["promoters"] - row["detractors"]),
@@ -305,7 +309,9 @@ def plot_sector_nps(results: Any, norms: Norms, *, ax=None, lang: str = "nl"):
     table = norms.nps[~norms.nps["suppressed"].astype(bool)]
     table = table.sort_values("origin", key=lambda s: s != "store", kind="stable")
     table = table.drop_duplicates("sector")
-    labels = [_scope_label(s, lang) for s in table["sector"]]
+    labels = [
+        _scope_label(s, lang, o) for s, o in zip(table["sector"], table["origin"], strict=True)
+    ]
     values = table["nps"].to_numpy(float)
     low = table["ci_low"].to_numpy(float) if "ci_low" in table else np.full(len(table), np.nan)
     high = table["ci_high"].to_numpy(float) if "ci_high" in table else np.full(len(table), np.nan)
