@@ -63,6 +63,11 @@ def analyse(
     -------
     Results
 
+    Notes
+    -----
+    The analysis uses one BLAS thread, so the same call gives the same numbers to the
+    last bit on any machine (``OPENBLAS_NUM_THREADS`` or not).
+
     Examples
     --------
     >>> import drivers as dr
@@ -73,8 +78,16 @@ def analyse(
     >>> round(r.nps.nps) == round(r.nps_previous.nps + r.nps_change.difference)
     True
     """
+    from threadpoolctl import threadpool_limits
+
     engine = _Compute(config, wave, bootstrap=bootstrap, progress=progress)
-    with warnings.catch_warnings(record=True) as caught:
+    # One BLAS thread, as in `drivers run`: threads split sums differently, and the last
+    # bits of the bootstrap intervals with them; this way an analysis in a notebook
+    # equals the saved one exactly, whatever the machine's BLAS settings.
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always", DriversWarning)
         values = engine.collect()
     files = [Path(w.file) for w in engine.config.waves]

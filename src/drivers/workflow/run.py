@@ -126,7 +126,8 @@ def run_client(
     -----
     The run uses one BLAS thread, here and in the notebooks' kernel: the analysis runs its
     independent steps side by side, and on a busy two-core machine BLAS threads waiting on
-    small products made it about twice as slow. The numbers do not change.
+    small products made it about twice as slow. :func:`drivers.analyse` uses one thread
+    too, so an analysis in a notebook equals the saved results to the last bit.
     """
     from threadpoolctl import threadpool_limits
 
