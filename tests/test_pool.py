@@ -915,6 +915,8 @@ def test_the_own_norm_and_the_published_figure_are_named_apart(benchmark_run, la
     # Both "wholesale": the store's norm of 5 clients on the benchmark slides and the
     # published +29 (001_35284863b44b2303.txt) on the NPS chart. Both read "Norm" /
     # "Benchmark groothandel" before; now each names where it comes from.
+    import dataclasses
+
     import matplotlib.pyplot as plt
 
     from drivers.present._format import nps_benchmark_label, sector_name, text
@@ -938,6 +940,13 @@ def test_the_own_norm_and_the_published_figure_are_named_apart(benchmark_run, la
     assert own in set(bases_table(norms, "groothandel", lang=lang)["norm"])
     # The report's NPS line carries the published name (the analysis language is Dutch).
     assert tuple(results.benchmarks["nps"]) == (nps_benchmark_label("groothandel", "nl"), 29.0)
+    # Dutch results rendered in English name it in English (it stayed Dutch).
+    from drivers.workflow.report import findings
+
+    shown = dataclasses.replace(results, language=lang)
+    assert shown.nps_benchmark() == (published, 29.0)
+    assert published in findings(shown)
+    assert ("gepubliceerd" in findings(shown)) == (lang == "nl")
     # Without a store norm for the sector, the published figure stands in under its name.
     fallback = pool.norms(tmp_path / "no store.duckdb", sector="groothandel")
     ax = plot_sector_nps(results, fallback, lang=lang)

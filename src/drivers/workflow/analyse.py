@@ -638,6 +638,16 @@ class _Compute:
         }
 
     @cached_property
+    def nps_benchmark_sector(self) -> str | None:
+        """The sector whose published NPS is the benchmark line; None: B2B overall."""
+        from drivers.stats.benchmark import nps_benchmark
+
+        found = nps_benchmark(self.config.sector)
+        if found is None or found[0] == "Benchmark B2B":
+            return None
+        return self.config.sector
+
+    @cached_property
     def nps_benchmark(self) -> tuple[str, float] | None:
         """The published NPS benchmark line (the sector's, else B2B overall), named in the
         report's language."""
@@ -647,9 +657,7 @@ class _Compute:
         found = nps_benchmark(self.config.sector)
         if found is None:
             return None
-        label, value = found
-        sector = None if label == "Benchmark B2B" else self.config.sector
-        return nps_benchmark_label(sector, self.lang), value
+        return nps_benchmark_label(self.nps_benchmark_sector, self.lang), found[1]
 
     # -- everything --------------------------------------------------------------------
     def provenance(self) -> dict:
@@ -750,6 +758,7 @@ class _Compute:
             "themes": self.themes,
             "benchmarks": {
                 "nps": self.nps_benchmark,
+                "nps_sector": self.nps_benchmark_sector,
                 "grades": self.grade_benchmarks,
                 "sector": self.config.sector,
                 "norms": self.norms,

@@ -141,7 +141,7 @@ def findings(r: Results, lang: str | None = None) -> str:
         nps_gain=r.nps_gain,
         performance=r.performance,
         benchmark=r.benchmarks["grades"] or None,
-        nps_benchmark=r.benchmarks["nps"],
+        nps_benchmark=r.nps_benchmark(lang),
         previous=r.nps_change,
         labels={key: names.get(lang, key) for key, names in r.labels.items()},
         weighted=r.weighted,
@@ -203,7 +203,7 @@ def nps_text(r: Results) -> str:
     return narrate_nps(
         r.nps,
         lang=r.language,
-        benchmark=r.benchmarks["nps"],
+        benchmark=r.nps_benchmark(),
         change=r.nps_change,
         weighted=r.weighted,
         unweighted=r.nps_unweighted if r.weighted else None,
@@ -552,7 +552,7 @@ def write_charts_and_tables(
     out = Path(out)
     (out / "charts").mkdir(parents=True, exist_ok=True)
     lang = a.language
-    bench = a.benchmarks["nps"]
+    bench = a.nps_benchmark(lang)
     grade_bench = a.benchmarks["grades"] or None
     style = {"lang": lang, "brand": brand}
     figures = {

@@ -121,7 +121,9 @@ class Results:
     warnings : DataFrame
         Every warning raised while computing: ``category``, ``message``.
     benchmarks : dict
-        ``nps``: (label, value) of the sector's published NPS, ``grades``: published
+        ``nps``: (label, value) of the sector's published NPS, named in the client's
+        language (:meth:`nps_benchmark` names it in any language), ``nps_sector``: the
+        sector of that figure (None: B2B overall), ``grades``: published
         top-performer grades per touchpoint, ``sector``: the client's sector,
         ``norms``: the sector :class:`~drivers.stats.pool.Norms` of the firm's benchmark
         store (None when there is no store), ``taxonomy``: the client's own touchpoint
@@ -198,6 +200,18 @@ class Results:
     def label(self, key: str, lang: str | None = None) -> str:
         """Display label of a column (touchpoint, NPS) in ``lang`` (the client's by default)."""
         return self.labels.get(key, {}).get(lang or self.language, key)
+
+    def nps_benchmark(self, lang: str | None = None) -> tuple[str, float] | None:
+        """The published NPS benchmark line as ``(name, value)``, named in ``lang`` (the
+        client's by default): "Benchmark wholesale, published" in English from Dutch
+        results. None when no published figure applies."""
+        found = self.benchmarks.get("nps")
+        if found is None or "nps_sector" not in self.benchmarks:  # saved before the key
+            return None if found is None else (found[0], float(found[1]))
+        from drivers.present._format import nps_benchmark_label
+
+        name = nps_benchmark_label(self.benchmarks["nps_sector"], lang or self.language)
+        return name, float(found[1])
 
     def summary(self) -> str:
         nps = self.nps
