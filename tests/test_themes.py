@@ -664,3 +664,29 @@ def test_no_quote_from_a_respondent_of_a_small_segment_group():
     for quote in guarded["quote"]:
         assert quote not in chosen, quote
     assert len(guarded) > 0
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_themes_table_says_which_grade_differs_most(wave_2024, lang):
+    # The column read "Touchpoint" with a bare touchpoint name; it is the touchpoint whose
+    # grade differs most between those who mention the theme and the rest.
+    from drivers.present import themes_slides
+    from drivers.present._format import fmt, text
+    from drivers.present.deck import Deck
+
+    survey, coded = wave_2024
+    impact = theme_impact(coded, survey, bootstrap=20)
+    deck = Deck(lang=lang)
+    slides = themes_slides.add_themes_section(deck, impact, lang=lang, charts=False)
+    table = next(s for s in slides if any(sh.has_table for sh in s.shapes))
+    cells = next(sh for sh in table.shapes if sh.has_table).table
+    header = [c.text for c in cells.rows[0].cells]
+    assert header[-1] == ("Grootste cijferverschil" if lang == "nl" else "Largest grade gap")
+    assert header[-2] == text("theme_col_adjusted", lang)
+    shown = [[c.text for c in row.cells][-1] for row in list(cells.rows)[1:]]
+    rows = impact.table
+    expected = [
+        f"{name} ({fmt(gap, kind='signed', lang=lang)})" if isinstance(name, str) else ""
+        for name, gap in zip(rows["touchpoint_label"], rows["grade_gap"], strict=True)
+    ]
+    assert shown == expected and any(shown)

@@ -109,7 +109,11 @@ def add_themes_section(
             text("theme_col_adjusted", lang): [
                 fmt(v, kind="nps", lang=lang) for v in table["adjusted"]
             ],
-            text("theme_col_touchpoint", lang): table["touchpoint_label"].fillna(""),
+            # the touchpoint whose grade differs most between mentioners and the rest
+            text("theme_col_touchpoint", lang): [
+                f"{name} ({fmt(gap, kind='signed', lang=lang)})" if isinstance(name, str) else ""
+                for name, gap in zip(table["touchpoint_label"], table["grade_gap"], strict=True)
+            ],
         }
     )
     slides.append(deck.add_table(shown, title=text("themes_table_title", lang)))
