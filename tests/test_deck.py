@@ -969,3 +969,41 @@ def test_matrix_tick_labels_are_text_with_exact_decimals(tmp_path):
     low, high = chart.category_axis.minimum_scale, chart.category_axis.maximum_scale
     assert f"{low:.1f}".replace(".", ",") in ticks and f"{high:.1f}".replace(".", ",") in ticks
     assert "0%" in ticks  # importance axis from zero, shares as whole percents
+
+
+def test_no_table_column_is_narrower_than_its_longest_word(tmp_path):
+    # The themes table broke its short headers inside a word ("Genoe|md", "Negati|ef"):
+    # the widths followed character counts and forgot the cells' fixed margins.
+    from pptx.util import Pt
+
+    table = pd.DataFrame(
+        {
+            "Thema": ["Accountmanager en contact", "Bestellen en orderverwerking", "Prijs"],
+            "Genoemd": ["15%", "6%", "22%"],
+            "Negatief": ["39%", "60%", "94%"],
+            "Verschil NPS": ["+27", "+12", "−10"],
+            "Gecorrigeerd voor cijfers": ["+16", "+19", "−2"],
+            "Grootste cijferverschil": [
+                "Klachtafhandeling (+0,7)",
+                "Orderverwerking (−0,4)",
+                "Prijs-kwaliteitverhouding (−1,4)",
+            ],
+        }
+    )
+    deck = Deck(lang="nl")
+    slide = deck.add_table(table, title="Thema's en NPS")
+    shape = next(s for s in slide.shapes if s.has_table)
+    widths = [c.width for c in shape.table.columns]
+    assert sum(widths) == shape.width == deck.slide_width - 2 * Inches(0.6)
+    bold = Pt(14) * 0.6  # a bold character at the table's 14 pt, generously
+    margins = Inches(0.16)
+    for name, width in zip(table.columns, widths, strict=True):
+        words = [name, *table[name]]
+        longest = max(len(w) for text in words for w in text.split())
+        assert width >= longest * bold + margins, (name, width / 914400)
+    # A table that fits on one line keeps every cell on one line.
+    small = deck.add_table(table.iloc[:, :4], title="Klein")
+    shape = next(s for s in small.shapes if s.has_table)
+    for name, column in zip(table.columns[:4], shape.table.columns, strict=True):
+        longest = max(len(t) for t in [name, *table[name]])
+        assert column.width >= longest * bold + margins, name

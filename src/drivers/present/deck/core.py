@@ -96,6 +96,39 @@ _FOOTNOTE_HEIGHT = Inches(0.55)
 _FOOTNOTE_PT = 12
 _TITLE_PT = 32  # chart-slide titles in the default template
 _WRAP_AT = 40  # characters a table column grows to before its text wraps
+_CHAR = Inches(_DATA_PT * 0.72 / 72)  # a bold character at 14 pt, in Calibri or a wider stand-in
+_CELL_PAD = Inches(0.16 + 0.08)  # the cell's left and right margins, and some air
+
+
+def _column_widths(cells: list[list[str]], total: int) -> list[int]:
+    """Column widths (EMU) summing to ``total``: every column at least as wide as its
+    longest word, so no header ("Genoemd") breaks inside a word; the room left goes to
+    the columns whose text would otherwise wrap, in proportion to what they miss. A
+    long text (a source, a quote) wraps beyond ``_WRAP_AT`` characters.
+    """
+    columns = range(len(cells[0]))
+    word = [max(len(w) for row in cells for w in row[i].split() or [""]) for i in columns]
+    full = [min(max(len(row[i]) for row in cells), _WRAP_AT) for i in columns]
+    least = [max(word[i], 1) * _CHAR + _CELL_PAD for i in columns]
+    want = [max(full[i], word[i], 1) * _CHAR + _CELL_PAD for i in columns]
+    if sum(want) <= total:  # everything on one line: share the rest in proportion
+        shares = want
+    elif sum(least) >= total:  # not even the words fit: the best that can be done
+        shares = least
+    else:
+        spare = total - sum(least)
+        missing = [w - m for w, m in zip(want, least, strict=True)]
+        return _exact(
+            [m + spare * x / sum(missing) for m, x in zip(least, missing, strict=True)], total
+        )
+    return _exact([total * x / sum(shares) for x in shares], total)
+
+
+def _exact(widths: list[float], total: int) -> list[int]:
+    """Whole EMU widths that add up to ``total`` exactly (the last column takes the rest)."""
+    out = [int(w) for w in widths[:-1]]
+    return [*out, total - sum(out)]
+
 
 # Layout roles: names in English and Dutch Office, then the index in the default template.
 _LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
@@ -416,24 +449,13 @@ class Deck:
             pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
             for c in shown.columns
         ]
-        # A long text (a source, a quote) wraps in its column instead of squeezing the
-        # others until their words break: its share is capped, never below a whole word.
-        widths = [
-            max(
-                max(len(word) for r in cells for word in r[i].split() or [""]),
-                min(max(len(r[i]) for r in cells), _WRAP_AT),
-            )
-            + 2
-            for i in range(len(shown.columns))
-        ]
         width = self.slide_width - 2 * _MARGIN
         shape = slide.shapes.add_table(
             len(cells), len(shown.columns), _MARGIN, top, width, row_height * len(cells)
         )
         table = shape.table
-        total = sum(widths)
-        for i, w in enumerate(widths):
-            table.columns[i].width = int(width * w / total)
+        for i, w in enumerate(_column_widths(cells, width)):
+            table.columns[i].width = w
         for r, values in enumerate(cells):
             table.rows[r].height = row_height
             for c, value in enumerate(values):
