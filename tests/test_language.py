@@ -123,6 +123,49 @@ def test_english_report_names_the_sector_in_english(english):
     assert not [(w, t) for w, t in labels if "Benchmark industrie" in t]
 
 
+def test_dutch_results_render_in_english(readme_project, tmp_path):
+    """One analysis, rendered in the other language: r.in_language("en") of the Dutch
+    demo gives a deck, charts and tables with no Dutch word and no Dutch touchpoint,
+    theme or quadrant name (tables kept the analysis language's names)."""
+    import drivers as dr
+    from drivers.workflow.report import write_charts_and_tables, write_deck
+
+    project, _ = readme_project
+    dutch_results = dr.load_results(project / "reports" / "acme" / "2024" / "results")
+    english_results = dutch_results.in_language("en")
+    assert english_results.in_language("nl") == dutch_results
+    assert dutch_results.in_language("nl") is dutch_results
+    write_charts_and_tables(english_results, tmp_path)
+    write_deck(english_results, tmp_path)
+    shown = list(_texts(tmp_path))
+    assert any(w.startswith("slide") for w, _ in shown) and any(".svg" in w for w, _ in shown)
+    names = {
+        by_lang["nl"]
+        for by_lang in dutch_results.labels.values()
+        if by_lang.get("nl") and by_lang["nl"] != by_lang.get("en")
+    }
+    names |= {"Eerst verbeteren", "Behouden", "gepubliceerd"}
+    assert {"Klachtafhandeling", "Levering en logistiek"} <= names
+    # segment names and values are the client's data, shown as they are
+    data = {w.lower() for w in dutch_results.segment_names}
+    for table in dutch_results.segments.values():
+        data |= {str(v).lower() for v in table["group"]}
+    # the published figures' sources are cited by their (Dutch) titles
+    from drivers.stats.benchmark import _table
+
+    for source in _table()["source"]:
+        data |= {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", str(source))}
+    # and the customers' quotes are in the words they wrote
+    for quote in (dutch_results.themes or {}).get("quotes", {"quote": []})["quote"]:
+        data |= {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", quote)}
+    dutch_words = _only_dutch_words() - data
+    found = set()
+    for where, text in shown:
+        found |= {(where, n) for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)}
+        found |= {(where, w) for w in re.findall(r"[A-Za-zÀ-ÿ]+", text) if w.lower() in dutch_words}
+    assert not found, sorted(found)[:20]
+
+
 # -- notebook prose in the client's language ------------------------------------------
 def _markdown(path):
     node = nbformat.read(path, as_version=4)

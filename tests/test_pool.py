@@ -809,14 +809,13 @@ def benchmark_run(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_deck_has_the_benchmark_section_when_a_store_exists(benchmark_run, lang):
-    import dataclasses
 
     from drivers.present._format import fmt, sector_name, text
     from drivers.workflow.report import write_deck
 
     results, rows, folder = benchmark_run
     assert isinstance(results.benchmarks["norms"], Norms)
-    results = dataclasses.replace(results, language=lang)
+    results = results.in_language(lang)
     write_deck(results, folder / lang)
     slides = _slides(folder / lang / "demo_2024.pptx")
     titles = [t for t, _ in slides]
@@ -915,7 +914,6 @@ def test_the_own_norm_and_the_published_figure_are_named_apart(benchmark_run, la
     # Both "wholesale": the store's norm of 5 clients on the benchmark slides and the
     # published +29 (001_35284863b44b2303.txt) on the NPS chart. Both read "Norm" /
     # "Benchmark groothandel" before; now each names where it comes from.
-    import dataclasses
 
     import matplotlib.pyplot as plt
 
@@ -943,7 +941,7 @@ def test_the_own_norm_and_the_published_figure_are_named_apart(benchmark_run, la
     # Dutch results rendered in English name it in English (it stayed Dutch).
     from drivers.workflow.report import findings
 
-    shown = dataclasses.replace(results, language=lang)
+    shown = results.in_language(lang)
     assert shown.nps_benchmark() == (published, 29.0)
     assert published in findings(shown)
     assert ("gepubliceerd" in findings(shown)) == (lang == "nl")

@@ -201,6 +201,47 @@ class Results:
         """Display label of a column (touchpoint, NPS) in ``lang`` (the client's by default)."""
         return self.labels.get(key, {}).get(lang or self.language, key)
 
+    def in_language(self, lang: str) -> Results:
+        """The same results with every label in ``lang``: an English deck, chart or
+        notebook from a Dutch analysis (``write_deck(r.in_language("en"), folder)``).
+
+        Nothing is recomputed: the touchpoint, theme and quadrant names in the tables are
+        looked up again, the numbers stay as they are.
+
+        Examples
+        --------
+        >>> import drivers as dr
+        >>> from drivers import demo
+        >>> r = dr.analyse(demo.client_config(), bootstrap=20, progress=False)
+        >>> en = r.in_language("en")
+        >>> en.language, en.performance.set_index("touchpoint").loc["levering", "label"]
+        ('en', 'Delivery and logistics')
+        >>> en.in_language("nl") == r
+        True
+        """
+        from drivers.present._format import check_lang
+
+        check_lang("Results.in_language", lang)
+        if lang == self.language:
+            return self
+        names = {key: str(by_lang.get(lang, key)) for key, by_lang in self.labels.items()}
+        impact = (self.themes or {}).get("impact")
+        themes: dict[str, str] = {}
+        if impact is not None and hasattr(impact, "label"):
+            keys = impact.table["theme"] if "theme" in impact.table else []
+            themes = {str(k): str(impact.label(k, lang)) for k in keys}
+        relabel = _Relabel(names, themes, lang)
+        changed = {
+            f.name: relabel(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in ("labels", "provenance", "options", "language")
+        }
+        benchmarks = dict(changed["benchmarks"])
+        if benchmarks.get("nps") is not None:
+            benchmarks["nps"] = self.nps_benchmark(lang)
+        changed["benchmarks"] = benchmarks
+        return dataclasses.replace(self, language=lang, **changed)
+
     def nps_benchmark(self, lang: str | None = None) -> tuple[str, float] | None:
         """The published NPS benchmark line as ``(name, value)``, named in ``lang`` (the
         client's by default): "Benchmark wholesale, published" in English from Dutch
@@ -481,6 +522,82 @@ def _from_json(value: Any) -> Any:
     if isinstance(value, dict) and "__float__" in value:
         return float(value["__float__"])
     return value
+
+
+class _Relabel:
+    """Copies of a results tree with the name columns of every table in another language.
+
+    A table's ``label`` follows its ``theme``, else its ``touchpoint`` or ``driver`` key;
+    ``touchpoint_label``, ``top_label`` and ``quadrant_label`` follow ``touchpoint``,
+    ``top_driver`` and ``quadrant``; a segment table's total row says "Total" or
+    "Totaal". Result objects are copied with the same fields.
+    """
+
+    def __init__(self, names: dict[str, str], themes: dict[str, str], lang: str) -> None:
+        self.names, self.themes, self.lang = names, themes, lang
+
+    def _frame(self, table: pd.DataFrame) -> pd.DataFrame:
+        from drivers.stats.matrix import quadrant_label
+
+        columns = set(table.columns)
+        out = None
+
+        def put(column: str, values: pd.Series) -> None:
+            nonlocal out
+            out = table.copy() if out is None else out
+            out[column] = values.where(values.notna(), table[column]).astype(table[column].dtype)
+
+        if "label" in columns:
+            if "theme" in columns and self.themes:
+                put("label", table["theme"].astype(str).map(self.themes))
+            else:
+                key = next((c for c in ("touchpoint", "driver") if c in columns), None)
+                if key is not None:
+                    put("label", table[key].map(self.names))
+        for label, key in (("touchpoint_label", "touchpoint"), ("top_label", "top_driver")):
+            if label in columns and key in columns:
+                put(label, table[key].map(self.names))
+        if "group" in columns:  # the total row of a segment table: "Totaal" / "Total"
+            from drivers.stats.nps import _TOTAL
+
+            totals = set(_TOTAL.values())
+            rows = table["group"].isin(totals)
+            if rows.any():
+                for column in table.columns:
+                    if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+                        cells = rows & table[column].isin(totals)
+                        if cells.any():
+                            put(column, table[column].mask(cells, _TOTAL[self.lang]))
+        if "quadrant_label" in columns and "quadrant" in columns:
+            shown = [
+                quadrant_label(q, self.lang) if isinstance(q, str) else None
+                for q in table["quadrant"]
+            ]
+            put("quadrant_label", pd.Series(shown, index=table.index, dtype=object))
+        return table if out is None else out
+
+    def __call__(self, value: Any, depth: int = 0) -> Any:
+        if depth > 8:
+            return value
+        if isinstance(value, pd.DataFrame):
+            return self._frame(value)
+        if isinstance(value, Mapping):
+            return type(value)({k: self(v, depth + 1) for k, v in value.items()})
+        if isinstance(value, list | tuple) and not hasattr(value, "_fields"):
+            return type(value)(self(v, depth + 1) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            import copy
+
+            new = copy.copy(value)
+            for f in dataclasses.fields(value):
+                if not hasattr(value, f.name):
+                    continue
+                before = getattr(value, f.name)
+                after = self(before, depth + 1)
+                if after is not before:
+                    object.__setattr__(new, f.name, after)
+            return new
+        return value
 
 
 def _equal(a: Any, b: Any) -> bool:
