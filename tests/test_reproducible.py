@@ -161,6 +161,31 @@ def test_a_failure_in_this_process_stops_the_notebooks(tmp_path, monkeypatch):
     assert not [p for p in (out / "demo").iterdir() if ".partial-" in p.name]
 
 
+def test_a_stop_signal_whose_exception_was_lost_still_stops_the_run(tmp_path, monkeypatch):
+    """Python drops an exception raised while a finaliser runs (helper-19 saw SIGTERM lost
+    in ZipFile.__del__, and the run replaced the report). The signal is remembered too:
+    the run stops at its next step and leaves the report folder as it was."""
+    import drivers.workflow.report as report
+    from drivers.workflow import _stop
+
+    drawn = report.write_charts_and_tables
+
+    def signal_lost(*args, **kwargs):
+        out = drawn(*args, **kwargs)
+        _stop.requested.set()  # what the handler does before its exception is dropped
+        return out
+
+    monkeypatch.setattr(report, "write_charts_and_tables", signal_lost)
+    out = tmp_path / "reports"
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_client(demo.client_config(), out_root=out, bootstrap=20, progress=False)
+    finally:
+        _stop.requested.clear()
+    assert not (out / "demo" / "2024").exists()
+    assert not [p for p in (out / "demo").iterdir() if ".partial-" in p.name]
+
+
 def test_sigterm_stops_the_run_and_leaves_no_half_written_folder(tmp_path):
     """A closed terminal or a scheduler's stop (SIGTERM) ends the run as Ctrl-C does: the
     kernel stops and the hidden .partial folder goes (it stayed until the next run)."""

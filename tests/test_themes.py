@@ -690,3 +690,32 @@ def test_the_themes_table_says_which_grade_differs_most(wave_2024, lang):
         for name, gap in zip(rows["touchpoint_label"], rows["grade_gap"], strict=True)
     ]
     assert shown == expected and any(shown)
+
+
+def test_themes_named_by_few_are_no_headline_and_carry_a_star(wave_2024):
+    # helper-19: "NPS −139 against the rest" headlined a theme 8 respondents named; the
+    # headline now gives both NPS figures, and small bases stay out of it.
+    from drivers.present import themes_slides
+    from drivers.present._format import fmt, text
+    from drivers.present.deck import Deck
+
+    survey, coded = wave_2024
+    impact = theme_impact(coded, survey, bootstrap=20, min_n=100)
+    rows = impact.table[~impact.table["suppressed"].astype(bool)]
+    small = {impact.label(k, "en") for k in rows.loc[rows["small_base"].astype(bool), "theme"]}
+    assert small and len(small) < len(rows)
+    deck = Deck(lang="en")
+    slides = themes_slides.add_themes_section(deck, impact, lang="en", charts=False, min_n=100)
+    headline = "\n".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    assert not [label for label in small if label in headline]
+    first = rows[~rows["small_base"].astype(bool)].sort_values("nps_gap").iloc[0]
+    assert (
+        f"their NPS is {fmt(first['nps_mention'], kind='nps', lang='en')}, against "
+        f"{fmt(first['nps_other'], kind='nps', lang='en')} for the rest" in headline
+    )
+    table = next(s for s in slides if any(sh.has_table for sh in s.shapes))
+    cells = next(sh for sh in table.shapes if sh.has_table).table
+    names = [[c.text for c in row.cells][0] for row in list(cells.rows)[1:]]
+    assert {n[:-1] for n in names if n.endswith("*")} == small
+    texts = [sh.text_frame.text for sh in table.shapes if sh.has_text_frame]
+    assert any(text("small_base_note", "en", n=100) in t for t in texts)

@@ -37,6 +37,7 @@ def add_themes_section(
     quotes: pd.DataFrame | None = None,
     themes_with_quotes: int = 3,
     charts: bool = True,
+    min_n: int = 30,
 ) -> list:
     """Add the "what do customers say?" slides to ``deck``; returns the slides added.
 
@@ -55,6 +56,9 @@ def add_themes_section(
     themes_with_quotes : int, default 3
     charts : bool, default True
         Add the impact and frequency charts (as pictures at slide size).
+    min_n : int, default 30
+        The small base of the analysis (``Options.min_n``): a theme named by fewer
+        respondents is no headline and carries a * in the table.
 
     Returns
     -------
@@ -81,14 +85,17 @@ def add_themes_section(
         table["label"] = [result.label(k, lang) for k in table["theme"]]
     slides = []
 
-    # -- headline: the themes that go with the largest NPS gap, each way
+    # -- headline: the themes that go with the largest NPS gap, each way; a theme named
+    # by fewer than min_n respondents is no headline (the table marks it)
+    small = table["small_base"].fillna(False).astype(bool) if "small_base" in table else None
+    told = table if small is None else table[~small]
     lines = []
-    for _, row in table.sort_values("nps_gap").iterrows():
+    for _, row in told.sort_values("nps_gap").iterrows():
         if len(lines) >= 2:
             break
         if row["nps_gap"] < 0:
             lines.append(_headline(row, lang))
-    for _, row in table.sort_values("nps_gap", ascending=False).iterrows():
+    for _, row in told.sort_values("nps_gap", ascending=False).iterrows():
         if len(lines) >= 4:
             break
         if row["nps_gap"] > 0:
@@ -98,7 +105,14 @@ def add_themes_section(
     # -- the table
     shown = pd.DataFrame(
         {
-            text("theme_col_theme", lang): table["label"],
+            text("theme_col_theme", lang): [
+                f"{label}*" if small is not None and is_small else label
+                for label, is_small in zip(
+                    table["label"],
+                    small if small is not None else [False] * len(table),
+                    strict=True,
+                )
+            ],
             text("theme_col_share", lang): [
                 fmt(v, kind="percent", lang=lang) for v in table["share"]
             ],
@@ -116,7 +130,10 @@ def add_themes_section(
             ],
         }
     )
-    slides.append(deck.add_table(shown, title=text("themes_table_title", lang)))
+    note = None
+    if small is not None and small.any():
+        note = text("small_base_note", lang, n=min_n)
+    slides.append(deck.add_table(shown, title=text("themes_table_title", lang), footnote=note))
 
     # -- the charts, as pictures
     if charts:
@@ -169,6 +186,7 @@ def _headline(row: pd.Series, lang: str) -> str:
         lang,
         share=fmt(row["share"], kind="percent", lang=lang),
         theme=row["label"],
-        gap=fmt(row["nps_gap"], kind="nps", lang=lang),
+        nps=fmt(row["nps_mention"], kind="nps", lang=lang),
+        other=fmt(row["nps_other"], kind="nps", lang=lang),
     )
     return f"- {line}"

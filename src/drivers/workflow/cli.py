@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from drivers.errors import DriversError
+from drivers.workflow import _stop
 
 __all__ = ["main"]
 
@@ -199,9 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"drivers {args.command}: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as err:
-        how = "stopped (SIGTERM)" if isinstance(err, _Terminated) else "interrupted"
+        terminated = isinstance(err, _Terminated) or _received == [signal.SIGTERM]
+        how = "stopped (SIGTERM)" if terminated else "interrupted"
         print(f"drivers {args.command}: {how}; no report was changed.", file=sys.stderr)
-        return 143 if isinstance(err, _Terminated) else 130
+        return 143 if terminated else 130
     except Exception:  # never a foreign traceback: one paragraph and the full log
         log = _write_log(args.command)
         print(
@@ -217,22 +219,36 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM (a closed terminal, a scheduler's stop): handled as Ctrl-C is."""
 
 
+_received: list[int] = []  # the first stop signal of this command, if any
+
+
 @contextlib.contextmanager
 def _terminate_as_interrupt():
     """SIGTERM ends the command as Ctrl-C does: the kernel stops and the half-written
-    report folder is removed (Python's default ends the process without cleaning up)."""
+    report folder is removed (Python's default ends the process without cleaning up).
 
-    def terminated(signum, frame):
-        raise _Terminated
+    Both signals are also remembered (:mod:`drivers.workflow._stop`): an exception raised
+    while a finaliser runs is dropped by Python, and the run then still stops at its next
+    step instead of replacing the report.
+    """
+    _stop.requested.clear()
+    _received.clear()
+
+    def stopped(signum, frame):
+        _stop.requested.set()
+        if not _received:
+            _received.append(signum)
+        raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.signal(signal.SIGTERM, terminated)
+    before = {s: signal.signal(s, stopped) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
 
 
 def _skip_iri_grammar() -> None:

@@ -674,7 +674,13 @@ def _build_deck(
     if a.themes is not None:
         from drivers.present.themes_slides import add_themes_section
 
-        add_themes_section(deck, a.themes["impact"], lang=lang, quotes=a.themes["quotes"])
+        add_themes_section(
+            deck,
+            a.themes["impact"],
+            lang=lang,
+            quotes=a.themes["quotes"],
+            min_n=a.options["min_n"],
+        )
     norms = a.benchmarks.get("norms")
     if norms is not None:  # a benchmark store exists (`drivers pool add`)
         from drivers.present.benchmark_slides import add_benchmark_section

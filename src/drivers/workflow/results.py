@@ -417,7 +417,12 @@ class _Writer:
             items = list(obj.items())
             if not all(isinstance(k, str) for k, _ in items):
                 raise ResultsError(f"Cannot save {path}: its keys are not all text.")
-            return {"__dict__": {k: self.dump(v, f"{path}.{k}") for k, v in items}}
+            # the key order is kept apart: results.json sorts its keys, and the order is
+            # meaningful (the deck's what-if slides follow it)
+            return {
+                "__dict__": {k: self.dump(v, f"{path}.{k}") for k, v in items},
+                "__order__": [k for k, _ in items],
+            }
         raise ResultsError(f"Cannot save {path}: {type(obj).__name__} is not a saved type.")
 
 
@@ -445,7 +450,9 @@ class _Reader:
         if "__tuple__" in node:
             return tuple(self.load(v) for v in node["__tuple__"])
         if "__dict__" in node:
-            return {k: self.load(v) for k, v in node["__dict__"].items()}
+            values = node["__dict__"]
+            order = node.get("__order__", list(values))  # saved before the order was kept
+            return {k: self.load(values[k]) for k in order}
         if "__dataclass__" in node:
             module, _, qualname = node["__dataclass__"].partition(":")
             if not module.startswith("drivers."):
@@ -601,9 +608,10 @@ class _Relabel:
 
 
 def _equal(a: Any, b: Any) -> bool:
-    """Deep equality of saved-type trees: tables by value and dtype, NaN equal to NaN."""
+    """Deep equality of saved-type trees: tables by value and dtype, NaN equal to NaN,
+    mappings in the same key order (it orders slides)."""
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+        return list(a.keys()) == list(b.keys()) and all(_equal(a[k], b[k]) for k in a)
     numbers = (int, float, np.integer, np.floating)
     if isinstance(a, numbers) and isinstance(b, numbers):
         if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.errors import DriversError
+from drivers.workflow import _stop
 from drivers.workflow.client import ClientConfig, load_client
 
 __all__ = ["NOTEBOOKS", "RunError", "client_notebooks", "notebook_dir", "run_client"]
@@ -184,7 +185,8 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
     kernel_env = {**os.environ, REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE, **_ONE_THREAD}
     plan: Future = Future()  # the notebooks' parameters, once the results are saved
     imported = threading.Event()
-    stop = threading.Event()  # this process failed or was interrupted: no more cells
+    # this process failed or was interrupted (or a stop signal came): no more cells
+    stop = _stop.Either(threading.Event())
     live: list[_Kernel] = []  # the kernel once started, to interrupt from this thread
 
     def notebooks() -> None:
@@ -225,6 +227,7 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
             try:
                 steps.set_postfix_str("analysis")
                 results = analyse(config, current.name, bootstrap=bootstrap, progress=False)
+                _stop.check()
                 if strict and len(results.warnings):
                     listed = "\n".join(f"- {m}" for m in results.warnings["message"])
                     raise RunError(
@@ -245,10 +248,13 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
                 # tables and the deck (two cores); the notebooks' extra slides come last.
                 imported.wait()
                 write_charts_and_tables(results, work, brand=config.brand)
+                _stop.check()
                 if running.done():  # a notebook failed meanwhile: say so before the deck
                     running.result()
                 deck = _build_deck(results, work, template=config.template, brand=config.brand)
+                _stop.check()
                 running.result()
+                _stop.check()
             except BaseException:
                 # a failure or Ctrl-C here: the kernel stops, unused or in its current cell
                 stop.set()
@@ -259,6 +265,7 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
                 raise
         steps.update()
         _finish_deck(deck, results, work)
+        _stop.check()  # the last moment a stop signal keeps the report as it was
         if final.exists():
             old = final.with_name(f".{final.name}.old")
             shutil.rmtree(old, ignore_errors=True)
