@@ -347,3 +347,26 @@ def test_new_with_quotes_reads_back_and_copies_the_notebooks(tmp_path, capsys):
     assert f".venv/bin/drivers run {folder}/client.toml" in out
     assert main(["new", "../x", "--root", str(tmp_path / "clients")]) == 2
     assert "outside" in capsys.readouterr().err
+
+
+def test_an_export_with_its_own_names_points_to_drivers_check(tmp_path):
+    # helper-19: without rename, the error listed the wave column (filled in from the
+    # wave's name) as one of the file's, and guessed 'levering' → 'meting'.
+    (tmp_path / "survey.toml").write_text(
+        'nps = "aanbeveling"\nwave = "meting"\nsegments = ["regio"]\n'
+        '[[touchpoints]]\nkey = "levering"\n[[touchpoints]]\nkey = "webshop"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "export.csv").write_text(
+        "Q1,Q2_1,Q2_2,REGIO\n9,8,7,Noord\n6,5,n.v.t.,Zuid\n", encoding="utf-8"
+    )
+    (tmp_path / "client.toml").write_text(
+        'name = "x"\nspec = "survey.toml"\n[[waves]]\nname = "2025"\nfile = "export.csv"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(dr.errors.ColumnNotFoundError) as caught:
+        dr.load_client(tmp_path / "client.toml").load()
+    message = str(caught.value)
+    assert "The file has: 'Q1', 'Q2_1', 'Q2_2', 'REGIO'." in message
+    assert "did you mean" not in message
+    assert "drivers check <file> --spec <spec>" in message and "its own way" in message

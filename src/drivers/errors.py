@@ -105,11 +105,11 @@ class DataQualityWarning(DriversWarning):
     suspect scale. The message gives the fix (e.g. the ``na_codes = [...]`` line)."""
 
 
-def closest(name: str, candidates: Iterable[str]) -> str | None:
+def closest(name: str, candidates: Iterable[str], cutoff: float = 0.5) -> str | None:
     """The candidate most like ``name`` (case-insensitive), or None."""
     candidates = list(candidates)
     lowered = {str(c).lower(): str(c) for c in candidates}
-    match = difflib.get_close_matches(str(name).lower(), list(lowered), n=1, cutoff=0.5)
+    match = difflib.get_close_matches(str(name).lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[match[0]] if match else None
 
 

@@ -314,12 +314,14 @@ def _validate_file(
         for key in ("value_labels", "column_labels"):
             if info.get(key):
                 info[key] = {rename.get(k, k): v for k, v in info[key].items()}
+    added: tuple[str, ...] = ()
     if wave_name is not None and wave_col:
         if wave_col in raw.columns and spec.wave:
             _check_one_wave(raw[wave_col], wave_col, wave_name, source)
             raw[wave_col] = raw[wave_col].where(_filled(raw[wave_col]), wave_name)
         else:
             raw[wave_col] = wave_name
+            added = (wave_col,)
     file_spec = spec if spec.wave or wave_col is None else spec.replace(wave=wave_col)
     file_spec = _with_file_labels(file_spec, info, rename or {})
     dec = decimal or info.get("decimal", ".")
@@ -333,6 +335,7 @@ def _validate_file(
         scale=scale,
         value_labels=info.get("value_labels"),
         renamed=dict(rename or {}),
+        added=added,
         wave_codes=tuple(na_codes or ()),
     )
     return data, report, file_spec

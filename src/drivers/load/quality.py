@@ -503,6 +503,7 @@ def validate(
     value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     renamed: Mapping[str, str] | None = None,
     wave_codes: Sequence[str] | None = None,
+    added: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, QualityReport]:
     """Check a raw frame against a spec; return the clean rows and the accounting.
 
@@ -525,7 +526,7 @@ def validate(
     """
     absent = tuple(k for k in spec.touchpoint_keys if k not in set(map(str, raw.columns)))
     if not columns_present:
-        check_columns(raw, spec, source=source, absent_ok=absent)
+        check_columns(raw, spec, source=source, absent_ok=absent, added=added)
     index = raw.index
     ledger = _Ledger(index)
     cells = _Cells(index)
@@ -793,11 +794,18 @@ def _text_column(values: pd.Series, labels: Mapping[Any, str] | None = None) -> 
 
 
 def check_columns(
-    raw: pd.DataFrame, spec: SurveySpec, *, source: str, absent_ok: Sequence[str] = ()
+    raw: pd.DataFrame,
+    spec: SurveySpec,
+    *,
+    source: str,
+    absent_ok: Sequence[str] = (),
+    added: Sequence[str] = (),
 ) -> None:
     """Raise :class:`ColumnNotFoundError` naming every spec column the data lack.
 
-    Touchpoints in ``absent_ok`` may be missing, unless every touchpoint is.
+    Touchpoints in ``absent_ok`` may be missing, unless every touchpoint is. Columns in
+    ``added`` (the wave column filled in from the wave's name) count as present but are
+    not listed as the file's own.
     """
     present = [str(c) for c in raw.columns]
     needed = [c for c in spec.columns if c not in present]
@@ -805,17 +813,28 @@ def check_columns(
         needed = [c for c in needed if c not in set(absent_ok)]
     if not needed:
         return
+    own = [c for c in present if c not in set(added)]
+    # Most of the spec missing: an export with its own names (SPSS short names), where a
+    # guess per column misleads ('levering' is not 'meting'); drivers check pairs them.
+    renamed_export = len(needed) > max(2, len(spec.columns) // 2)
     parts = []
     for col in needed:
-        hint = closest(col, present)
+        hint = None if renamed_export else closest(col, own, cutoff=0.75)
         parts.append(f"{col!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
-    shown = ", ".join(repr(c) for c in present[:15]) + (" ..." if len(present) > 15 else "")
+    shown = ", ".join(repr(c) for c in own[:15]) + (" ..." if len(own) > 15 else "")
     fix = (
         "Fix the column name in the spec (or in the export); or, when only this wave's file "
         'names it differently, map it under that wave in client.toml: rename = { "<name in '
         'the file>" = "<spec column>" } (`drivers check <file> --spec <spec>` proposes the '
         "mapping)."
     )
+    if renamed_export:
+        fix = (
+            f"{len(needed)} of the spec's {len(spec.columns)} columns are missing: this "
+            "export names its columns its own way. Run `drivers check <file> --spec <spec>`: "
+            'it proposes the rename = { "<name in the file>" = "<spec column>" } line to '
+            "paste under this wave in client.toml."
+        )
     raise ColumnNotFoundError(
         f"{source}: column{'s' if len(needed) > 1 else ''} {', '.join(parts)} named in the spec "
         f"{'are' if len(needed) > 1 else 'is'} not in the file. The file has: {shown}. "
