@@ -430,3 +430,45 @@ def test_open_answers_under_the_wave_column_are_not_listed(tmp_path):
     assert "meting.csv" in message and "'golf'" in message and "40 different values" in message
     assert "rename" in message and "drivers check" in message
     assert "Jansen" not in message and "Antwoord" not in message and len(message) < 500
+
+
+def test_a_labelled_spss_dont_know_code_is_named_not_dropped(tmp_path):
+    # helper-19: 97 = 'geen idee' in the SPSS value labels was an out-of-scale grade, set
+    # to missing without a warning, and na_codes = ["geen idee"] did not catch it.
+    import warnings
+
+    import pyreadstat
+
+    frame = pd.DataFrame(
+        {
+            "aanbeveling": [9.0, 7.0, 10.0, 4.0, 8.0, 6.0],
+            "webshop": [8.0, 97.0, 9.0, 97.0, 97.0, 6.0],
+            "levering": [7.0, 6.0, 8.0, 4.0, 8.0, 120.0],
+        }
+    )
+    path = tmp_path / "wave.sav"
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        variable_value_labels={"webshop": {1.0: "slecht", 10.0: "uitstekend", 97.0: "geen idee"}},
+    )
+    spec = dr.SurveySpec(
+        nps="aanbeveling",
+        touchpoints=(dr.Touchpoint("webshop", "Webshop"), dr.Touchpoint("levering", "Levering")),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        survey = dr.load_survey(path, spec)
+    said = " ".join(str(w.message) for w in caught)
+    assert "3 grade cells hold text" in said and '"geen idee"]' in said
+    cells = survey.quality.cells.set_index(["column", "kind"])["n"]
+    assert cells[("webshop", "text")] == 3 and ("webshop", "out of scale") not in cells
+    assert cells[("levering", "out of scale")] == 1  # an unlabelled 120 stays out of scale
+    assert survey.n == 6  # the respondents stay
+    # With the code named, the three cells are n.v.t. answers, not bad cells.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        named = dr.load_survey(path, spec, na_codes=["geen idee"])
+    assert ("webshop", "text") not in named.quality.cells.set_index(["column", "kind"])["n"]
+    assert named.quality.not_applicable["webshop"] == 3
+    assert named.data["webshop"].isna().sum() == 3

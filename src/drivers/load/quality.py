@@ -584,7 +584,9 @@ def validate(
         if key in absent:
             clean[key] = np.full(len(raw), np.nan)
             continue
-        col = _map_labels(raw[key], spec, key)
+        col = _labelled_codes(
+            _map_labels(raw[key], spec, key), (value_labels or {}).get(key), (a_low, a_high)
+        )
         parsed = _parse(col, decimal=decimal, codes=(*spec.na_codes_for(key), *extra))
         vals = parsed.nums
         with np.errstate(invalid="ignore"):
@@ -853,6 +855,33 @@ def _header_below(raw: pd.DataFrame, needed: list[str]) -> str:
                 f"header_row={number}, or delete the rows above the names."
             )
     return ""
+
+
+def _labelled_codes(
+    values: pd.Series, labels: Mapping[Any, str] | None, scale: tuple[float, float]
+) -> pd.Series:
+    """An SPSS code outside the grade scale whose value label is a word ("97 = geen
+    idee") reads as its label: an n.v.t. code when na_codes name it, else a counted text
+    cell with the na_codes hint. It was an out-of-scale grade that no warning named."""
+    if not labels:
+        return values
+    codes = {}
+    for code, label in labels.items():
+        try:
+            number = float(code)
+        except (TypeError, ValueError):
+            continue
+        text = str(label).strip()
+        outside = not scale[0] <= number <= scale[1]
+        if outside and text and not re.fullmatch(r"[\d\s.,+-]*", text):
+            codes[number] = text
+    if not codes:
+        return values
+    numbers = pd.to_numeric(values, errors="coerce")
+    hit = numbers.isin(list(codes))
+    if not hit.any():
+        return values
+    return values.mask(hit, numbers[hit].map(codes)).astype(object)
 
 
 def _map_labels(values: pd.Series, spec: SurveySpec, column: str) -> pd.Series:
