@@ -370,3 +370,38 @@ def test_an_export_with_its_own_names_points_to_drivers_check(tmp_path):
     assert "The file has: 'Q1', 'Q2_1', 'Q2_2', 'REGIO'." in message
     assert "did you mean" not in message
     assert "drivers check <file> --spec <spec>" in message and "its own way" in message
+
+
+def _two_waves(tmp_path, second_file: str, values=("2023", "2024")):
+    (tmp_path / "survey.toml").write_text(
+        'nps = "aanbeveling"\nwave = "meting"\n[[touchpoints]]\nkey = "levering"\n',
+        encoding="utf-8",
+    )
+    for value in values:
+        (tmp_path / f"meting_{value}.csv").write_text(
+            f"aanbeveling,levering,meting\n9,8,{value}\n6,5,{value}\n", encoding="utf-8"
+        )
+    (tmp_path / "client.toml").write_text(
+        'name = "x"\nspec = "survey.toml"\n'
+        '[[waves]]\nname = "2023"\nfile = "meting_2023.csv"\n'
+        f'[[waves]]\nname = "2024"\nfile = "{second_file}"\n',
+        encoding="utf-8",
+    )
+    return tmp_path / "client.toml"
+
+
+def test_a_wave_pointed_at_another_waves_file_is_refused(tmp_path):
+    # helper-19: wave 2024 read the 2023 export (its wave column says 2023) and the run
+    # reported it as 2024 without a word.
+    with pytest.raises(SpecError, match="waves '2023' and '2024' both read meting_2023.csv"):
+        load_client(_two_waves(tmp_path, "meting_2023.csv"))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "wrong.csv").write_text(
+        "aanbeveling,levering,meting\n9,8,2023\n6,5,2023\n", encoding="utf-8"
+    )
+    config = load_client(_two_waves(tmp_path / "other", "wrong.csv"))
+    with pytest.raises(dr.errors.DataError, match="says '2023' in its wave column 'meting'"):
+        config.load("2024")
+    with pytest.raises(dr.errors.DataError, match="another wave of this client"):
+        dr.analyse(config, bootstrap=0, progress=False)
+    assert config.load("2023").n == 2  # the right file loads

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from drivers.errors import AnalysisError, DriversWarning
-from drivers.load.io import load_survey
 from drivers.load.survey import Survey
 from drivers.workflow.client import ClientConfig, load_client
 from drivers.workflow.results import Results, sha256
@@ -140,8 +139,7 @@ class _Compute:
     # -- data --------------------------------------------------------------------------
     def load(self, name: str) -> Survey:
         if name not in self._surveys:
-            w = self.config.wave(name)
-            self._surveys[name] = load_survey(w.file, self.config.spec, wave=w)
+            self._surveys[name] = self.config.load(name)
         return self._surveys[name]
 
     @property

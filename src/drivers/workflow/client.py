@@ -197,10 +197,31 @@ class ClientConfig:
         from drivers.errors import DriversWarning
         from drivers.load.io import load_survey
 
+        wave = self.wave(name)
         with warnings.catch_warnings():
             if not warn:
                 warnings.simplefilter("ignore", DriversWarning)
-            return load_survey(self.wave(name).file, self.spec, wave=self.wave(name), strict=strict)
+            survey = load_survey(wave.file, self.spec, wave=wave, strict=strict)
+        self._check_wave_column(survey, wave)
+        return survey
+
+    def _check_wave_column(self, survey, wave: Wave) -> None:
+        """A file whose wave column names another wave of this client is the wrong file
+        (wave 2024 pointing at the 2023 export): refuse it rather than report it as 2024."""
+        from drivers.errors import DataError
+        from drivers.load.quality import _as_text
+
+        column = self.spec.wave
+        if not column or column not in survey.data:
+            return
+        said = {_as_text(v) for v in survey.data[column].dropna()} - {""}
+        others = {w.name for w in self.waves} - {wave.name}
+        if len(said) == 1 and (value := next(iter(said))) in others:
+            raise DataError(
+                f"{wave.file.name}, the file of wave {wave.name!r}, says {value!r} in its "
+                f"wave column {column!r}: that is another wave of this client. Check the "
+                f"file of wave {wave.name!r} in client.toml (or its wave column)."
+            )
 
     @property
     def display_name(self) -> str:
@@ -299,6 +320,14 @@ def _from_dict(raw: dict[str, Any], path: Path) -> ClientConfig:
     names = [w.name for w in waves]
     if len(set(names)) != len(names):
         raise SpecError(f"{path}: wave names must be unique; got {', '.join(names)}.")
+    by_file: dict[Path, str] = {}
+    for w in waves:  # two waves on one file: a copied [[waves]] entry whose file stayed
+        if w.file.resolve() in by_file and w.sheet is None:
+            raise SpecError(
+                f"{path}: waves {by_file[w.file.resolve()]!r} and {w.name!r} both read "
+                f"{w.file.name}. Give each wave its own file (or sheet)."
+            )
+        by_file.setdefault(w.file.resolve(), w.name)
     slugs = [w.slug for w in waves]
     if len(set(slugs)) != len(slugs):
         raise SpecError(

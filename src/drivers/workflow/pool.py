@@ -557,7 +557,6 @@ def add_client(
     DataFrame
         The stored wave as :meth:`Store.list` shows it.
     """
-    from drivers.load.io import load_survey
     from drivers.workflow.client import ClientConfig, load_client
 
     check_option("add_client", "engine", engine, ENGINES)
@@ -577,7 +576,7 @@ def add_client(
     mapping = standardise(
         config.spec.touchpoint_keys, client_taxonomy(config), source=str(config.path or config.name)
     )
-    survey = load_survey(chosen.file, config.spec, wave=chosen)
+    survey = config.load(chosen.name)
     floor = max(config.options.privacy_floor, PRIVACY_FLOOR)
     if survey.n < floor:
         raise StoreError(
