@@ -123,6 +123,17 @@ def test_english_report_names_the_sector_in_english(english):
     assert not [(w, t) for w, t in labels if "Benchmark industrie" in t]
 
 
+@pytest.mark.parametrize("which", ["dutch", "english"])
+def test_xlsx_titles_and_headers_are_words_not_column_names(which, request):
+    """helper-19: tables.xlsx showed `r2_part`, `nps_gap`, `shapley_share`, and the
+    sheet title `importance_change · Acme2`: every title and header is catalog text."""
+    shown = request.getfixturevalue(which)
+    cells = [(w, t) for w, t in shown if w.startswith("tables.xlsx")]
+    assert len(cells) > 100
+    raw = [(w, t) for w, t in cells if re.search(r"\b[a-z]+_[a-z0-9_]+\b", t)]
+    assert not raw, raw[:10]
+
+
 def test_dutch_results_render_in_english(readme_project, tmp_path):
     """One analysis, rendered in the other language: r.in_language("en") of the Dutch
     demo gives a deck, charts and tables with no Dutch word and no Dutch touchpoint,

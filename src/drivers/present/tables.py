@@ -355,6 +355,11 @@ def _header_label(column: str, lang: str) -> str:
     base, _, suffix = column.rpartition("_")
     if base and any(ch.isdigit() for ch in suffix) and f"col_{base}" in catalog:  # a wave
         return f"{text(f'col_{base}', lang)} {suffix}"
+    from drivers.stats.methods import METHODS
+
+    if base in METHODS and suffix in ("share", "rank"):  # importance by method
+        name = text(METHODS[base].label_key, lang)
+        return f"{name[:1].upper()}{name[1:]}: {text(f'col_{suffix}', lang).lower()}"
     return column
 
 
