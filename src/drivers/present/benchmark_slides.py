@@ -221,12 +221,12 @@ def add_benchmark_section(
             }
         )
         best = text("pool_best_in_class", lang)
+        key = "pool_grades_title"
         if "best_in_class" not in shown or shown["best_in_class"].isna().all():
             table = table.drop(columns=best)  # no column of dashes: no best in class known
+            key = "pool_grades_title_norm_only"  # and a title that does not promise one
         if len(table):
-            slides.append(
-                deck.add_table(table, title=text("pool_grades_title", lang), footnote=footnote)
-            )
+            slides.append(deck.add_table(table, title=text(key, lang), footnote=footnote))
     importance = vs.importance
     if "norm" in importance:
         shown = importance[importance["norm"].notna()]
