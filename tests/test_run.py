@@ -267,3 +267,29 @@ def test_the_kernel_is_this_python_whatever_jupyter_finds(tmp_path, monkeypatch)
         assert kernel.run(source, target, {}) is None
     shown = nbformat.read(target, as_version=4).cells[-1].outputs[0]["text"].strip()
     assert Path(shown).resolve() == Path(sys.executable).resolve()
+
+
+def test_charts_saved_while_ipython_is_half_imported_do_not_fail():
+    """A run failed once with "partially initialized module 'IPython' has no attribute
+    'version_info'": matplotlib reads IPython when a canvas class is first used, and the
+    notebook thread was importing it. The run makes its canvases before that thread starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys, types\n"
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from drivers.workflow.run import _warm_canvases\n"
+        "fig = plt.figure()  # the backend resolved, as the run always did\n"
+        "if sys.argv[1] == 'warm':\n"
+        "    _warm_canvases()\n"
+        "sys.modules['IPython'] = types.ModuleType('IPython')  # halfway through its import\n"
+        "fig.savefig(io.BytesIO(), format='svg')\n"
+        "fig.savefig(io.BytesIO(), format='png')\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", code, "cold"], capture_output=True, text=True)
+    assert cold.returncode != 0 and "version_info" in cold.stderr  # the failure, shown
+    warm = subprocess.run([sys.executable, "-c", code, "warm"], capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr

@@ -178,10 +178,8 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
     # The kernel gets its own environment: the report folder for dr.report.add_slide, and
     # the inline backend (an MPLBACKEND=Agg of the caller would hide every chart). This
     # process keeps the backend it had: resolve it now, before the notebook thread imports
-    # IPython (a figure made while IPython is half imported reads a half-made module).
-    import matplotlib.pyplot as plt
-
-    plt.close(plt.figure())
+    # IPython (see _warm_canvases).
+    _warm_canvases()
     kernel_env = {**os.environ, REPORT_DIR_ENV: str(work), "MPLBACKEND": _INLINE, **_ONE_THREAD}
     plan: Future = Future()  # the notebooks' parameters, once the results are saved
     imported = threading.Event()
@@ -280,6 +278,25 @@ def _run(config, wave, out_root, bootstrap, progress, strict) -> Path:
         steps.close()
         shutil.rmtree(work, ignore_errors=True)
     return final
+
+
+def _warm_canvases() -> None:
+    """Make this process's figure canvases now, before the notebook thread imports IPython.
+
+    Matplotlib looks at ``sys.modules["IPython"]`` once per canvas class, when the first
+    canvas of that class is made. A chart saved while the notebook thread is halfway
+    through importing IPython then failed ("partially initialized module 'IPython' has no
+    attribute 'version_info'"; seen once in the end-to-end tests). Saving a PNG and an
+    SVG (the formats the run writes) makes the Agg and SVG canvases first.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    warm = plt.figure(figsize=(1, 1))
+    for kind in ("png", "svg"):
+        warm.savefig(io.BytesIO(), format=kind)
+    plt.close(warm)
 
 
 def _clean_metadata(notebook: Path, source: Path, config: ClientConfig) -> None:
