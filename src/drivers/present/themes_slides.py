@@ -87,8 +87,12 @@ def add_themes_section(
 
     # -- headline: the themes that go with the largest NPS gap, each way; a theme named
     # by fewer than min_n respondents is no headline (the table marks it)
-    small = table["small_base"].fillna(False).astype(bool) if "small_base" in table else None
-    told = table if small is None else table[~small]
+    small = (
+        table["small_base"].fillna(False).astype(bool)
+        if "small_base" in table
+        else pd.Series(False, index=table.index)
+    )
+    told = table[~small]
     lines = []
     for _, row in told.sort_values("nps_gap").iterrows():
         if len(lines) >= 2:
@@ -106,12 +110,8 @@ def add_themes_section(
     shown = pd.DataFrame(
         {
             text("theme_col_theme", lang): [
-                f"{label}*" if small is not None and is_small else label
-                for label, is_small in zip(
-                    table["label"],
-                    small if small is not None else [False] * len(table),
-                    strict=True,
-                )
+                f"{label}*" if is_small else label
+                for label, is_small in zip(table["label"], small, strict=True)
             ],
             text("theme_col_share", lang): [
                 fmt(v, kind="percent", lang=lang) for v in table["share"]
@@ -130,9 +130,7 @@ def add_themes_section(
             ],
         }
     )
-    note = None
-    if small is not None and small.any():
-        note = text("small_base_note", lang, n=min_n)
+    note = text("small_base_note", lang, n=min_n) if small.any() else None
     slides.append(deck.add_table(shown, title=text("themes_table_title", lang), footnote=note))
 
     # -- the charts, as pictures

@@ -636,26 +636,31 @@ class _Compute:
         }
 
     @cached_property
-    def nps_benchmark_sector(self) -> str | None:
-        """The sector whose published NPS is the benchmark line; None: B2B overall."""
-        from drivers.stats.benchmark import nps_benchmark
-
-        found = nps_benchmark(self.config.sector)
-        if found is None or found[0] == "Benchmark B2B":
-            return None
-        return self.config.sector
-
-    @cached_property
-    def nps_benchmark(self) -> tuple[str, float] | None:
-        """The published NPS benchmark line (the sector's, else B2B overall), named in the
-        report's language."""
-        from drivers.present._format import nps_benchmark_label
+    def _published_nps(self) -> tuple[str | None, float] | None:
+        """The published NPS benchmark: (its sector, None for B2B overall; value)."""
         from drivers.stats.benchmark import nps_benchmark
 
         found = nps_benchmark(self.config.sector)
         if found is None:
             return None
-        return nps_benchmark_label(self.nps_benchmark_sector, self.lang), found[1]
+        label, value = found
+        return (None if label == "Benchmark B2B" else self.config.sector), value
+
+    @property
+    def nps_benchmark_sector(self) -> str | None:
+        """The sector whose published NPS is the benchmark line; None: B2B overall."""
+        return self._published_nps[0] if self._published_nps else None
+
+    @property
+    def nps_benchmark(self) -> tuple[str, float] | None:
+        """The published NPS benchmark line (the sector's, else B2B overall), named in the
+        report's language."""
+        from drivers.present._format import nps_benchmark_label
+
+        if self._published_nps is None:
+            return None
+        sector, value = self._published_nps
+        return nps_benchmark_label(sector, self.lang), value
 
     # -- everything --------------------------------------------------------------------
     def provenance(self) -> dict:

@@ -214,7 +214,7 @@ class ClientConfig:
         column = self.spec.wave
         if not column or column not in survey.data:
             return
-        said = {_as_text(v) for v in survey.data[column].dropna()} - {""}
+        said = {_as_text(v) for v in survey.data[column].dropna().unique()} - {""}
         others = {w.name for w in self.waves} - {wave.name}
         if len(said) == 1 and (value := next(iter(said))) in others:
             raise DataError(
